@@ -1,0 +1,74 @@
+# Builds every brief in content/briefs: HTML and PDF per language, then the catalogue.
+#
+# One job per edition (a brief in one language) renders its web page and prints its PDF in
+# one process, so WeasyPrint is imported once per edition rather than once per file, and an
+# edited section rebuilds only its own edition and the catalogue. See README "Build design".
+
+from pathlib import Path
+
+from briefs.content import Project, discover, edition_inputs, read_languages
+from briefs.errors import ContentError
+from briefs.workflow import package_files, template_files
+
+PROJECT = Project(Path(workflow.basedir))
+OUT = config.get("out", "build")
+
+try:
+    EDITIONS = {brief: read_languages(PROJECT, brief) for brief in discover(PROJECT)}
+except ContentError as error:
+    raise WorkflowError(f"{error}\nNothing was built.") from None
+
+RECORDS = [f"{OUT}/{b}/{b}.{lang}.json" for b, langs in EDITIONS.items() for lang in langs]
+
+wildcard_constraints:
+    brief=r"[a-z0-9]+(-[a-z0-9]+)*",
+    lang=r"en|ru|kk",
+
+
+rule all:
+    input:
+        f"{OUT}/index.html",
+
+
+rule build_edition:
+    input:
+        content=lambda w: edition_inputs(PROJECT, w.brief, w.lang),
+        templates=template_files(PROJECT),
+        code=package_files(),
+    output:
+        html=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.html",
+        pdf=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.pdf",
+        record=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.json",
+    log:
+        f"{OUT}/logs/{{brief}}.{{lang}}.log",
+    resources:
+        mem_mb=600,
+        runtime=10,
+    shell:
+        "python -m briefs --root {PROJECT.root:q} edition {wildcards.brief} {wildcards.lang}"
+        " --html {output.html:q} --pdf {output.pdf:q} --record {output.record:q} 2> {log:q}"
+
+
+rule copy_fonts:
+    input:
+        PROJECT.templates / "fonts",
+    output:
+        directory(f"{OUT}/assets/fonts"),
+    log:
+        f"{OUT}/logs/assets.log",
+    shell:
+        "cp -r {input:q} {output:q} 2> {log:q}"
+
+
+rule publish_catalogue:
+    input:
+        records=RECORDS,
+        fonts=f"{OUT}/assets/fonts",
+        templates=template_files(PROJECT),
+    output:
+        f"{OUT}/index.html",
+    log:
+        f"{OUT}/logs/catalogue.log",
+    shell:
+        "python -m briefs --root {PROJECT.root:q} catalogue {input.records:q}"
+        " --out {output:q} 2> {log:q}"

@@ -1,0 +1,114 @@
+"""The command line: `briefs new`, `briefs check`, and the steps the workflow runs."""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from .content import Project, discover, load_brief, load_organisations, load_sections
+from .errors import ContentError, ContentErrors
+
+log = logging.getLogger("briefs")
+
+
+def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    log.setLevel(logging.INFO)
+    project = Project(Path(args.root).resolve())
+    try:
+        return args.command(project, args) or 0
+    except (ContentError, ContentErrors) as error:
+        problems = error.errors if isinstance(error, ContentErrors) else [error]
+        for problem in problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 1
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="briefs", description=__doc__)
+    parser.add_argument("--root", default=".", help="the project folder (default: here)")
+    commands = parser.add_subparsers(required=True, metavar="command")
+
+    new = commands.add_parser("new", help="start a new brief from a commented skeleton")
+    new.add_argument("kind", help="statement, update, report or column")
+    new.add_argument("brief_id", help="folder name, e.g. 2024-05-release-activists")
+    new.add_argument("--languages", default="en", help="comma-separated, e.g. en,ru,kk")
+    new.set_defaults(command=run_new)
+
+    check = commands.add_parser("check", help="validate all content without rendering")
+    check.set_defaults(command=run_check)
+
+    edition = commands.add_parser("edition", help="render one edition to HTML and PDF")
+    edition.add_argument("brief_id")
+    edition.add_argument("lang")
+    edition.add_argument("--html", required=True)
+    edition.add_argument("--pdf", required=True)
+    edition.add_argument("--record", required=True)
+    edition.set_defaults(command=run_edition)
+
+    catalogue = commands.add_parser("catalogue", help="write the catalogue of all briefs")
+    catalogue.add_argument("records", nargs="*")
+    catalogue.add_argument("--out", required=True)
+    catalogue.set_defaults(command=run_catalogue)
+    return parser
+
+
+def run_new(project, args):
+    from .scaffold import new_brief
+
+    languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
+    for path in new_brief(project, args.kind, args.brief_id, languages):
+        print(path.relative_to(project.root))
+    print("Edit these files, then run: snakemake --cores all")
+
+
+def run_check(project, args):
+    problems = []
+    try:
+        organisations = load_organisations(project)
+    except (ContentError, ContentErrors) as error:
+        problems += getattr(error, "errors", [error])
+        organisations = {}
+    for brief_id in discover(project):
+        try:
+            brief = load_brief(project, brief_id, organisations)
+            for lang in brief.languages:
+                load_sections(project, brief, lang)
+        except (ContentError, ContentErrors) as error:
+            problems += getattr(error, "errors", [error])
+    if problems:
+        raise ContentErrors(problems)
+    print(f"All content is valid: {len(discover(project))} briefs.")
+
+
+def run_edition(project, args):
+    from .pdf import print_pdf
+    from .publish import edition_record, write_record
+    from .render import render_edition
+    from .templating import environment
+    from .files import write_atomically
+
+    organisations = load_organisations(project)
+    brief = load_brief(project, args.brief_id, organisations)
+    if args.lang not in brief.languages:
+        raise ContentError(project.brief_dir(brief.id) / "brief.yaml",
+                           f"'{args.lang}' is not one of this brief's languages",
+                           field="languages")
+    env = environment(project)
+    web = render_edition(project, env, brief, organisations, args.lang, "web")
+    paged = render_edition(project, env, brief, organisations, args.lang, "print")
+    pages, size = print_pdf(paged, args.pdf, project=project, day=brief.date,
+                            identifier=f"{brief.id}.{args.lang}")
+    write_atomically(args.html, web)
+    record = edition_record(brief, organisations, args.lang, pages=pages, pdf_bytes=size)
+    write_record(record, args.record)
+    log.info("%s.%s: %d pages, %d bytes", brief.id, args.lang, pages, size)
+
+
+def run_catalogue(project, args):
+    from .publish import write_catalogue
+    from .templating import environment
+
+    write_catalogue(environment(project), [Path(p) for p in args.records], args.out)

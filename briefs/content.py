@@ -1,0 +1,174 @@
+"""Loading a content tree: briefs, their sections and the organisations, validated."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pydantic
+
+from .errors import ContentError, ContentErrors
+from .model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
+from .yamlfile import load_mapping, read_text
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where a checkout keeps its content and templates."""
+
+    root: Path
+
+    @property
+    def content(self):
+        return self.root / "content"
+
+    @property
+    def templates(self):
+        return self.root / "templates"
+
+    @property
+    def briefs_dir(self):
+        return self.content / "briefs"
+
+    def brief_dir(self, brief_id):
+        return self.briefs_dir / brief_id
+
+    def section_path(self, brief_id, ref, lang):
+        folder = self.content / "sections" if ref.shared else self.brief_dir(brief_id)
+        return folder / f"{ref.stem}.{lang}.md"
+
+
+@dataclass(frozen=True)
+class Section:
+    ref: object
+    path: Path
+    text: str
+
+
+def discover(project):
+    """The ids of all briefs, sorted: every folder of content/briefs with a brief.yaml."""
+    if not project.briefs_dir.is_dir():
+        return []
+    return sorted(p.parent.name for p in project.briefs_dir.glob("*/brief.yaml"))
+
+
+def read_languages(project, brief_id):
+    """The languages of a brief, read without full validation (for planning the build)."""
+    path = project.brief_dir(brief_id) / "brief.yaml"
+    languages = load_mapping(path).data.get("languages")
+    if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
+        raise ContentError(path, "'languages' must be a list such as [en, ru]",
+                           field="languages", hint="write for example: languages: [en]")
+    return languages
+
+
+def validation_errors(document, model, extra=None):
+    """Validate a YAML document against a pydantic model; one ContentError per problem."""
+    try:
+        return model.model_validate({**document.data, **(extra or {})}), []
+    except pydantic.ValidationError as error:
+        return None, [_content_error(document, e) for e in error.errors()]
+
+
+def _content_error(document, error):
+    path = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
+    field = ".".join(str(p) for p in path)
+    reason = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "missing":
+        reason = "this field is required"
+    elif error["type"] == "extra_forbidden":
+        reason = "this field is not known"
+    elif error["type"] == "literal_error":
+        reason = f"{reason}, found {error['input']!r}"
+    return ContentError(document.path, reason, line=document.line_of(path), field=field or None)
+
+
+def load_organisations(project):
+    path = project.content / "organisations.yaml"
+    if not path.is_file():
+        raise ContentError(path, "the file is missing",
+                           hint="create it with one entry per organisation (docs/content.md)")
+    document = load_mapping(path)
+    organisations, errors = {}, []
+    for key in document.data:
+        sub = document.sub(key)
+        organisation, problems = validation_errors(sub, Organisation)
+        for problem in problems:
+            problem.field = f"{key}.{problem.field}" if problem.field else key
+        errors.extend(problems)
+        if organisation:
+            organisations[key] = organisation
+    if errors:
+        raise ContentErrors(errors)
+    return organisations
+
+
+def load_brief(project, brief_id, organisations):
+    """Read and validate one brief.yaml; raise ContentErrors listing every problem."""
+    path = project.brief_dir(brief_id) / "brief.yaml"
+    if not BRIEF_ID.match(brief_id):
+        raise ContentError(project.brief_dir(brief_id), f"'{brief_id}' is not a valid brief id",
+                           hint="rename the folder with lower-case letters, digits and hyphens")
+    document = load_mapping(path)
+    brief, errors = validation_errors(document, Brief, {"id": brief_id})
+    if brief is not None:
+        errors = _brief_problems(document, brief, organisations)
+    if errors:
+        raise ContentErrors(errors)
+    return brief
+
+
+def _brief_problems(document, brief, organisations):
+    def error(field_path, reason, hint=None):
+        return ContentError(document.path, reason, line=document.line_of(field_path),
+                            field=".".join(map(str, field_path)), hint=hint)
+
+    errors = [error(p, r, h) for p, r, h in kind_problems(brief)]
+    for field_path, lang in missing_translations(brief, brief.languages):
+        errors.append(error(field_path, f"the text in '{lang}' is missing",
+                            f"add a line '{lang}: ...' under this field"))
+    for index, key in enumerate(brief.organisations):
+        if key not in organisations:
+            errors.append(error(("organisations", index), f"unknown organisation '{key}'",
+                                f"use one of: {', '.join(sorted(organisations))}, or add it "
+                                "to content/organisations.yaml"))
+    return errors
+
+
+def load_sections(project, brief, lang):
+    """The brief's section files in one language, in reading order."""
+    sections, errors = [], []
+    for index, ref in enumerate(brief.sections):
+        path = project.section_path(brief.id, ref, lang)
+        if not path.is_file():
+            errors.append(ContentError(
+                path, "the section file is missing",
+                hint=f"write it, or remove '{ref.stem}' from 'sections' in brief.yaml"))
+            continue
+        try:
+            sections.append(Section(ref, path, read_text(path)))
+        except ContentError as problem:
+            errors.append(problem)
+    if errors:
+        raise ContentErrors(errors)
+    return sections
+
+
+def edition_inputs(project, brief_id, lang):
+    """Every content file one edition is made from, for the workflow to watch."""
+    folder = project.brief_dir(brief_id)
+    data = load_mapping(folder / "brief.yaml").data
+    files = [folder / "brief.yaml", project.content / "organisations.yaml"]
+    files += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".md"
+                    and p.name != "brief.yaml")
+    files += sorted(folder.glob(f"*.{lang}.md"))
+    for entry in data.get("sections") or []:
+        if isinstance(entry, dict) and isinstance(entry.get("shared"), str):
+            files.append(project.content / "sections" / f"{entry['shared']}.{lang}.md")
+    photo = data.get("photo")
+    if isinstance(photo, dict) and isinstance(photo.get("file"), str):
+        files.append(project.content / photo["file"])
+    organisations = load_mapping(project.content / "organisations.yaml").data
+    for key in data.get("organisations") or []:
+        logo = (organisations.get(key) or {}).get("logo") if isinstance(key, str) else None
+        if isinstance(logo, str):
+            files.append(project.content / logo)
+    return [str(f) for f in dict.fromkeys(files) if f.exists()]

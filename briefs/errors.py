@@ -1,0 +1,32 @@
+"""Errors about content, worded for the editors who have to fix them."""
+
+
+class ContentError(Exception):
+    """A mistake in content that an editor can fix: which file, where, what to do."""
+
+    def __init__(self, path, reason, *, line=None, field=None, hint=None):
+        self.path = str(path)
+        self.reason = reason
+        self.line = line
+        self.field = field
+        self.hint = hint
+        super().__init__(str(self))
+
+    def __str__(self):
+        where = self.path
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.field:
+            where += f", field '{self.field}'"
+        text = f"{where}: {self.reason}"
+        if self.hint:
+            text += f"\n  What to do: {self.hint}"
+        return text
+
+
+class ContentErrors(Exception):
+    """Several content errors found in one pass, reported together."""
+
+    def __init__(self, errors):
+        self.errors = list(errors)
+        super().__init__("\n".join(str(e) for e in self.errors))

@@ -1,0 +1,177 @@
+"""Markdown for briefs: the extensions editors may use, plus headings and notes.
+
+`BriefExtension` adapts each section to its place in the brief: it shifts headings one
+level down (the brief's title is the only <h1>), numbers them in numbered sections, and
+takes the footnotes out of the section so that the brief numbers them continuously, as
+end notes on the web and as footnotes at the bottom of the page in print.
+"""
+
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5")
+NOTES_MARK = "brief-end-notes"
+
+
+@dataclass
+class Heading:
+    level: int
+    label: str
+    text: str
+    id: str
+
+
+@dataclass
+class EditionState:
+    """What the sections of one edition share: note numbers and the table of contents."""
+
+    print_notes: bool
+    headings: list = field(default_factory=list)
+    note_numbers: dict = field(default_factory=dict)
+
+    def note_number(self, key):
+        return self.note_numbers.setdefault(key, len(self.note_numbers) + 1)
+
+
+class SectionTreeprocessor(Treeprocessor):
+    def __init__(self, md, state, label, prefix):
+        super().__init__(md)
+        self.state = state
+        self.label = label
+        self.prefix = prefix
+
+    def run(self, root):
+        self._headings(root)
+        self._notes(root)
+
+    def _headings(self, root):
+        sub = 0
+        for element in root.iter():
+            if element.tag not in HEADINGS:
+                continue
+            level = int(element.tag[1]) + 1
+            element.tag = f"h{level}"
+            text = "".join(element.itertext()).strip()
+            label = ""
+            if self.label and level == 2:
+                label = self.label
+            elif self.label and level == 3 and self.label[0].isdigit():
+                sub += 1
+                label = f"{self.label}.{sub}"
+            if label:
+                number = etree.Element("span", {"class": "number"})
+                number.text = label
+                number.tail = element.text
+                element.text = None
+                element.insert(0, number)
+            self.state.headings.append(Heading(level, label, text, element.get("id", "")))
+
+    def _notes(self, root):
+        bodies = {}
+        for container in root.findall("div[@class='footnote']"):
+            bodies.update((item.get("id"), item) for item in container.iter("li"))
+            root.remove(container)
+        end_notes = etree.Element("ol", {"class": "notes"})
+        for sup in list(root.iter("sup")):
+            link = sup.find("a[@class='footnote-ref']")
+            if link is None:
+                continue
+            name = link.get("href").lstrip("#")
+            first = self.prefix + name not in self.state.note_numbers
+            number = self.state.note_number(self.prefix + name)
+            body = _note_body(bodies[name])
+            if self.state.print_notes and first:
+                _make_footnote(sup, body)
+            else:
+                _make_reference(sup, number, first and not self.state.print_notes)
+            if first and not self.state.print_notes:
+                item = etree.SubElement(end_notes, "li", {"id": f"note-{number}",
+                                                          "value": str(number)})
+                item.extend(body)
+                back = etree.SubElement(item[-1] if len(item) else item, "a",
+                                        {"href": f"#note-ref-{number}", "class": "back"})
+                back.text = "^"
+        if len(end_notes):
+            etree.SubElement(root, "div", {"class": NOTES_MARK}).append(end_notes)
+
+
+def _note_body(item):
+    """The note's paragraphs without the return arrows Python-Markdown adds."""
+    for parent in item.iter():
+        for child in [c for c in parent if c.get("class") == "footnote-backref"]:
+            position = list(parent).index(child)
+            parent.remove(child)
+            if position:
+                parent[position - 1].tail = _strip_space(parent[position - 1].tail)
+            else:
+                parent.text = _strip_space(parent.text)
+    return list(item)
+
+
+def _strip_space(text):
+    """Drop the no-break space Python-Markdown puts before the return arrow."""
+    return (text or "").removesuffix(NBSP_PLACEHOLDER).rstrip()
+
+
+def _make_footnote(sup, body):
+    """A note printed at the foot of the page (CSS float: footnote)."""
+    tail = sup.tail
+    sup.clear()
+    sup.tag, sup.tail = "span", tail
+    sup.set("class", "footnote")
+    for index, paragraph in enumerate(body):
+        part = etree.SubElement(sup, "span")
+        part.text = ("" if index == 0 else " ") + (paragraph.text or "")
+        part.extend(list(paragraph))
+        part.tail = paragraph.tail
+
+
+def _make_reference(sup, number, with_anchor):
+    tail = sup.tail
+    sup.clear()
+    sup.tail = tail
+    sup.set("class", "note-ref")
+    link = etree.SubElement(sup, "a", {"href": f"#note-{number}"})
+    if with_anchor:
+        link.set("id", f"note-ref-{number}")
+    link.text = str(number)
+
+
+class BriefExtension(Extension):
+    def __init__(self, state, label, prefix):
+        super().__init__()
+        self.state, self.label, self.prefix = state, label, prefix
+
+    def extendMarkdown(self, md):
+        processor = SectionTreeprocessor(md, self.state, self.label, self.prefix)
+        # After inline patterns (20) and heading ids (toc, 5): needs final text and ids.
+        md.treeprocessors.register(processor, "brief_section", 1)
+
+
+def section_html(text, state, *, label="", prefix):
+    """Render one section's Markdown to HTML: (body, end notes).
+
+    label numbers the section's headings ("3" gives 3 and 3.1, 3.2; "Annex A" labels only
+    the title); prefix keeps heading ids and notes of different sections apart.
+    """
+    md = markdown.Markdown(
+        extensions=[
+            "footnotes", "tables", "attr_list", "toc", "mdx_truly_sane_lists",
+            BriefExtension(state, label, prefix),
+        ],
+        extension_configs={
+            "toc": {"slugify": lambda value, sep: prefix + slugify_unicode(value, sep)},
+            "footnotes": {"BACKLINK_TEXT": ""},
+            "mdx_truly_sane_lists": {"nested_indent": 2, "truly_sane": True},
+        },
+        output_format="html",
+    )
+    html = md.convert(text)
+    body, _, notes = html.partition(f'<div class="{NOTES_MARK}">')
+    return body, notes.strip().removesuffix("</div>")

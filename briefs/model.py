@@ -1,0 +1,185 @@
+"""The schema of brief.yaml and organisations.yaml, and the rules each kind adds."""
+
+import datetime
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LANGUAGES = ("en", "ru", "kk")
+KINDS = ("statement", "update", "report", "column")
+ROLES = ("body", "calls", "summary", "recommendations", "annex", "about")
+UPDATE_THEMES = (
+    "introduction", "general-developments", "peaceful-assembly", "expression", "association",
+)
+ROLES_BY_KIND = {
+    "statement": {"body", "calls", "about"},
+    "update": {"body", "calls", "summary", "recommendations", "about"},
+    "report": set(ROLES),
+    "column": {"body", "about"},
+}
+BRIEF_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+STEM = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
+
+Language = Literal["en", "ru", "kk"]
+Text = dict[Language, str]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SectionRef(Strict):
+    """One entry of `sections`: a file of the brief's folder or a shared section."""
+
+    file: str | None = None
+    shared: str | None = None
+    role: Literal["body", "calls", "summary", "recommendations", "annex", "about"] = "body"
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if (self.file is None) == (self.shared is None):
+            raise ValueError("give exactly one of 'file' or 'shared'")
+        if not STEM.match(self.stem):
+            raise ValueError(
+                f"'{self.stem}' is not a valid section name: use lower-case letters, "
+                "digits and hyphens, without the '.en.md' ending")
+        return self
+
+    @property
+    def stem(self):
+        return self.file if self.file is not None else self.shared
+
+
+class Period(Strict):
+    start: datetime.date
+    end: datetime.date
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError("the period ends before it starts")
+        return self
+
+
+class Author(Strict):
+    name: Text
+    bio: Text
+
+
+class Photo(Strict):
+    file: str
+    alt: Text
+    credit: Text
+
+
+class Link(Strict):
+    title: Text
+    url: str = Field(pattern=r"^https?://\S+$")
+
+
+class Brief(Strict):
+    """The metadata of one brief, as written in its brief.yaml."""
+
+    id: str
+    kind: Literal["statement", "update", "report", "column"]
+    languages: list[Language] = Field(min_length=1)
+    date: datetime.date
+    place: Text
+    title: Text
+    subtitle: Text | None = None
+    short_title: Text | None = None
+    summary: Text | None = None
+    organisations: list[str] = Field(min_length=1)
+    contact: Text | None = None
+    sections: list[SectionRef] = Field(min_length=1)
+    period: Period | None = None
+    as_of: datetime.date | None = None
+    author: Author | None = None
+    photo: Photo | None = None
+    see_also: list[Link] = []
+
+    @field_validator("sections", mode="before")
+    @classmethod
+    def _expand_short_sections(cls, value):
+        if isinstance(value, list):
+            return [{"file": item} if isinstance(item, str) else item for item in value]
+        return value
+
+    @field_validator("languages")
+    @classmethod
+    def _unique_languages(cls, value):
+        if len(set(value)) != len(value):
+            raise ValueError("a language is listed twice")
+        return value
+
+    @property
+    def data_date(self):
+        """The date the brief's facts are valid for."""
+        if self.kind == "report":
+            return self.as_of
+        if self.kind == "update":
+            return self.period.end
+        return self.date
+
+
+class Organisation(Strict):
+    name: Text
+    short_name: Text
+    website: str = Field(pattern=r"^https?://\S+$")
+    contact: Text
+    logo: str | None = None
+
+
+KIND_REQUIRES = {
+    "update": ("period",),
+    "report": ("as_of",),
+    "column": ("author",),
+}
+
+
+def kind_problems(brief):
+    """Rules that depend on the kind: (field path, reason, hint) for each problem."""
+    problems = []
+    for field in KIND_REQUIRES.get(brief.kind, ()):
+        if getattr(brief, field) is None:
+            problems.append(((field,), f"a {brief.kind} needs '{field}'",
+                             f"add '{field}:' to brief.yaml (see docs/content.md)"))
+    allowed = ROLES_BY_KIND[brief.kind]
+    for index, section in enumerate(brief.sections):
+        if section.role not in allowed:
+            problems.append((
+                ("sections", index), f"a {brief.kind} cannot have a section with role "
+                f"'{section.role}'", f"use one of: {', '.join(sorted(allowed))}"))
+    if brief.kind == "update":
+        problems.extend(_update_order_problems(brief))
+    return problems
+
+
+def _update_order_problems(brief):
+    themes = [(i, s.stem) for i, s in enumerate(brief.sections)
+              if s.file is not None and s.role == "body"]
+    last = -1
+    for index, stem in themes:
+        if stem not in UPDATE_THEMES:
+            return [(("sections", index), f"'{stem}' is not one of an update's themed sections",
+                     f"use these, in this order: {', '.join(UPDATE_THEMES)}")]
+        position = UPDATE_THEMES.index(stem)
+        if position <= last:
+            return [(("sections", index), f"'{stem}' is out of order",
+                     f"keep this order: {', '.join(UPDATE_THEMES)}")]
+        last = position
+    return []
+
+
+def missing_translations(value, languages, path=()):
+    """Field paths of per-language texts that lack one of the brief's languages."""
+    if isinstance(value, BaseModel):
+        return [p for name in type(value).model_fields
+                for p in missing_translations(getattr(value, name), languages, path + (name,))]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value)
+                for p in missing_translations(item, languages, path + (i,))]
+    if isinstance(value, dict) and value and set(value) <= set(LANGUAGES):
+        return [(path, lang) for lang in languages if not value.get(lang, "").strip()]
+    return []

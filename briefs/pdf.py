@@ -1,0 +1,69 @@
+"""Printing an edition's HTML to PDF with WeasyPrint, reading only the project's files."""
+
+import datetime
+import hashlib
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML, URLFetcher
+from weasyprint.urls import FatalURLFetchingError
+
+from .files import write_atomically
+
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": True}
+
+
+class ProjectFetcher(URLFetcher):
+    """Lets WeasyPrint read files under the given folders and data: URLs, nothing else.
+
+    Hyperlinks are never fetched, only what the page needs to be drawn: images,
+    stylesheets and fonts. Anything else stops the build and names the address.
+    """
+
+    def __init__(self, roots):
+        super().__init__(allowed_protocols=("file", "data"))
+        self.roots = [Path(root).resolve() for root in roots]
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:") or self._inside(url):
+            return super().fetch(url, headers)
+        raise FatalURLFetchingError(
+            f"refused to load {url}: a brief may only use files under content/ and "
+            "templates/; copy the file into content/ and refer to it there")
+
+    def _inside(self, url):
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            return False
+        path = Path(unquote(parts.path)).resolve()
+        return any(path.is_relative_to(root) for root in self.roots)
+
+
+@contextmanager
+def source_date(day):
+    """Stamp everything WeasyPrint and its font subsetter date with the brief's date."""
+    moment = datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc)
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
+
+
+def print_pdf(html, target, *, project, day, identifier):
+    """Lay out the HTML and write the PDF atomically; return the number of pages."""
+    fetcher = ProjectFetcher([project.content, project.templates])
+    document = HTML(string=html, base_url=project.content.as_uri() + "/",
+                    url_fetcher=fetcher).render(**PDF_OPTIONS)
+    with source_date(day):
+        data = document.write_pdf(
+            pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
+            **PDF_OPTIONS)
+    write_atomically(target, data)
+    return len(document.pages), len(data)

@@ -1,0 +1,49 @@
+"""The catalogue of all briefs (build/index.html) and the edition records it is made from."""
+
+import json
+from itertools import groupby
+
+from . import i18n
+from .files import write_atomically
+
+
+def edition_record(brief, organisations, lang, *, pages, pdf_bytes):
+    """What the catalogue needs to know about one edition, saved beside its outputs."""
+    return {
+        "id": brief.id,
+        "kind": brief.kind,
+        "lang": lang,
+        "language": i18n.language_name(lang),
+        "title": brief.title[lang],
+        "summary": brief.summary[lang] if brief.summary else "",
+        "date": brief.date.isoformat(),
+        "display_date": i18n.long_date(brief.date, lang),
+        "organisations": [organisations[key].short_name[lang] for key in brief.organisations],
+        "html": f"{brief.id}/{brief.id}.{lang}.html",
+        "pdf": f"{brief.id}/{brief.id}.{lang}.pdf",
+        "pages": pages,
+        "pdf_bytes": pdf_bytes,
+    }
+
+
+def write_record(record, path):
+    write_atomically(path, json.dumps(record, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+
+
+def catalogue_entries(record_paths):
+    """One entry per brief, newest first, with its editions in the brief's language order."""
+    records = [json.loads(path.read_text(encoding="utf-8")) for path in record_paths]
+    records.sort(key=lambda r: r["id"])
+    entries = []
+    for brief_id, editions in groupby(records, key=lambda r: r["id"]):
+        editions = list(editions)
+        main = next((e for e in editions if e["lang"] == "en"), editions[0])
+        entries.append({**main, "editions": editions})
+    entries.sort(key=lambda e: (e["date"], e["id"]), reverse=True)
+    return entries
+
+
+def write_catalogue(env, record_paths, target):
+    html = env.get_template("index.html").render(
+        entries=catalogue_entries(record_paths), lang="en")
+    write_atomically(target, html)

@@ -1,0 +1,122 @@
+"""Rendering one edition (a brief in one language) to HTML, for the web or for print."""
+
+import base64
+import mimetypes
+import string
+import traceback
+from dataclasses import dataclass
+
+import jinja2
+from markupsafe import Markup
+
+from . import i18n
+from .content import load_sections
+from .errors import ContentError, ContentErrors
+from .markdown_ext import EditionState, section_html
+from .templating import use_language
+
+MEDIA = ("web", "print")
+UNNUMBERED_ROLES = {"annex", "about"}
+TOC_LEVELS = {"update": (2,), "report": (2, 3)}
+
+
+@dataclass(frozen=True)
+class RenderedSection:
+    stem: str
+    role: str
+    html: Markup
+
+
+def section_labels(brief, translate):
+    """The number or letter each section's title carries: 1, 2, ... and Annex A, B, ..."""
+    labels, number, annexes = [], 0, 0
+    for ref in brief.sections:
+        if brief.kind != "report" or ref.role == "about":
+            labels.append("")
+        elif ref.role == "annex":
+            labels.append(translate("Annex %(letter)s") % {"letter": string.ascii_uppercase[annexes]})
+            annexes += 1
+        else:
+            number += 1
+            labels.append(str(number))
+    return labels
+
+
+def render_edition(project, env, brief, organisations, lang, medium):
+    """The complete HTML page of one edition."""
+    use_language(env, lang)
+    translate = i18n.translations(lang).gettext
+    state = EditionState(print_notes=medium == "print")
+    sections, notes, errors = [], [], []
+    source_context = {"brief": brief, "lang": lang, "organisations": organisations}
+    labels = section_labels(brief, translate)
+    for section, label in zip(load_sections(project, brief, lang), labels):
+        try:
+            source = _section_source(project, env, section, source_context)
+        except ContentError as error:
+            errors.append(error)
+            continue
+        body, section_notes = section_html(source, state, label=label,
+                                           prefix=f"{section.ref.stem}-")
+        sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body)))
+        notes.append(section_notes)
+    if errors:
+        raise ContentErrors(errors)
+    context = page_context(project, brief, organisations, lang, medium)
+    context.update(sections=sections, notes=Markup("".join(notes)),
+                   toc=[h for h in state.headings if h.level in TOC_LEVELS.get(brief.kind, ())])
+    return env.get_template(f"{brief.kind}.html").render(context)
+
+
+def _section_source(project, env, section, context):
+    """Run a section file through Jinja, turning template mistakes into content errors."""
+    name = "content/" + section.path.relative_to(project.content).as_posix()
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise ContentError(section.path, f"template syntax error: {error.message}",
+                           line=error.lineno,
+                           hint="check the {{ ... }} and {% ... %} parts of this line") from None
+    except jinja2.UndefinedError as error:
+        raise ContentError(section.path, f"unknown name in a template: {error.message}",
+                           line=_template_line(error, section.path),
+                           hint="check the spelling; write {{ '{{' }} for a literal '{{'") from None
+
+
+def _template_line(error, path):
+    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__)
+             if frame.filename == str(path)]
+    return lines[-1] if lines else None
+
+
+def page_context(project, brief, organisations, lang, medium):
+    """Everything the page templates print, for one language and medium."""
+    def text(value):
+        return value[lang] if value else ""
+
+    fonts = project.templates / "fonts"
+    return {
+        "brief": brief,
+        "lang": lang,
+        "medium": medium,
+        "t": text,
+        "organisations": [organisations[key] for key in brief.organisations],
+        "editions": [{"lang": other, "name": i18n.language_name(other),
+                      "href": f"{brief.id}.{other}.html", "current": other == lang}
+                     for other in brief.languages],
+        "pdf_href": f"{brief.id}.{lang}.pdf",
+        "font_base": fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/",
+        "image_url": lambda relative: image_url(project, relative, medium),
+    }
+
+
+def image_url(project, relative, medium):
+    """Print reads images from content/; the web page carries them inline to stand alone."""
+    path = project.content / relative
+    if not path.is_file():
+        raise ContentError(path, "the image file is missing",
+                           hint="add the file or correct its path in brief.yaml")
+    if medium == "print":
+        return path.as_uri()
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"

@@ -1,0 +1,53 @@
+"""The Jinja environment: page templates from templates/, section Markdown from content/."""
+
+import jinja2
+
+from . import i18n
+
+
+def environment(project):
+    """One environment per process. Section files are addressed as 'content/<path>'."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(project.templates),
+        jinja2.PrefixLoader({"content": jinja2.FileSystemLoader(project.content)}),
+    ])
+    env = jinja2.Environment(
+        loader=loader,
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
+                                            default_for_string=False),
+        extensions=["jinja2.ext.i18n"],
+        keep_trailing_newline=True,
+    )
+    env.filters["date"] = date_filter
+    env.filters["join_list"] = join_filter
+    env.filters["tr"] = text_filter
+    env.globals["css_string"] = css_string
+    return env
+
+
+def use_language(env, lang):
+    """Point the i18n extension at one language's message catalogue."""
+    env.install_gettext_translations(i18n.translations(lang), newstyle=True)
+
+
+@jinja2.pass_context
+def date_filter(context, value):
+    return i18n.long_date(value, context["lang"])
+
+
+@jinja2.pass_context
+def text_filter(context, value):
+    """A per-language text in the edition's language."""
+    return value[context["lang"]] if value else ""
+
+
+@jinja2.pass_context
+def join_filter(context, items):
+    return i18n.joined(items, context["lang"])
+
+
+def css_string(text):
+    """A text as a quoted CSS string, for generated content in margin boxes."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return jinja2.filters.Markup(f'"{escaped}"')
