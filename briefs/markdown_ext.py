@@ -16,6 +16,8 @@ from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5")
+# Classes that mark a whole list; attr_list puts "{: .cases }" after a list on its last item.
+LIST_CLASSES = {"cases"}
 NOTES_MARK = "brief-end-notes"
 
 
@@ -48,7 +50,21 @@ class SectionTreeprocessor(Treeprocessor):
 
     def run(self, root):
         self._headings(root)
+        self._list_classes(root)
         self._notes(root)
+
+    def _list_classes(self, root):
+        for parent in root.iter():
+            if parent.tag not in ("ul", "ol") or not len(parent):
+                continue
+            classes = set(parent[-1].get("class", "").split())
+            for name in classes & LIST_CLASSES:
+                parent.set("class", " ".join(filter(None, [parent.get("class"), name])))
+            rest = " ".join(sorted(classes - LIST_CLASSES))
+            if classes & LIST_CLASSES:
+                parent[-1].attrib.pop("class")
+                if rest:
+                    parent[-1].set("class", rest)
 
     def _headings(self, root):
         sub = 0
