@@ -1,5 +1,15 @@
 """Errors about content, worded for the editors who have to fix them."""
 
+from pathlib import Path
+
+
+def shown_path(path):
+    """A path as the editor knows it: relative to where they run the build, if inside."""
+    absolute = Path(path).absolute()
+    if absolute.is_relative_to(Path.cwd()):
+        return str(absolute.relative_to(Path.cwd()))
+    return str(path)
+
 
 class ContentError(Exception):
     """A mistake in content that an editor can fix: which file, where, what to do."""
@@ -13,7 +23,7 @@ class ContentError(Exception):
         super().__init__(str(self))
 
     def __str__(self):
-        where = self.path
+        where = shown_path(self.path)
         if self.line is not None:
             where += f", line {self.line}"
         if self.field:

@@ -1,0 +1,59 @@
+"""The command line as an editor uses it."""
+
+import pytest
+
+from briefs.cli import main
+from briefs.content import load_brief, load_organisations
+from briefs.model import KINDS
+
+
+def run(project, *args):
+    return main(["--root", str(project.root), *args])
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_new_creates_a_brief_that_passes_the_check(project, capsys, kind):
+    assert run(project, "new", kind, f"2026-11-new-{kind}", "--languages", "en,ru") == 0
+    folder = project.brief_dir(f"2026-11-new-{kind}")
+    text = (folder / "brief.yaml").read_text()
+    assert f"kind: {kind}" in text and "# The editions to build" in text
+    assert (folder / f"{'summary' if kind == 'report' else 'introduction' if kind == 'update' else 'body'}.ru.md").is_file()
+    brief = load_brief(project, f"2026-11-new-{kind}", load_organisations(project))
+    assert brief.languages == ["en", "ru"] and brief.organisations == ["alpha"]
+    assert run(project, "check") == 0
+    assert "All content is valid: 5 briefs." in capsys.readouterr().out
+
+
+def test_new_refuses_an_existing_brief_and_a_bad_id(project, capsys):
+    assert run(project, "new", "statement", "test-statement") == 1
+    assert "this brief already exists" in capsys.readouterr().err
+    assert run(project, "new", "statement", "Bad Id") == 1
+    assert "not a valid brief id" in capsys.readouterr().err
+    assert run(project, "new", "pamphlet", "fine-id") == 1
+    assert "unknown kind 'pamphlet'" in capsys.readouterr().err
+
+
+def test_new_brief_builds_to_html_and_pdf(project, tmp_path):
+    assert run(project, "new", "statement", "fresh-statement") == 0
+    out = tmp_path / "out"
+    assert run(project, "edition", "fresh-statement", "en", "--html", str(out / "s.html"),
+               "--pdf", str(out / "s.pdf"), "--record", str(out / "s.json")) == 0
+    assert (out / "s.pdf").read_bytes().startswith(b"%PDF-")
+    assert "Write this section of the statement here" in (out / "s.html").read_text()
+
+
+def test_check_lists_every_problem_at_once(project, capsys):
+    (project.brief_dir("test-report") / "brief.yaml").write_text("kind: report\n")
+    (project.brief_dir("test-column") / "body.kk.md").unlink()
+    assert run(project, "check") == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "test-report/brief.yaml" in err and "field 'languages'" in err
+    assert "test-column/body.kk.md: the section file is missing" in err
+
+
+def test_edition_of_an_unknown_language_is_refused(project, tmp_path, capsys):
+    assert run(project, "edition", "test-report", "kk", "--html", str(tmp_path / "a"),
+               "--pdf", str(tmp_path / "b"), "--record", str(tmp_path / "c")) == 1
+    assert "'kk' is not one of this brief's languages" in capsys.readouterr().err
+    assert not any((tmp_path / name).exists() for name in "abc")

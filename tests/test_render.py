@@ -1,0 +1,70 @@
+"""Each kind's template, rendered from the fixture content without printing."""
+
+import pytest
+
+from briefs.content import load_brief, load_organisations
+from briefs.render import render_edition
+from briefs.templating import environment
+
+
+@pytest.fixture
+def render(project):
+    organisations = load_organisations(project)
+    env = environment(project)
+
+    def render(brief_id, lang="en", medium="web"):
+        brief = load_brief(project, brief_id, organisations)
+        return render_edition(project, env, brief, organisations, lang, medium)
+
+    return render
+
+
+def test_statement_has_letterhead_dateline_calls_and_contact(render):
+    html = render("test-statement")
+    assert '<html lang="en" class="kind-statement medium-web">' in html
+    assert 'class="publisher-name">Alpha Rights Centre<' in html
+    assert "Testville, <time datetime=\"2023-04-25\">25 April 2023</time>" in html
+    assert '<section class="section role-calls" id="section-calls">' in html
+    assert "Press enquiries: press@alpha.example.org" in html
+    assert 'sentenced on 25 April 2023 to' in html  # Jinja ran inside the section
+
+
+def test_statement_in_russian_uses_russian_interface_and_links_its_editions(render):
+    html = render("test-statement", "ru")
+    assert "Заявление" in html and "Statement<" not in html
+    assert "25 апреля 2023" in html
+    assert '<link rel="alternate" hreflang="en" href="test-statement.en.html">' in html
+    assert "Скачать PDF" in html
+
+
+def test_update_has_cover_period_partners_and_contents(render):
+    html = render("test-update", medium="print")
+    assert "1 June 2022</time> – <time datetime=\"2022-08-31\">31 August 2022" in html
+    assert "Beta Monitoring Network" in html and "Alpha Rights Centre" in html
+    assert '<a href="#introduction-introduction">' in html
+    assert '<ul class="cases">' in html
+    assert 'class="running-header"' in html
+
+
+def test_report_numbers_sections_and_letters_annexes(render):
+    html = render("test-report", medium="print")
+    assert '<span class="number">1</span>Summary' in html
+    assert '<span class="number">2.1</span>Legal basis' in html
+    assert '<span class="number">Annex A</span>List of detained keepers' in html
+    assert html.index('<section class="see-also"') < html.index('<span class="number">Annex A')
+    assert '<span class="toc-number">2.2</span>' in html
+
+
+def test_column_has_byline_other_editions_and_bio(render):
+    html = render("test-column", "kk")
+    assert "Авторы: Дана Тестова" in html
+    assert '<a href="test-column.en.html" hreflang="en" lang="en">English</a>' in html
+    assert "ойдан шығарылған шолушы" in html
+
+
+def test_web_keeps_end_notes_and_print_makes_footnotes(render):
+    web = render("test-report")
+    printed = render("test-report", medium="print")
+    assert 'class="end-notes"' in web and 'id="note-2"' in web
+    assert 'class="footnote"' not in web
+    assert printed.count('<span class="footnote">') == 2 and 'class="end-notes"' not in printed

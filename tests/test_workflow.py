@@ -1,0 +1,119 @@
+"""The real Snakemake workflow on the tests' own content tree."""
+
+import json
+
+from pypdf import PdfReader
+
+from conftest import run_snakemake
+
+EDITIONS = ["test-column.en", "test-column.kk", "test-report.en", "test-statement.en",
+            "test-statement.ru", "test-update.en"]
+
+
+def pdf_text(path):
+    return [page.extract_text() for page in PdfReader(path).pages]
+
+
+def outputs(project):
+    build = project.root / "build"
+    return {p.relative_to(build).as_posix(): p.stat().st_mtime_ns
+            for p in build.rglob("*") if p.is_file() and "logs" not in p.parts}
+
+
+def test_every_edition_gets_html_pdf_and_a_catalogue_entry(built):
+    build = built.root / "build"
+    for edition in EDITIONS:
+        brief = edition.split(".")[0]
+        for suffix in ("html", "pdf", "json"):
+            assert (build / brief / f"{edition}.{suffix}").is_file(), edition
+    index = (build / "index.html").read_text(encoding="utf-8")
+    assert index.count('class="entry"') == 4
+    assert index.index("Justice Delayed at the Harbour") < index.index("Free the Lighthouse")
+    assert 'href="test-statement/test-statement.ru.pdf"' in index
+    assert (build / "assets" / "fonts" / "PTSerif-Regular.ttf").is_file()
+
+
+def test_statement_pdf_is_one_page_with_its_footnote(built):
+    [page] = pdf_text(built.root / "build/test-statement/test-statement.en.pdf")
+    assert "Free the Lighthouse Keeper" in page
+    assert "Testville, 25 April 2023" in page
+    assert "Verdict of the Testville court" in page
+    assert "Page 1" not in page  # the letterhead page has no footer
+
+
+def test_report_pdf_pages_carry_header_and_localised_footer(built):
+    pages = pdf_text(built.root / "build/test-report/test-report.en.pdf")
+    assert len(pages) >= 4
+    assert f"Page 2 of {len(pages)}" in pages[1]
+    assert "Persecution of Lighthouse Keepers" in pages[1]  # running header
+    assert "Contents" in pages[1]
+    assert any("Keeper Two" in page for page in pages)
+    russian = pdf_text(built.root / "build/test-statement/test-statement.ru.pdf")
+    assert "Мы призываем власти" in russian[0]
+
+
+def test_footnotes_sit_on_the_page_of_their_call(built):
+    pages = pdf_text(built.root / "build/test-report/test-report.en.pdf")
+    for call_text, note in [("keepers are detained", "Beta count of November 2020"),
+                            ("used against keepers", "Criminal Code, article 405")]:
+        [page] = [p for p in pages if call_text in p]
+        assert note in page
+
+
+def test_pdf_metadata_comes_from_the_brief(built):
+    reader = PdfReader(built.root / "build/test-column/test-column.kk.pdf")
+    info = reader.metadata
+    assert info.title == "Айлақтағы кешіктірілген әділдік"
+    assert info.author == "«Альфа» құқық қорғау орталығы"
+    assert info["/CreationDate"].startswith("D:20240129")
+    record = json.loads((built.root / "build/test-column/test-column.kk.json").read_text())
+    assert record["pages"] == len(reader.pages) and record["lang"] == "kk"
+
+
+def test_kazakh_letters_survive_into_the_pdf(built):
+    [page] = pdf_text(built.root / "build/test-column/test-column.kk.pdf")
+    assert "әғқңөұүһі ӘҒҚҢӨҰҮҺІ" in page
+
+
+def test_a_second_run_has_nothing_to_do(built):
+    result = run_snakemake(built, "--dry-run")
+    assert result.returncode == 0
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def test_editing_one_section_rebuilds_its_edition_and_the_catalogue_only(project):
+    assert run_snakemake(project).returncode == 0
+    before = outputs(project)
+    section = project.brief_dir("test-statement") / "body.en.md"
+    section.write_text(section.read_text() + "\nA new paragraph.\n")
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    after = outputs(project)
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == ["index.html", "test-statement/test-statement.en.html",
+                       "test-statement/test-statement.en.json",
+                       "test-statement/test-statement.en.pdf"]
+    assert "A new paragraph." in pdf_text(
+        project.root / "build/test-statement/test-statement.en.pdf")[0]
+
+
+def test_a_content_mistake_stops_the_build_with_file_and_line(project):
+    section = project.brief_dir("test-statement") / "calls.en.md"
+    section.write_text("# Calls\n\n- release {{ prisoner_name }}\n")
+    result = run_snakemake(project)
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert "content/briefs/test-statement/calls.en.md, line 3: unknown name" in message
+    assert "'prisoner_name' is undefined" in message
+    assert "Traceback" not in message
+    leftovers = list((project.root / "build" / "test-statement").glob("test-statement.en.*"))
+    assert leftovers == []
+
+
+def test_a_broken_brief_yaml_is_named_before_anything_runs(project):
+    (project.brief_dir("test-report") / "brief.yaml").write_text("kind: [report\n")
+    result = run_snakemake(project)
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    assert "\ncontent/briefs/test-report/brief.yaml, line 2: this is not valid YAML" in message
+    assert not (project.root / "build").exists()
