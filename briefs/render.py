@@ -63,8 +63,9 @@ def render_edition(project, env, brief, organisations, lang, medium):
     if errors:
         raise ContentErrors(errors)
     context = page_context(project, brief, organisations, lang, medium)
+    levels = TOC_LEVELS.get(brief.kind, ())
     context.update(sections=sections, notes=Markup("".join(notes)),
-                   toc=[h for h in state.headings if h.level in TOC_LEVELS.get(brief.kind, ())])
+                   contents=[h for h in state.headings if h.level in levels])
     return env.get_template(f"{brief.kind}.html").render(context)
 
 
