@@ -5,7 +5,7 @@ import logging
 import sys
 from pathlib import Path
 
-from .content import Project, discover, load_brief, load_organisations, load_sections
+from .content import Project, discover, load_brief, load_organisations
 from .errors import ContentError, ContentErrors
 
 log = logging.getLogger("briefs")
@@ -15,6 +15,7 @@ def main(argv=None):
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
+    logging.getLogger("weasyprint").addFilter(_quiet_subsetter_notice)
     log.setLevel(logging.INFO)
     project = Project(Path(args.root).resolve())
     try:
@@ -24,6 +25,11 @@ def main(argv=None):
         for problem in problems:
             print(f"error: {problem}", file=sys.stderr)
         return 1
+
+
+def _quiet_subsetter_notice(record):
+    """WeasyPrint says on every font that it subsets with fontTools; that is expected here."""
+    return "HarfBuzz-Subset" not in record.getMessage()
 
 
 def _parser():
@@ -37,7 +43,7 @@ def _parser():
     new.add_argument("--languages", default="en", help="comma-separated, e.g. en,ru,kk")
     new.set_defaults(command=run_new)
 
-    check = commands.add_parser("check", help="validate all content without rendering")
+    check = commands.add_parser("check", help="validate all content without printing")
     check.set_defaults(command=run_check)
 
     edition = commands.add_parser("edition", help="render one edition to HTML and PDF")
@@ -65,6 +71,10 @@ def run_new(project, args):
 
 
 def run_check(project, args):
+    from .render import section_sources
+    from .templating import environment
+
+    env = environment(project)
     problems = []
     try:
         organisations = load_organisations(project)
@@ -75,7 +85,7 @@ def run_check(project, args):
         try:
             brief = load_brief(project, brief_id, organisations)
             for lang in brief.languages:
-                load_sections(project, brief, lang)
+                section_sources(project, env, brief, organisations, lang)
         except (ContentError, ContentErrors) as error:
             problems += getattr(error, "errors", [error])
     if problems:

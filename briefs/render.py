@@ -42,26 +42,32 @@ def section_labels(brief, translate):
     return labels
 
 
-def render_edition(project, env, brief, organisations, lang, medium):
-    """The complete HTML page of one edition."""
+def section_sources(project, env, brief, organisations, lang):
+    """Each section's Markdown after its Jinja step, with every template mistake found."""
     use_language(env, lang)
-    translate = i18n.translations(lang).gettext
-    state = EditionState(print_notes=medium == "print")
-    sections, notes, errors = [], [], []
-    source_context = {"brief": brief, "lang": lang, "organisations": organisations}
-    labels = section_labels(brief, translate)
-    for section, label in zip(load_sections(project, brief, lang), labels):
+    context = {"brief": brief, "lang": lang, "organisations": organisations}
+    sources, errors = [], []
+    for section in load_sections(project, brief, lang):
         try:
-            source = _section_source(project, env, section, source_context)
+            sources.append((section, _section_source(project, env, section, context)))
         except ContentError as error:
             errors.append(error)
-            continue
+    if errors:
+        raise ContentErrors(errors)
+    return sources
+
+
+def render_edition(project, env, brief, organisations, lang, medium):
+    """The complete HTML page of one edition."""
+    sources = section_sources(project, env, brief, organisations, lang)
+    state = EditionState(print_notes=medium == "print")
+    sections, notes = [], []
+    labels = section_labels(brief, i18n.translations(lang).gettext)
+    for (section, source), label in zip(sources, labels):
         body, section_notes = section_html(source, state, label=label,
                                            prefix=f"{section.ref.stem}-")
         sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body)))
         notes.append(section_notes)
-    if errors:
-        raise ContentErrors(errors)
     context = page_context(project, brief, organisations, lang, medium)
     levels = TOC_LEVELS.get(brief.kind, ())
     context.update(sections=sections, notes=Markup("".join(notes)),

@@ -68,8 +68,11 @@ def load_mapping(path):
         data = yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        reason = f"this is not valid YAML ({error.problem})"
+        if error.context and error.context_mark and error.context_mark.line != mark.line:
+            reason += f"; the problem may start on line {error.context_mark.line + 1}"
         raise ContentError(
-            path, f"this is not valid YAML ({error.problem})",
+            path, reason,
             line=mark.line + 1 if mark else None,
             hint="check the indentation and quote texts that contain a colon",
         ) from None

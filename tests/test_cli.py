@@ -45,11 +45,13 @@ def test_new_brief_builds_to_html_and_pdf(project, tmp_path):
 def test_check_lists_every_problem_at_once(project, capsys):
     (project.brief_dir("test-report") / "brief.yaml").write_text("kind: report\n")
     (project.brief_dir("test-column") / "body.kk.md").unlink()
+    (project.brief_dir("test-statement") / "calls.ru.md").write_text("# Х\n\n{{ nope }}\n")
     assert run(project, "check") == 1
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "test-report/brief.yaml" in err and "field 'languages'" in err
     assert "test-column/body.kk.md: the section file is missing" in err
+    assert "test-statement/calls.ru.md, line 3: unknown name in a template" in err
 
 
 def test_edition_of_an_unknown_language_is_refused(project, tmp_path, capsys):

@@ -49,6 +49,12 @@ def test_malformed_yaml_names_file_and_line(project):
     assert "not valid YAML" in error.reason
 
 
+def test_an_unclosed_list_names_where_it_was_opened(project):
+    write_brief(project, "unclosed", "kind: statement\nlanguages: [en,\n  ru\ndate: 2020-01-01\n")
+    [error] = errors_of(project, "unclosed")
+    assert error.line == 4 and "the problem may start on line 2" in error.reason
+
+
 def test_a_list_instead_of_a_mapping_is_refused(project):
     write_brief(project, "listy", "- kind: statement\n")
     [error] = errors_of(project, "listy")
