@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefs.content import Project, discover, edition_inputs, read_languages
 from briefs.errors import ContentError
-from briefs.workflow import package_files, template_files
+from briefs.workflow import case_files, package_files, template_files
 
 PROJECT = Project(Path(workflow.basedir))
 OUT = config.get("out", "build")
@@ -33,6 +33,7 @@ rule all:
 rule build_edition:
     input:
         content=lambda w: edition_inputs(PROJECT, w.brief, w.lang),
+        cases=lambda w: case_files(PROJECT, f"{OUT}/{w.brief}/{w.brief}.{w.lang}.json"),
         templates=template_files(PROJECT),
         code=package_files(),
     output:

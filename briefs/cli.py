@@ -71,29 +71,42 @@ def run_new(project, args):
 
 
 def run_check(project, args):
+    from .case_helpers import CaseHelpers
+    from .cases import load_casebook
     from .render import section_sources
     from .templating import environment
 
     env = environment(project)
     problems = []
-    try:
-        organisations = load_organisations(project)
-    except (ContentError, ContentErrors) as error:
-        problems += getattr(error, "errors", [error])
-        organisations = {}
-    for brief_id in discover(project):
+
+    def collect(step):
         try:
-            brief = load_brief(project, brief_id, organisations)
-            for lang in brief.languages:
-                section_sources(project, env, brief, organisations, lang)
+            return step()
         except (ContentError, ContentErrors) as error:
-            problems += getattr(error, "errors", [error])
+            problems.extend(getattr(error, "errors", [error]))
+
+    organisations = collect(lambda: load_organisations(project)) or {}
+    casebook = collect(lambda: load_casebook(project))
+    for brief_id in discover(project):
+        brief = collect(lambda: load_brief(project, brief_id, organisations))
+        for lang in brief.languages if brief else ():
+            helpers = CaseHelpers(lambda: _usable(casebook), brief, lang)
+            collect(lambda: section_sources(project, env, brief, organisations, lang, helpers))
     if problems:
         raise ContentErrors(problems)
-    print(f"All content is valid: {len(discover(project))} briefs.")
+    print(f"All content is valid: {len(discover(project))} briefs, "
+          f"{len(casebook.cases)} case records.")
+
+
+def _usable(casebook):
+    if casebook is None:
+        raise ContentErrors([])  # the case records' own errors are already listed
+    return casebook
 
 
 def run_edition(project, args):
+    from .case_helpers import CaseHelpers
+    from .cases import load_casebook
     from .pdf import print_pdf
     from .publish import edition_record, write_record
     from .render import render_edition
@@ -107,12 +120,14 @@ def run_edition(project, args):
                            f"'{args.lang}' is not one of this brief's languages",
                            field="languages")
     env = environment(project)
-    web = render_edition(project, env, brief, organisations, args.lang, "web")
-    paged = render_edition(project, env, brief, organisations, args.lang, "print")
+    cases = CaseHelpers(lambda: load_casebook(project), brief, args.lang)
+    web = render_edition(project, env, brief, organisations, args.lang, "web", cases)
+    paged = render_edition(project, env, brief, organisations, args.lang, "print", cases)
     pages, size = print_pdf(paged, args.pdf, project=project, day=brief.date,
                             identifier=f"{brief.id}.{args.lang}")
     write_atomically(args.html, web)
-    record = edition_record(brief, organisations, args.lang, pages=pages, pdf_bytes=size)
+    record = edition_record(brief, organisations, args.lang, pages=pages, pdf_bytes=size,
+                            cases=cases)
     write_record(record, args.record)
     log.info("%s.%s: %d pages, %d bytes", brief.id, args.lang, pages, size)
 

@@ -42,6 +42,11 @@ def long_date(value, lang):
     return text.replace("\u202f", "\xa0")
 
 
+def short_date(value, lang):
+    """'24.11.2022': for tables and timelines, as the region writes dates in all three."""
+    return format_date(value, "dd.MM.yyyy", locale=locale(lang))
+
+
 def joined(items, lang):
     """'A, B and C' as the language writes it."""
     return format_list(list(items), locale=locale(lang))

@@ -178,7 +178,7 @@ def section_html(text, state, *, label="", prefix):
     """
     md = markdown.Markdown(
         extensions=[
-            "footnotes", "tables", "attr_list", "toc", "mdx_truly_sane_lists",
+            "footnotes", "tables", "attr_list", "toc", "md_in_html", "mdx_truly_sane_lists",
             BriefExtension(state, label, prefix),
         ],
         extension_configs={

@@ -10,6 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import i18n
+from .cases import CaseQueryError
 from .content import load_sections
 from .errors import ContentError, ContentErrors
 from .markdown_ext import EditionState, section_html
@@ -42,10 +43,14 @@ def section_labels(brief, translate):
     return labels
 
 
-def section_sources(project, env, brief, organisations, lang):
-    """Each section's Markdown after its Jinja step, with every template mistake found."""
+def section_sources(project, env, brief, organisations, lang, cases):
+    """Each section's Markdown after its Jinja step, with every template mistake found.
+
+    cases: the edition's CaseHelpers, whose functions the sections may call.
+    """
     use_language(env, lang)
-    context = {"brief": brief, "lang": lang, "organisations": organisations}
+    context = {"brief": brief, "lang": lang, "organisations": organisations,
+               **cases.functions()}
     sources, errors = [], []
     for section in load_sections(project, brief, lang):
         try:
@@ -57,9 +62,9 @@ def section_sources(project, env, brief, organisations, lang):
     return sources
 
 
-def render_edition(project, env, brief, organisations, lang, medium):
+def render_edition(project, env, brief, organisations, lang, medium, cases):
     """The complete HTML page of one edition."""
-    sources = section_sources(project, env, brief, organisations, lang)
+    sources = section_sources(project, env, brief, organisations, lang, cases)
     state = EditionState(print_notes=medium == "print")
     sections, notes = [], []
     labels = section_labels(brief, i18n.translations(lang).gettext)
@@ -84,6 +89,9 @@ def _section_source(project, env, section, context):
         raise ContentError(section.path, f"template syntax error: {error.message}",
                            line=error.lineno,
                            hint="check the {{ ... }} and {% ... %} parts of this line") from None
+    except CaseQueryError as error:
+        raise ContentError(section.path, error.reason, line=_template_line(error, section.path),
+                           hint=error.hint) from None
     except jinja2.UndefinedError as error:
         raise ContentError(section.path, f"unknown name in a template: {error.message}",
                            line=_template_line(error, section.path),

@@ -21,7 +21,7 @@ def test_new_creates_a_brief_that_passes_the_check(project, capsys, kind):
     brief = load_brief(project, f"2026-11-new-{kind}", load_organisations(project))
     assert brief.languages == ["en", "ru"] and brief.organisations == ["alpha"]
     assert run(project, "check") == 0
-    assert "All content is valid: 5 briefs." in capsys.readouterr().out
+    assert "All content is valid: 5 briefs, 6 case records." in capsys.readouterr().out
 
 
 def test_new_refuses_an_existing_brief_and_a_bad_id(project, capsys):

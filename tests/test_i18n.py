@@ -32,7 +32,7 @@ def template_messages():
     for message in extract_from_dir(REPO / "templates", method_map=methods):
         found.add(message[2])
     for message in extract_from_dir(REPO / "briefs", method_map=[("**.py", "python")],
-                                    keywords={"translate": None}):
+                                    keywords={"translate": None, "N_": None, "_": None}):
         found.add(message[2])
     return found
 

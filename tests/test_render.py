@@ -2,6 +2,8 @@
 
 import pytest
 
+from briefs.case_helpers import CaseHelpers
+from briefs.cases import load_casebook
 from briefs.content import load_brief, load_organisations
 from briefs.render import render_edition
 from briefs.templating import environment
@@ -14,7 +16,8 @@ def render(project):
 
     def render(brief_id, lang="en", medium="web"):
         brief = load_brief(project, brief_id, organisations)
-        return render_edition(project, env, brief, organisations, lang, medium)
+        cases = CaseHelpers(lambda: load_casebook(project), brief, lang)
+        return render_edition(project, env, brief, organisations, lang, medium, cases)
 
     return render
 
@@ -67,4 +70,4 @@ def test_web_keeps_end_notes_and_print_makes_footnotes(render):
     printed = render("test-report", medium="print")
     assert 'class="end-notes"' in web and 'id="note-2"' in web
     assert 'class="footnote"' not in web
-    assert printed.count('<span class="footnote">') == 2 and 'class="end-notes"' not in printed
+    assert printed.count('<span class="footnote">') == 3 and 'class="end-notes"' not in printed

@@ -54,7 +54,7 @@ def test_report_pdf_pages_carry_header_and_localised_footer(built):
 
 def test_footnotes_sit_on_the_page_of_their_call(built):
     pages = pdf_text(built.root / "build/test-report/test-report.en.pdf")
-    for call_text, note in [("keepers are detained", "Beta count of November 2020"),
+    for call_text, note in [("keepers are held", "Beta count of November 2020"),
                             ("used against keepers", "Criminal Code, article 405")]:
         [page] = [p for p in pages if call_text in p]
         assert note in page
@@ -117,3 +117,27 @@ def test_a_broken_brief_yaml_is_named_before_anything_runs(project):
     message = result.stdout + result.stderr
     assert "\ncontent/briefs/test-report/brief.yaml, line 2: this is not valid YAML" in message
     assert not (project.root / "build").exists()
+
+
+def test_editing_a_case_rebuilds_the_briefs_that_show_case_data_only(project):
+    assert run_snakemake(project).returncode == 0
+    before = outputs(project)
+    record = project.content / "cases" / "keeper-one.yaml"
+    record.write_text(record.read_text().replace(
+        "  - date: 2021-03-01\n", "  - date: 2020-11-01\n"))  # released before the as_of date
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    after = outputs(project)
+    changed = {name.split("/")[0] for name in after if after[name] != before.get(name)}
+    assert changed == {"index.html", "test-report", "test-update"}
+    text = "".join(pdf_text(project.root / "build/test-report/test-report.en.pdf"))
+    assert "At least 1 keepers are held: Keeper Two." in text
+    assert "Released on 1 November 2020" in text
+
+
+def test_restricted_records_never_reach_public_outputs(built):
+    for path in (built.root / "build").rglob("*"):
+        if path.is_file() and "logs" not in path.parts:
+            assert b"Zzyzx" not in path.read_bytes(), path
+    for pdf in (built.root / "build").rglob("*.pdf"):
+        assert "Zzyzx" not in "".join(pdf_text(pdf))

@@ -1,0 +1,203 @@
+"""The functions section files call to show case data: names, boxes, lists, counts, tables.
+
+Each returns Markdown in the edition's language, computed as of the brief's data date.
+"""
+
+import functools
+
+from markupsafe import escape
+
+from . import i18n
+from .cases import CaseQueryError, status_on
+
+
+
+def N_(text):
+    """Marks a text for translation where it is defined; it is translated where printed."""
+    return text
+
+
+STATUS_TEXT = {
+    "at_liberty": N_("at liberty"),
+    "facing_charges": N_("facing charges since %(date)s"),
+    "detained": N_("detained since %(date)s"),
+    "pretrial_detention": N_("in pre-trial detention since %(date)s"),
+    "house_arrest": N_("under house arrest since %(date)s"),
+    "restricted_liberty": N_("under restriction of liberty since %(date)s"),
+    "psychiatric_detention": N_("held in a psychiatric institution since %(date)s"),
+    "imprisoned": N_("serving a prison sentence since %(date)s"),
+    "released": N_("released on %(date)s"),
+    "deceased": N_("died on %(date)s"),
+}
+STATUS_NAME = {
+    "at_liberty": N_("at liberty"),
+    "facing_charges": N_("facing charges"),
+    "detained": N_("detained"),
+    "pretrial_detention": N_("pre-trial detention"),
+    "house_arrest": N_("house arrest"),
+    "restricted_liberty": N_("restriction of liberty"),
+    "psychiatric_detention": N_("psychiatric institution"),
+    "imprisoned": N_("prison sentence"),
+    "released": N_("released"),
+    "deceased": N_("deceased"),
+}
+EVENT_NAME = {
+    "detained": N_("Detained"), "charged": N_("Charged"),
+    "pretrial_detention": N_("Placed in pre-trial detention"),
+    "house_arrest": N_("Placed under house arrest"),
+    "restriction_of_liberty": N_("Restriction of liberty"),
+    "psychiatric_detention": N_("Placed in a psychiatric institution"),
+    "convicted": N_("Convicted"), "sentenced": N_("Sentenced"),
+    "appeal_rejected": N_("Appeal rejected"), "released": N_("Released"),
+    "acquitted": N_("Acquitted"), "pardoned": N_("Pardoned"), "died": N_("Died"),
+    "fined": N_("Fined"), "summoned": N_("Summoned"), "attacked": N_("Attacked"),
+    "other": N_("Event"),
+}
+
+
+def text_in(value, lang):
+    """A per-language text in `lang`, or in English where it has not been translated."""
+    return (value or {}).get(lang) or (value or {}).get("en", "")
+
+
+class CaseHelpers:
+    """The case functions of one edition, bound to its language and data date."""
+
+    def __init__(self, load_casebook, brief, lang):
+        self._load = load_casebook
+        self.brief = brief
+        self.lang = lang
+        self.day = brief.data_date
+        self._ = i18n.translations(lang).gettext
+
+    @functools.cached_property
+    def book(self):
+        """The case book, read only when a section first asks for case data."""
+        return self._load()
+
+    def dependencies(self):
+        """The case ids this edition showed, and whether it selected cases by filters."""
+        if "book" not in self.__dict__:  # no section asked for case data
+            return [], False
+        return sorted(self.book.used), self.book.queried
+
+    def functions(self):
+        return {"name": self.name, "case_box": self.case_box, "names": self.names,
+                "count": self.count, "case_table": self.case_table,
+                "period_events": self.period_events}
+
+    def name(self, case_id):
+        return text_in(self.book.case(case_id).name, self.lang)
+
+    def names(self, **filters):
+        return i18n.joined([self._name(c) for c in self._select(filters)], self.lang)
+
+    def count(self, **filters):
+        return len(self.book.select(self.day, **filters))
+
+    def case_table(self, **filters):
+        _ = self._
+        header = [_("Name"), _("Region"), _("Charges"), _("Status"), _("Since")]
+        rows = ['<div class="case-table" markdown="1">', "",
+                "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for case in self._select(filters):
+            status = status_on(case, self.day)
+            region = self.book.regions.get(case.region)
+            rows.append("| " + " | ".join([
+                self._name(case),
+                text_in(region.name, self.lang) if region else "",
+                self._charges_short(case),
+                _(STATUS_NAME[status.key]),
+                i18n.short_date(status.since, self.lang) if status.since else "",
+            ]) + " |")
+        return "\n".join(rows + ["", "</div>"]) + "\n"
+
+    def case_box(self, case_id):
+        case = self.book.case(case_id)
+        lines = ['<div class="case-box" markdown="1">', "",
+                 f'<p class="case-name">{escape(self._name(case))}</p>']
+        if case.occupation:
+            lines.append(f'<p class="case-role">{escape(text_in(case.occupation, self.lang))}</p>')
+        lines += [f'<p class="case-status">{self._status(case)}</p>', ""]
+        charges = [self._charge_long(charge) for charge in case.charges
+                   if charge.date is None or charge.date <= self.day]
+        if charges:
+            label = self._("Charges")
+            lines += [f"**{label}:** " + "; ".join(charges), ""]
+        events = self._events(case)
+        lines += [f"- **{i18n.short_date(e.date, self.lang)}**: {self._event_text(case, e)}"
+                  for e in events]
+        lines += ["", "</div>", ""]
+        lines += self._source_notes(case, events)
+        return "\n".join(lines) + "\n"
+
+    def period_events(self, tag=None):
+        """An update's case examples: per person, their events within the period."""
+        period = self.brief.period
+        if period is None:
+            raise CaseQueryError("period_events needs a brief with a 'period' (an update)",
+                                 "use case_box or names in other kinds of brief")
+        items, notes = [], []
+        for case in self._select({"tag": tag} if tag else {}):
+            events = [e for e in self._events(case) if period.start <= e.date <= period.end]
+            if events:
+                timeline = "; ".join(f"{i18n.short_date(e.date, self.lang)}: "
+                                     f"{self._event_text(case, e)}" for e in events)
+                items.append((events[0].date, f"- **{self._name(case)}**. {timeline}"))
+                notes += self._source_notes(case, events)
+        lines = [line for _, line in sorted(items, key=lambda item: item[0])]
+        return "\n".join(lines) + "\n{: .cases }\n\n" + "\n".join(dict.fromkeys(notes)) + "\n"
+
+    def _select(self, filters):
+        cases = self.book.select(self.day, **filters)
+        for case in cases:
+            self.book.used.add(case.id)
+        return sorted(cases, key=lambda c: self._name(c).casefold())
+
+    def _name(self, case):
+        return text_in(case.name, self.lang)
+
+    def _status(self, case):
+        status = status_on(case, self.day)
+        date = i18n.long_date(status.since, self.lang) if status.since else ""
+        text = self._(STATUS_TEXT[status.key]) % {"date": date}
+        return text[:1].upper() + text[1:]
+
+    def _events(self, case):
+        return [e for e in case.events if e.date <= self.day and e.visibility == "public"]
+
+    def _event_text(self, case, event):
+        text = text_in(event.text, self.lang) or self._(EVENT_NAME[event.type])
+        refs = "".join(f"[^{case.id}-{source}]" for source in event.sources
+                       if self._source(case, source))
+        return text + refs
+
+    def _source(self, case, source_id):
+        return next((s for s in case.sources if s.id == source_id and s.visibility == "public"),
+                    None)
+
+    def _source_notes(self, case, events):
+        notes = []
+        for event in events:
+            for source_id in event.sources:
+                source = self._source(case, source_id)
+                if source:
+                    when = f", {i18n.long_date(source.date, self.lang)}" if source.date else ""
+                    notes.append(f"[^{case.id}-{source_id}]: {source.title}{when}, <{source.url}>")
+        return list(dict.fromkeys(notes))
+
+    def _article(self, charge):
+        code = self.book.codes[charge.code]
+        article = self._("art. %(number)s") % {"number": charge.article}
+        if charge.part:
+            article += " " + self._("(part %(part)s)") % {"part": charge.part}
+        return code, f"{text_in(code.short, self.lang)} {article}"
+
+    def _charge_long(self, charge):
+        code, label = self._article(charge)
+        return f"{label}, {text_in(code.articles[charge.article], self.lang)}"
+
+    def _charges_short(self, case):
+        return ", ".join(dict.fromkeys(self._article(c)[1] for c in case.charges
+                                       if c.date is None or c.date <= self.day))
+

@@ -1,0 +1,322 @@
+"""Case records: who is held, on which charges, since when, as of any date.
+
+One YAML file per person in content/cases/, plus the catalogues they refer to: the
+criminal code's articles, affiliations and regions. See docs/cases.md.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from .errors import ContentError, ContentErrors
+from .model import STEM, Strict, Text
+from .yamlfile import load_mapping
+
+EVENT_TYPES = (
+    "detained", "charged", "pretrial_detention", "house_arrest", "restriction_of_liberty",
+    "psychiatric_detention", "convicted", "sentenced", "appeal_rejected", "released",
+    "acquitted", "pardoned", "died", "fined", "summoned", "attacked", "other",
+)
+STATUS_BY_EVENT = {
+    "detained": "detained",
+    "pretrial_detention": "pretrial_detention",
+    "house_arrest": "house_arrest",
+    "restriction_of_liberty": "restricted_liberty",
+    "psychiatric_detention": "psychiatric_detention",
+    "released": "released",
+    "acquitted": "released",
+    "pardoned": "released",
+    "died": "deceased",
+}
+STATUS_BY_SENTENCE = {
+    "prison": "imprisoned",
+    "restriction_of_liberty": "restricted_liberty",
+    "suspended": "released",
+    "fine": "released",
+}
+HELD = {"detained", "pretrial_detention", "psychiatric_detention", "imprisoned"}
+STATUSES = ("at_liberty", "facing_charges", "detained", "pretrial_detention", "house_arrest",
+            "restricted_liberty", "psychiatric_detention", "imprisoned", "released", "deceased")
+Visibility = Literal["public", "restricted"]
+
+
+class Source(Strict):
+    id: str
+    title: str
+    url: str = Field(pattern=r"^https?://\S+$")
+    date: datetime.date | None = None
+    visibility: Visibility = "public"
+
+
+class Sentence(Strict):
+    kind: Literal["prison", "restriction_of_liberty", "suspended", "fine"] = "prison"
+    years: float | None = None
+
+
+class Event(Strict):
+    date: datetime.date
+    type: Literal[EVENT_TYPES]
+    text: Text = {}
+    sources: list[str] = []
+    sentence: Sentence | None = None
+    visibility: Visibility = "public"
+
+
+class Charge(Strict):
+    code: str = "criminal-code"
+    article: str
+    part: int | None = None
+    date: datetime.date | None = None
+
+
+class Recognition(Strict):
+    by: Text
+    date: datetime.date
+    source: str | None = None
+
+
+class Case(Strict):
+    id: str
+    name: Text
+    born: int | datetime.date | None = None
+    region: str | None = None
+    occupation: Text | None = None
+    affiliations: list[str] = []
+    tags: list[str] = []
+    charges: list[Charge] = []
+    events: list[Event] = []
+    recognition: list[Recognition] = []
+    sources: list[Source] = []
+    visibility: Visibility = "public"
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _has_english_name(self):
+        if not self.name.get("en"):
+            raise ValueError("the name in 'en' is required: other languages fall back to it")
+        return self
+
+    @property
+    def public(self):
+        return self.visibility == "public"
+
+
+@dataclass(frozen=True)
+class Status:
+    key: str
+    since: datetime.date | None
+
+
+def status_on(case, day):
+    """The person's status at the end of `day`, and the date it began."""
+    status = Status("at_liberty", None)
+    charged = [c.date for c in case.charges if c.date and c.date <= day]
+    charged += [e.date for e in case.events if e.type == "charged" and e.date <= day]
+    if charged:
+        status = Status("facing_charges", min(charged))
+    for event in case.events:
+        if event.date > day:
+            break
+        key = STATUS_BY_EVENT.get(event.type)
+        if event.type == "sentenced":
+            key = STATUS_BY_SENTENCE[(event.sentence or Sentence()).kind]
+        if key and key != status.key:
+            status = Status(key, event.date)
+    return status
+
+
+def recognised_by(case, day):
+    return [r for r in case.recognition if r.date <= day]
+
+
+class LegalCode(Strict):
+    title: Text
+    short: Text
+    articles: dict[str, Text]
+
+
+class Named(Strict):
+    name: Text
+
+
+@dataclass
+class CaseBook:
+    """All case records and catalogues, validated together."""
+
+    cases: dict
+    codes: dict
+    affiliations: dict
+    regions: dict
+    used: set = field(default_factory=set)
+    queried: bool = False
+
+    def case(self, case_id):
+        if case_id not in self.cases:
+            raise CaseQueryError(f"there is no case record '{case_id}'",
+                              f"check the spelling, or add content/cases/{case_id}.yaml")
+        case = self.cases[case_id]
+        if not case.public:
+            raise CaseQueryError(f"the case '{case_id}' is restricted and cannot appear in a "
+                              "public brief", "remove it from this section")
+        self.used.add(case_id)
+        return case
+
+    def select(self, day, status=None, affiliation=None, tag=None, region=None,
+               recognised=None):
+        """The public cases matching every filter given, as of `day`."""
+        self.queried = True
+        self._check_filter_values(status, affiliation, region)
+        found = []
+        for case in self.cases.values():
+            if not case.public or not _on_record_by(case, day):
+                continue
+            current = status_on(case, day).key
+            if status == "held" and current not in HELD:
+                continue
+            if status not in (None, "held") and current != status:
+                continue
+            if affiliation and affiliation not in case.affiliations:
+                continue
+            if tag and tag not in case.tags:
+                continue
+            if region and case.region != region:
+                continue
+            if recognised is not None and bool(recognised_by(case, day)) != recognised:
+                continue
+            found.append(case)
+        return found
+
+    def _check_filter_values(self, status, affiliation, region):
+        if status is not None and status not in STATUSES + ("held",):
+            raise CaseQueryError(f"unknown status '{status}'",
+                              f"use one of: held, {', '.join(STATUSES)}")
+        if affiliation is not None and affiliation not in self.affiliations:
+            raise CaseQueryError(f"unknown affiliation '{affiliation}'",
+                              f"use one of: {', '.join(sorted(self.affiliations))}")
+        if region is not None and region not in self.regions:
+            raise CaseQueryError(f"unknown region '{region}'",
+                              f"use one of: {', '.join(sorted(self.regions))}")
+
+
+def _on_record_by(case, day):
+    """A person enters the record with their first event or charge on or before `day`."""
+    dates = [e.date for e in case.events] + [c.date for c in case.charges if c.date]
+    return bool(dates) and min(dates) <= day
+
+
+class CaseQueryError(Exception):
+    """A section asked the case book for something that is not there."""
+
+    def __init__(self, reason, hint):
+        super().__init__(reason)
+        self.reason, self.hint = reason, hint
+
+
+def load_casebook(project):
+    """Read and check every case record and catalogue; raise ContentErrors listing all problems."""
+    from .content import validation_errors
+
+    errors = []
+
+    def catalogue(path, model):
+        if not path.is_file():
+            return {}
+        document = load_mapping(path)
+        entries = {}
+        for key in document.data:
+            entry, problems = validation_errors(document.sub(key), model)
+            for problem in problems:
+                problem.field = f"{key}.{problem.field}" if problem.field else str(key)
+            errors.extend(problems)
+            if entry:
+                entries[str(key)] = entry
+        return entries
+
+    codes = {}
+    for path in sorted((project.content / "legal").glob("*.yaml")):
+        code, problems = validation_errors(load_mapping(path), LegalCode)
+        errors.extend(problems)
+        if code:
+            codes[path.stem] = code
+    affiliations = catalogue(project.content / "affiliations.yaml", Named)
+    regions = catalogue(project.content / "regions.yaml", Named)
+    cases = {}
+    for path in sorted((project.content / "cases").glob("*.yaml")):
+        document = load_mapping(path)
+        case, problems = validation_errors(document, Case)
+        errors.extend(problems)
+        if case:
+            errors.extend(ContentError(path, reason, line=document.line_of(where),
+                                       field=".".join(map(str, where)), hint=hint)
+                          for where, reason, hint in case_problems(case, path.stem, codes,
+                                                                   affiliations, regions))
+            cases[case.id] = case
+    if errors:
+        raise ContentErrors(errors)
+    return CaseBook(cases, codes, affiliations, regions)
+
+
+def case_problems(case, stem, codes, affiliations, regions):
+    """Consistency rules beyond the schema: (field path, reason, hint) for each problem."""
+    problems = []
+    if case.id != stem:
+        problems.append((("id",), f"the id '{case.id}' differs from the file name '{stem}'",
+                         "make them the same"))
+    if not STEM.match(case.id):
+        problems.append((("id",), f"'{case.id}' is not a valid id",
+                         "use lower-case letters, digits and hyphens"))
+    source_ids = [s.id for s in case.sources]
+    for index, source_id in enumerate(source_ids):
+        if source_ids.index(source_id) != index:
+            problems.append((("sources", index, "id"), f"the source id '{source_id}' is used "
+                             "twice", "give each source its own id"))
+    problems += _timeline_problems(case, set(source_ids))
+    for index, charge in enumerate(case.charges):
+        code = codes.get(charge.code)
+        if code is None:
+            problems.append((("charges", index, "code"), f"unknown legal code '{charge.code}'",
+                             f"add content/legal/{charge.code}.yaml"))
+        elif charge.article not in code.articles:
+            problems.append((("charges", index, "article"),
+                             f"article '{charge.article}' is not in {charge.code}.yaml",
+                             f"add it to content/legal/{charge.code}.yaml"))
+    for index, key in enumerate(case.affiliations):
+        if key not in affiliations:
+            problems.append((("affiliations", index), f"unknown affiliation '{key}'",
+                             "add it to content/affiliations.yaml"))
+    if case.region is not None and case.region not in regions:
+        problems.append((("region",), f"unknown region '{case.region}'",
+                         "add it to content/regions.yaml"))
+    for index, recognition in enumerate(case.recognition):
+        if recognition.source is not None and recognition.source not in source_ids:
+            problems.append((("recognition", index, "source"),
+                             f"unknown source '{recognition.source}'",
+                             "add it under 'sources' in this file"))
+    return problems
+
+
+def _timeline_problems(case, source_ids):
+    problems, convicted, died = [], False, None
+    for index, event in enumerate(case.events):
+        where = ("events", index)
+        if index and event.date < case.events[index - 1].date:
+            problems.append((where + ("date",), "events are out of date order",
+                             "list the events from the earliest to the latest"))
+        if died is not None:
+            problems.append((where + ("type",), f"an event after the death on {died}",
+                             "check the date or remove the event"))
+        if event.type == "sentenced" and not convicted:
+            problems.append((where + ("type",), "a sentence without a conviction before it",
+                             "add a 'convicted' event on or before this date"))
+        if event.sentence is not None and event.type != "sentenced":
+            problems.append((where + ("sentence",), "only a 'sentenced' event has a sentence",
+                             "remove 'sentence' or change the type"))
+        convicted = convicted or event.type == "convicted"
+        died = event.date if event.type == "died" else died
+        for position, source_id in enumerate(event.sources):
+            if source_id not in source_ids:
+                problems.append((where + ("sources", position), f"unknown source '{source_id}'",
+                                 "add it under 'sources' in this file"))
+    return problems

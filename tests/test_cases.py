@@ -1,0 +1,180 @@
+"""Case records: the schema, consistency checks, status as of a date, and the helpers."""
+
+import datetime
+
+import pytest
+
+from briefs.case_helpers import CaseHelpers
+from briefs.cases import Case, load_casebook, status_on
+from briefs.content import load_brief, load_organisations
+from briefs.errors import ContentErrors
+
+D = datetime.date
+
+
+def case(**fields):
+    return Case.model_validate({"id": "x", "name": {"en": "X"}, **fields})
+
+
+def event(day, kind, **extra):
+    return {"date": day, "type": kind, **extra}
+
+
+@pytest.mark.parametrize("day, key, since", [
+    ("2019-01-09", "at_liberty", None),
+    ("2019-01-10", "facing_charges", D(2019, 1, 10)),
+    ("2019-02-01", "pretrial_detention", D(2019, 2, 1)),
+    ("2019-06-29", "pretrial_detention", D(2019, 2, 1)),
+    ("2019-06-30", "imprisoned", D(2019, 6, 30)),
+    ("2021-12-31", "imprisoned", D(2019, 6, 30)),
+    ("2022-01-01", "released", D(2022, 1, 1)),
+])
+def test_status_at_boundary_dates(day, key, since):
+    record = case(
+        charges=[{"article": "405", "date": "2019-01-10"}],
+        events=[event("2019-02-01", "pretrial_detention"), event("2019-06-30", "convicted"),
+                event("2019-06-30", "sentenced", sentence={"kind": "prison", "years": 2}),
+                event("2022-01-01", "pardoned")])
+    status = status_on(record, D.fromisoformat(day))
+    assert (status.key, status.since) == (key, since)
+
+
+@pytest.mark.parametrize("kind, key", [
+    ("restriction_of_liberty", "restricted_liberty"), ("suspended", "released"),
+    ("fine", "released"), ("prison", "imprisoned")])
+def test_the_kind_of_sentence_sets_the_status(kind, key):
+    record = case(events=[event("2020-01-01", "convicted"),
+                          event("2020-01-01", "sentenced", sentence={"kind": kind})])
+    assert status_on(record, D(2020, 1, 1)).key == key
+
+
+def test_death_and_house_arrest_and_psychiatric_detention():
+    record = case(events=[event("2020-01-01", "house_arrest"),
+                          event("2020-03-01", "psychiatric_detention"),
+                          event("2020-05-01", "died")])
+    assert status_on(record, D(2020, 2, 1)).key == "house_arrest"
+    assert status_on(record, D(2020, 4, 1)).key == "psychiatric_detention"
+    assert status_on(record, D(2030, 1, 1)) == status_on(record, D(2020, 5, 1))
+    assert status_on(record, D(2030, 1, 1)).key == "deceased"
+
+
+def write_case(project, name, text):
+    (project.content / "cases" / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+
+def casebook_errors(project):
+    with pytest.raises(ContentErrors) as caught:
+        load_casebook(project)
+    return {(e.path.rsplit("/", 1)[-1], e.field, e.reason) for e in caught.value.errors}
+
+
+def test_the_records_are_checked_for_consistency(project):
+    write_case(project, "bad", "\n".join([
+        "id: other-id",
+        "name: {en: Bad}",
+        "region: atlantis",
+        "affiliations: [nobody]",
+        "charges: [{article: '999', date: 2020-01-01}]",
+        "events:",
+        "  - {date: 2020-02-01, type: sentenced}",
+        "  - {date: 2020-01-01, type: detained, sources: [ghost]}",
+        "  - {date: 2020-03-01, type: died}",
+        "  - {date: 2020-04-01, type: released}",
+        "sources:",
+        "  - {id: a, title: A, url: 'https://a.example.org'}",
+        "  - {id: a, title: B, url: 'https://b.example.org'}",
+    ]))
+    found = casebook_errors(project)
+    assert found == {
+        ("bad.yaml", "id", "the id 'other-id' differs from the file name 'bad'"),
+        ("bad.yaml", "region", "unknown region 'atlantis'"),
+        ("bad.yaml", "affiliations.0", "unknown affiliation 'nobody'"),
+        ("bad.yaml", "charges.0.article", "article '999' is not in criminal-code.yaml"),
+        ("bad.yaml", "events.0.type", "a sentence without a conviction before it"),
+        ("bad.yaml", "events.1.date", "events are out of date order"),
+        ("bad.yaml", "events.1.sources.0", "unknown source 'ghost'"),
+        ("bad.yaml", "events.3.type", "an event after the death on 2020-03-01"),
+        ("bad.yaml", "sources.1.id", "the source id 'a' is used twice"),
+    }
+
+
+def test_schema_errors_name_the_field_and_line(project):
+    write_case(project, "typo", "id: typo\nname: {en: T}\nevents:\n  - {date: 2020-01-01, type: arested}\n")
+    with pytest.raises(ContentErrors) as caught:
+        load_casebook(project)
+    [error] = caught.value.errors
+    assert error.field == "events.0.type" and error.line == 4 and "arested" in error.reason
+
+
+@pytest.fixture
+def helpers(project):
+    organisations = load_organisations(project)
+    book = load_casebook(project)
+
+    def make(brief_id, lang="en"):
+        return CaseHelpers(lambda: book, load_brief(project, brief_id, organisations), lang)
+
+    return make
+
+
+def test_names_count_and_table_follow_the_data_date(helpers):
+    report = helpers("test-report")  # as of 30 November 2020
+    assert report.names(status="held") == "Keeper One and Keeper Two"
+    assert report.count(status="held") == 2
+    assert report.count(affiliation="harbour-party") == 2  # restricted witness not counted
+    assert report.names(tag="political-killing") == "Keeper Four"
+    table = report.case_table(status="held")
+    assert "| Keeper One | North Province | CC art. 405 (part 2) | pre-trial detention | 01.06.2020 |" in table
+    assert "Zzyzx" not in report.names(tag="expression")
+    update = helpers("test-update")  # as of 31 August 2022
+    assert update.names(status="held") == "Keeper Two"  # one released, one never held in 2022
+    assert update.count(recognised=True) == 1
+
+
+def test_case_box_shows_status_charges_events_and_sources(helpers):
+    box = helpers("test-report").case_box("keeper-one")
+    assert "In pre-trial detention since 1 June 2020" in box
+    assert "CC art. 405 (part 2), taking part in a banned association" in box
+    assert "Released after nine months" not in box  # after the data date
+    assert "[^keeper-one-court]: Testville court register, 2 June 2020" in box
+
+
+def test_russian_box_falls_back_to_english_where_untranslated(helpers):
+    box = helpers("test-statement", "ru").case_box("keeper-one")
+    assert "Смотритель Один" in box and "освобождён(а) 1 марта 2021" in box.casefold()
+    assert "УК ст. 405 (ч. 2), участие в запрещённом объединении" in box
+    assert "Released after nine months." in box
+
+
+def test_period_events_group_each_persons_events_in_the_period(helpers):
+    text = helpers("test-update").period_events(tag="assembly")
+    assert text.startswith("- **Keeper Five**. 01.07.2022: Detained at a picket.; "
+                           "02.07.2022: Fined and released.")
+    assert "- **Keeper Three**. 15.07.2022: House arrest lifted.[^keeper-three-news]" in text
+    assert "Keeper Two" not in text and "Zzyzx" not in text
+
+
+@pytest.mark.parametrize("call, reason", [
+    (lambda h: h.case_box("nobody"), "there is no case record 'nobody'"),
+    (lambda h: h.name("zzyzx-witness"), "the case 'zzyzx-witness' is restricted"),
+    (lambda h: h.count(status="jailed"), "unknown status 'jailed'"),
+    (lambda h: h.names(region="mars"), "unknown region 'mars'"),
+    (lambda h: h.period_events(), "period_events needs a brief with a 'period'"),
+])
+def test_bad_questions_are_refused(helpers, call, reason):
+    from briefs.cases import CaseQueryError
+
+    with pytest.raises(CaseQueryError) as caught:
+        call(helpers("test-report"))
+    assert caught.value.reason.startswith(reason)
+
+
+def test_an_unknown_case_in_a_section_names_brief_file_and_line(project, capsys):
+    from briefs.cli import main
+
+    section = project.brief_dir("test-report") / "background.en.md"
+    section.write_text("# Background\n\nSee {{ case_box('keeper-nine') }}.\n")
+    assert main(["--root", str(project.root), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "test-report/background.en.md, line 3: there is no case record 'keeper-nine'" in err
+    assert "add content/cases/keeper-nine.yaml" in err
