@@ -82,12 +82,18 @@ class CaseHelpers:
         return sorted(self.book.used), self.book.queried
 
     def functions(self):
-        return {"name": self.name, "case_box": self.case_box, "names": self.names,
+        return {"name": self.name, "status": self.status, "case_box": self.case_box,
+                "names": self.names,
                 "count": self.count, "case_table": self.case_table,
                 "period_events": self.period_events}
 
     def name(self, case_id):
         return text_in(self.book.case(case_id).name, self.lang)
+
+    def status(self, case_id):
+        """The person's status as of the data date, for a sentence: 'in pre-trial detention
+        since 1 June 2020'."""
+        return self._status(self.book.case(case_id))
 
     def names(self, **filters):
         return i18n.joined([self._name(c) for c in self._select(filters)], self.lang)
@@ -108,7 +114,8 @@ class CaseHelpers:
                 text_in(region.name, self.lang) if region else "",
                 self._charges_short(case),
                 _(STATUS_NAME[status.key]),
-                i18n.short_date(status.since, self.lang) if status.since else "",
+                i18n.fuzzy_date(status.since, status.precision, self.lang, short=True)
+                if status.since else "",
             ]) + " |")
         return "\n".join(rows + ["", "</div>"]) + "\n"
 
@@ -118,15 +125,15 @@ class CaseHelpers:
                  f'<p class="case-name">{escape(self._name(case))}</p>']
         if case.occupation:
             lines.append(f'<p class="case-role">{escape(text_in(case.occupation, self.lang))}</p>')
-        lines += [f'<p class="case-status">{self._status(case)}</p>', ""]
+        status = self._status(case)
+        lines += [f'<p class="case-status">{status[:1].upper()}{status[1:]}</p>', ""]
         charges = [self._charge_long(charge) for charge in case.charges
                    if charge.date is None or charge.date <= self.day]
         if charges:
             label = self._("Charges")
             lines += [f"**{label}:** " + "; ".join(charges), ""]
         events = self._events(case)
-        lines += [f"- **{i18n.short_date(e.date, self.lang)}**: {self._event_text(case, e)}"
-                  for e in events]
+        lines += [f"- **{self._event_date(e)}**: {self._event_text(case, e)}" for e in events]
         lines += ["", "</div>", ""]
         lines += self._source_notes(case, events)
         return "\n".join(lines) + "\n"
@@ -141,8 +148,8 @@ class CaseHelpers:
         for case in self._select({"tag": tag} if tag else {}):
             events = [e for e in self._events(case) if period.start <= e.date <= period.end]
             if events:
-                timeline = "; ".join(f"{i18n.short_date(e.date, self.lang)}: "
-                                     f"{self._event_text(case, e)}" for e in events)
+                timeline = "; ".join(f"{self._event_date(e)}: {self._event_text(case, e)}"
+                                     for e in events)
                 items.append((events[0].date, f"- **{self._name(case)}**. {timeline}"))
                 notes += self._source_notes(case, events)
         lines = [line for _, line in sorted(items, key=lambda item: item[0])]
@@ -159,9 +166,14 @@ class CaseHelpers:
 
     def _status(self, case):
         status = status_on(case, self.day)
-        date = i18n.long_date(status.since, self.lang) if status.since else ""
-        text = self._(STATUS_TEXT[status.key]) % {"date": date}
-        return text[:1].upper() + text[1:]
+        if status.precision == "unknown":
+            return f"{self._(STATUS_NAME[status.key])} ({self._('date not recorded')})"
+        date = i18n.fuzzy_date(status.since, status.precision, self.lang) if status.since else ""
+        return self._(STATUS_TEXT[status.key]) % {"date": date}
+
+    def _event_date(self, event):
+        return (i18n.fuzzy_date(event.date, event.precision, self.lang, short=True)
+                or self._("date not recorded"))
 
     def _events(self, case):
         return [e for e in case.events if e.date <= self.day and e.visibility == "public"]

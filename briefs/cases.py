@@ -57,6 +57,7 @@ class Sentence(Strict):
 
 class Event(Strict):
     date: datetime.date
+    precision: Literal["day", "month", "year", "unknown"] = "day"
     type: Literal[EVENT_TYPES]
     text: Text = {}
     sources: list[str] = []
@@ -107,6 +108,7 @@ class Case(Strict):
 class Status:
     key: str
     since: datetime.date | None
+    precision: str = "day"
 
 
 def status_on(case, day):
@@ -115,7 +117,7 @@ def status_on(case, day):
     charged = [c.date for c in case.charges if c.date and c.date <= day]
     charged += [e.date for e in case.events if e.type == "charged" and e.date <= day]
     if charged:
-        status = Status("facing_charges", min(charged))
+        status = Status("facing_charges", min(charged), "day")
     for event in case.events:
         if event.date > day:
             break
@@ -123,7 +125,7 @@ def status_on(case, day):
         if event.type == "sentenced":
             key = STATUS_BY_SENTENCE[(event.sentence or Sentence()).kind]
         if key and key != status.key:
-            status = Status(key, event.date)
+            status = Status(key, event.date, event.precision)
     return status
 
 

@@ -42,6 +42,17 @@ def long_date(value, lang):
     return text.replace("\u202f", "\xa0")
 
 
+def fuzzy_date(value, precision, lang, short=False):
+    """A date as precisely as it is known: '1 June 2020', 'June 2020', '2020', or ''."""
+    if precision == "unknown":
+        return ""
+    if precision == "year":
+        return str(value.year)
+    if precision == "month":
+        return format_date(value, "MM.yyyy" if short else "MMMM yyyy", locale=locale(lang))
+    return short_date(value, lang) if short else long_date(value, lang)
+
+
 def short_date(value, lang):
     """'24.11.2022': for tables and timelines, as the region writes dates in all three."""
     return format_date(value, "dd.MM.yyyy", locale=locale(lang))

@@ -178,3 +178,17 @@ def test_an_unknown_case_in_a_section_names_brief_file_and_line(project, capsys)
     err = capsys.readouterr().err
     assert "test-report/background.en.md, line 3: there is no case record 'keeper-nine'" in err
     assert "add content/cases/keeper-nine.yaml" in err
+
+
+def test_dates_print_only_as_precisely_as_they_are_known(project, helpers):
+    record = project.content / "cases" / "keeper-two.yaml"
+    record.write_text(record.read_text().replace(
+        "  - {date: 2019-01-10, type: detained,", "  - {date: 2019-01-01, precision: month, type: detained,"))
+    (project.content / "cases" / "keeper-six.yaml").write_text(
+        "id: keeper-six\nname: {en: Keeper Six}\nevents:\n"
+        "  - {date: 2020-11-30, precision: unknown, type: house_arrest}\n")
+    report = helpers("test-report")
+    assert "- **01.2019**: Detained at a harbour rally." in report.case_box("keeper-two")
+    assert report.status("keeper-six") == "house arrest (date not recorded)"
+    assert "| house arrest |  |" in report.case_table(status="house_arrest")
+    assert report.status("keeper-one") == "in pre-trial detention since 1 June 2020"
