@@ -109,10 +109,10 @@ def test_schema_errors_name_the_field_and_line(project):
 @pytest.fixture
 def helpers(project):
     organisations = load_organisations(project)
-    book = load_casebook(project)
 
     def make(brief_id, lang="en"):
-        return CaseHelpers(lambda: book, load_brief(project, brief_id, organisations), lang)
+        brief = load_brief(project, brief_id, organisations)
+        return CaseHelpers(lambda: load_casebook(project), brief, lang)
 
     return make
 
