@@ -39,6 +39,7 @@ STATUS_BY_SENTENCE = {
 HELD = {"detained", "pretrial_detention", "psychiatric_detention", "imprisoned"}
 STATUSES = ("at_liberty", "facing_charges", "detained", "pretrial_detention", "house_arrest",
             "restricted_liberty", "psychiatric_detention", "imprisoned", "released", "deceased")
+FILTERS = ("status", "affiliation", "tag", "region", "recognised")
 Visibility = Literal["public", "restricted"]
 
 
@@ -165,30 +166,26 @@ class CaseBook:
         self.used.add(case_id)
         return case
 
-    def select(self, day, status=None, affiliation=None, tag=None, region=None,
-               recognised=None):
+    def select(self, day, **filters):
         """The public cases matching every filter given, as of `day`."""
+        unknown = sorted(set(filters) - set(FILTERS))
+        if unknown:
+            raise CaseQueryError(f"unknown filter '{unknown[0]}'",
+                                 f"filter by: {', '.join(FILTERS)}")
+        self._check_filter_values(filters.get("status"), filters.get("affiliation"),
+                                  filters.get("region"))
         self.queried = True
-        self._check_filter_values(status, affiliation, region)
-        found = []
-        for case in self.cases.values():
-            if not case.public or not _on_record_by(case, day):
-                continue
-            current = status_on(case, day).key
-            if status == "held" and current not in HELD:
-                continue
-            if status not in (None, "held") and current != status:
-                continue
-            if affiliation and affiliation not in case.affiliations:
-                continue
-            if tag and tag not in case.tags:
-                continue
-            if region and case.region != region:
-                continue
-            if recognised is not None and bool(recognised_by(case, day)) != recognised:
-                continue
-            found.append(case)
-        return found
+        return [case for case in self.cases.values()
+                if case.public and _on_record_by(case, day) and self._matches(case, day, **filters)]
+
+    def _matches(self, case, day, status=None, affiliation=None, tag=None, region=None,
+                 recognised=None):
+        current = status_on(case, day).key
+        return ((status is None or current == status or (status == "held" and current in HELD))
+                and (affiliation is None or affiliation in case.affiliations)
+                and (tag is None or tag in case.tags)
+                and (region is None or case.region == region)
+                and (recognised is None or bool(recognised_by(case, day)) == recognised))
 
     def _check_filter_values(self, status, affiliation, region):
         if status is not None and status not in STATUSES + ("held",):

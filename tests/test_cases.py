@@ -159,6 +159,7 @@ def test_period_events_group_each_persons_events_in_the_period(helpers):
     (lambda h: h.name("zzyzx-witness"), "the case 'zzyzx-witness' is restricted"),
     (lambda h: h.count(status="jailed"), "unknown status 'jailed'"),
     (lambda h: h.names(region="mars"), "unknown region 'mars'"),
+    (lambda h: h.names(colour="red"), "unknown filter 'colour'"),
     (lambda h: h.period_events(), "period_events needs a brief with a 'period'"),
 ])
 def test_bad_questions_are_refused(helpers, call, reason):
