@@ -4,6 +4,7 @@ Each returns Markdown in the edition's language, computed as of the brief's data
 """
 
 import functools
+import hashlib
 
 from markupsafe import escape
 
@@ -28,6 +29,18 @@ STATUS_TEXT = {
     "imprisoned": N_("serving a prison sentence since %(date)s"),
     "released": N_("released on %(date)s"),
     "deceased": N_("died on %(date)s"),
+}
+STATUS_PLAIN = {
+    "at_liberty": N_("at liberty"),
+    "facing_charges": N_("facing charges"),
+    "detained": N_("detained"),
+    "pretrial_detention": N_("in pre-trial detention"),
+    "house_arrest": N_("under house arrest"),
+    "restricted_liberty": N_("under restriction of liberty"),
+    "psychiatric_detention": N_("held in a psychiatric institution"),
+    "imprisoned": N_("serving a prison sentence"),
+    "released": N_("released"),
+    "deceased": N_("deceased"),
 }
 STATUS_NAME = {
     "at_liberty": N_("at liberty"),
@@ -114,8 +127,8 @@ class CaseHelpers:
                 text_in(region.name, self.lang) if region else "",
                 self._charges_short(case),
                 _(STATUS_NAME[status.key]),
-                i18n.fuzzy_date(status.since, status.precision, self.lang, short=True)
-                if status.since else "",
+                (i18n.fuzzy_date(status.since, status.precision, self.lang, short=True)
+                 or "—") if status.since else "",
             ]) + " |")
         return "\n".join(rows + ["", "</div>"]) + "\n"
 
@@ -139,20 +152,28 @@ class CaseHelpers:
         return "\n".join(lines) + "\n"
 
     def period_events(self, tag=None):
-        """An update's case examples: per person, their events within the period."""
+        """An update's case examples: per person, their events within the period.
+
+        Events whose date is only an upper bound (precision unknown) may lie before the
+        period, so they are left out.
+        """
         period = self.brief.period
         if period is None:
             raise CaseQueryError("period_events needs a brief with a 'period' (an update)",
                                  "use case_box or names in other kinds of brief")
         items, notes = [], []
         for case in self._select({"tag": tag} if tag else {}):
-            events = [e for e in self._events(case) if period.start <= e.date <= period.end]
+            events = [e for e in self._events(case) if e.precision != "unknown"
+                      and period.start <= e.date <= period.end]
             if events:
-                timeline = "; ".join(f"{self._event_date(e)}: {self._event_text(case, e)}"
-                                     for e in events)
-                items.append((events[0].date, f"- **{self._name(case)}**. {timeline}"))
+                lines = [f"- **{self._name(case)}**"]
+                lines += [f"  - {self._event_date(e)}: {self._event_text(case, e)}"
+                          for e in events]
+                items.append((events[0].date, "\n".join(lines)))
                 notes += self._source_notes(case, events)
-        lines = [line for _, line in sorted(items, key=lambda item: item[0])]
+        if not items:
+            return ""
+        lines = [text for _, text in sorted(items, key=lambda item: item[0])]
         return "\n".join(lines) + "\n{: .cases }\n\n" + "\n".join(dict.fromkeys(notes)) + "\n"
 
     def _select(self, filters):
@@ -167,7 +188,7 @@ class CaseHelpers:
     def _status(self, case):
         status = status_on(case, self.day)
         if status.precision == "unknown":
-            return f"{self._(STATUS_NAME[status.key])} ({self._('date not recorded')})"
+            return f"{self._(STATUS_PLAIN[status.key])} ({self._('date not recorded')})"
         date = i18n.fuzzy_date(status.since, status.precision, self.lang) if status.since else ""
         return self._(STATUS_TEXT[status.key]) % {"date": date}
 
@@ -180,8 +201,8 @@ class CaseHelpers:
 
     def _event_text(self, case, event):
         text = text_in(event.text, self.lang) or self._(EVENT_NAME[event.type])
-        refs = "".join(f"[^{case.id}-{source}]" for source in event.sources
-                       if self._source(case, source))
+        refs = "".join(f"[^{_note_label(source)}]" for source in
+                       filter(None, (self._source(case, s) for s in event.sources)))
         return text + refs
 
     def _source(self, case, source_id):
@@ -195,7 +216,7 @@ class CaseHelpers:
                 source = self._source(case, source_id)
                 if source:
                     when = f", {i18n.long_date(source.date, self.lang)}" if source.date else ""
-                    notes.append(f"[^{case.id}-{source_id}]: {source.title}{when}, <{source.url}>")
+                    notes.append(f"[^{_note_label(source)}]: {source.title}{when}, <{source.url}>")
         return list(dict.fromkeys(notes))
 
     def _article(self, charge):
@@ -213,3 +234,9 @@ class CaseHelpers:
         return ", ".join(dict.fromkeys(self._article(c)[1] for c in case.charges
                                        if c.date is None or c.date <= self.day))
 
+
+
+def _note_label(source):
+    """One footnote per source, however many records cite it."""
+    identity = f"{source.title}|{source.url}|{source.date}"
+    return "src-" + hashlib.sha256(identity.encode()).hexdigest()[:10]

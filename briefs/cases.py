@@ -71,6 +71,7 @@ class Charge(Strict):
     article: str
     part: int | None = None
     date: datetime.date | None = None
+    precision: Literal["day", "month", "year", "unknown"] = "day"
 
 
 class Recognition(Strict):
@@ -115,10 +116,10 @@ class Status:
 def status_on(case, day):
     """The person's status at the end of `day`, and the date it began."""
     status = Status("at_liberty", None)
-    charged = [c.date for c in case.charges if c.date and c.date <= day]
-    charged += [e.date for e in case.events if e.type == "charged" and e.date <= day]
+    charged = [(c.date, c.precision) for c in case.charges if c.date and c.date <= day]
+    charged += [(e.date, e.precision) for e in case.events if e.type == "charged" and e.date <= day]
     if charged:
-        status = Status("facing_charges", min(charged), "day")
+        status = Status("facing_charges", *min(charged))
     for event in case.events:
         if event.date > day:
             break

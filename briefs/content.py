@@ -6,6 +6,7 @@ from pathlib import Path
 import pydantic
 
 from .errors import ContentError, ContentErrors
+from .images import resolve
 from .model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
 from .yamlfile import load_mapping, read_text
 
@@ -91,6 +92,8 @@ def load_organisations(project):
     for key in document.data:
         sub = document.sub(key)
         organisation, problems = validation_errors(sub, Organisation)
+        if organisation and organisation.logo:
+            problems += _picture_problems(project, document, (key, "logo"), organisation.logo)
         for problem in problems:
             problem.field = f"{key}.{problem.field}" if problem.field else key
         errors.extend(problems)
@@ -110,13 +113,24 @@ def load_brief(project, brief_id, organisations):
     document = load_mapping(path)
     brief, errors = validation_errors(document, Brief, {"id": brief_id})
     if brief is not None:
-        errors = _brief_problems(document, brief, organisations)
+        errors = _brief_problems(project, document, brief, organisations)
     if errors:
         raise ContentErrors(errors)
     return brief
 
 
-def _brief_problems(document, brief, organisations):
+def _picture_problems(project, document, field_path, reference):
+    """A picture named in a YAML file must be a JPEG, PNG or SVG file under content/."""
+    try:
+        resolve(project.content, project.content, reference, document.path)
+        return []
+    except ContentError as error:
+        error.line = document.line_of(field_path)
+        error.field = ".".join(field_path)
+        return [error]
+
+
+def _brief_problems(project, document, brief, organisations):
     def error(field_path, reason, hint=None):
         return ContentError(document.path, reason, line=document.line_of(field_path),
                             field=".".join(map(str, field_path)), hint=hint)
@@ -125,6 +139,8 @@ def _brief_problems(document, brief, organisations):
     for field_path, lang in missing_translations(brief, brief.languages):
         errors.append(error(field_path, f"the text in '{lang}' is missing",
                             f"add a line '{lang}: ...' under this field"))
+    if brief.photo:
+        errors += _picture_problems(project, document, ("photo", "file"), brief.photo.file)
     for index, key in enumerate(brief.organisations):
         if key not in organisations:
             errors.append(error(("organisations", index), f"unknown organisation '{key}'",

@@ -104,8 +104,10 @@ class SectionTreeprocessor(Treeprocessor):
             body = _note_body(bodies[name])
             if self.state.print_notes and first:
                 _make_footnote(sup, body)
+            elif self.state.print_notes:
+                _make_repeat_call(sup, number)
             else:
-                _make_reference(sup, number, first and not self.state.print_notes)
+                _make_reference(sup, number, first)
             if first and not self.state.print_notes:
                 item = etree.SubElement(end_notes, "li", {"id": f"note-{number}",
                                                           "value": str(number)})
@@ -146,6 +148,14 @@ def _make_footnote(sup, body):
         part.text = ("" if index == 0 else " ") + (paragraph.text or "")
         part.extend(list(paragraph))
         part.tail = paragraph.tail
+
+
+def _make_repeat_call(sup, number):
+    """A second call of a footnote already printed: its number, looking like a call."""
+    tail = sup.tail
+    sup.clear()
+    sup.tag, sup.tail, sup.text = "span", tail, str(number)
+    sup.set("class", "footnote-repeat")
 
 
 def _make_reference(sup, number, with_anchor):

@@ -1,7 +1,5 @@
 """Rendering one edition (a brief in one language) to HTML, for the web or for print."""
 
-import base64
-import mimetypes
 import string
 import traceback
 from dataclasses import dataclass
@@ -13,7 +11,9 @@ from . import i18n
 from .cases import CaseQueryError
 from .content import load_sections
 from .errors import ContentError, ContentErrors
+from .images import clean_image_url, embed_pictures
 from .markdown_ext import EditionState, section_html
+from .sanitize import clean_html
 from .templating import use_language
 
 MEDIA = ("web", "print")
@@ -32,7 +32,7 @@ def section_labels(brief, translate):
     """The number or letter each section's title carries: 1, 2, ... and Annex A, B, ..."""
     labels, number, annexes = [], 0, 0
     for ref in brief.sections:
-        if brief.kind != "report" or ref.role == "about":
+        if brief.kind != "report" or ref.role in ("about", "summary"):
             labels.append("")
         elif ref.role == "annex":
             labels.append(translate("Annex %(letter)s") % {"letter": string.ascii_uppercase[annexes]})
@@ -71,6 +71,9 @@ def render_edition(project, env, brief, organisations, lang, medium, cases):
     for (section, source), label in zip(sources, labels):
         body, section_notes = section_html(source, state, label=label,
                                            prefix=f"{section.ref.stem}-")
+        body = embed_pictures(clean_html(body), project.content, section.path.parent,
+                              section.path, source)
+        section_notes = clean_html(section_notes)
         sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body)))
         notes.append(section_notes)
     context = page_context(project, brief, organisations, lang, medium)
@@ -121,17 +124,10 @@ def page_context(project, brief, organisations, lang, medium):
                      for other in brief.languages],
         "pdf_href": f"{brief.id}.{lang}.pdf",
         "font_base": fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/",
-        "image_url": lambda relative: image_url(project, relative, medium),
+        "image_url": lambda relative: image_url(project, relative),
     }
 
 
-def image_url(project, relative, medium):
-    """Print reads images from content/; the web page carries them inline to stand alone."""
-    path = project.content / relative
-    if not path.is_file():
-        raise ContentError(path, "the image file is missing",
-                           hint="add the file or correct its path in brief.yaml")
-    if medium == "print":
-        return path.as_uri()
-    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return f"data:{kind};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+def image_url(project, relative):
+    """A picture named in brief.yaml or organisations.yaml (checked when they were loaded)."""
+    return clean_image_url(project.content / relative)

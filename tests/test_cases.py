@@ -136,7 +136,8 @@ def test_case_box_shows_status_charges_events_and_sources(helpers):
     assert "In pre-trial detention since 1 June 2020" in box
     assert "CC art. 405 (part 2), taking part in a banned association" in box
     assert "Released after nine months" not in box  # after the data date
-    assert "[^keeper-one-court]: Testville court register, 2 June 2020" in box
+    assert "]: Testville court register, 2 June 2020, <https://court.example.org/one>" in box
+    assert box.count("[^src-") == 2  # the call and the note
 
 
 def test_russian_box_falls_back_to_english_where_untranslated(helpers):
@@ -148,9 +149,9 @@ def test_russian_box_falls_back_to_english_where_untranslated(helpers):
 
 def test_period_events_group_each_persons_events_in_the_period(helpers):
     text = helpers("test-update").period_events(tag="assembly")
-    assert text.startswith("- **Keeper Five**. 01.07.2022: Detained at a picket.; "
-                           "02.07.2022: Fined and released.")
-    assert "- **Keeper Three**. 15.07.2022: House arrest lifted.[^keeper-three-news]" in text
+    assert text.startswith("- **Keeper Five**\n  - 01.07.2022: Detained at a picket.\n"
+                           "  - 02.07.2022: Fined and released.\n  - 02.07.2022: Released\n")
+    assert "- **Keeper Three**\n  - 15.07.2022: House arrest lifted.[^src-" in text
     assert "Keeper Two" not in text and "Zzyzx" not in text
 
 
@@ -190,6 +191,26 @@ def test_dates_print_only_as_precisely_as_they_are_known(project, helpers):
         "  - {date: 2020-11-30, precision: unknown, type: house_arrest}\n")
     report = helpers("test-report")
     assert "- **01.2019**: Detained at a harbour rally." in report.case_box("keeper-two")
-    assert report.status("keeper-six") == "house arrest (date not recorded)"
-    assert "| house arrest |  |" in report.case_table(status="house_arrest")
+    assert report.status("keeper-six") == "under house arrest (date not recorded)"
+    assert "| house arrest | — |" in report.case_table(status="house_arrest")
     assert report.status("keeper-one") == "in pre-trial detention since 1 June 2020"
+
+
+def test_one_footnote_per_source_however_many_people_cite_it(project, helpers):
+    for name in ("keeper-two", "keeper-three"):
+        path = project.content / "cases" / f"{name}.yaml"
+        text = path.read_text().replace("sources:\n", "")
+        text = text.replace("type: detained, text:", "type: detained, sources: [shared], text:")
+        text = text.replace("type: house_arrest, text:", "type: house_arrest, sources: [shared], text:")
+        text += "\nsources:\n  - {id: shared, title: Joint list, url: 'https://list.example.org'}\n"
+        text = text.replace("    sources: [news]\n", "").replace(
+            "  - {id: news, title: Harbour News, url: \"https://news.example.org/three\"}\n", "")
+        path.write_text(text)
+    report = helpers("test-report")
+    both = report.case_box("keeper-two") + report.case_box("keeper-three")
+    labels = {line.split("]:")[0] for line in both.splitlines() if line.startswith("[^")}
+    assert len(labels) == 1
+
+
+def test_an_update_without_events_in_its_period_prints_nothing(helpers):
+    assert helpers("test-update").period_events(tag="political-killing") == ""

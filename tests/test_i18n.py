@@ -48,9 +48,9 @@ def test_every_interface_string_is_translated(lang):
     assert missing == []
 
 
-def test_report_sections_are_numbered_and_annexes_lettered(project):
+def test_report_sections_are_numbered_after_the_summary_and_annexes_lettered(project):
     from briefs.content import load_brief, load_organisations
 
     brief = load_brief(project, "test-report", load_organisations(project))
     translate = i18n.translations("ru").gettext
-    assert section_labels(brief, translate) == ["1", "2", "3", "Приложение A"]
+    assert section_labels(brief, translate) == ["", "1", "2", "Приложение A"]

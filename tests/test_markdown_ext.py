@@ -61,7 +61,7 @@ def test_print_notes_sit_at_their_call_and_repeat_calls_only_refer():
     assert notes == ""
     assert body.count('<span class="footnote">') == 1
     assert 'held.<span class="footnote"><span>Source A' in body
-    assert '<sup class="note-ref"><a href="#note-1">1</a></sup>' in body
+    assert '<span class="footnote-repeat">1</span>' in body
 
 
 def test_a_class_after_a_list_marks_the_list_of_cases():

@@ -51,11 +51,11 @@ def test_update_has_cover_period_partners_and_contents(render):
 
 def test_report_numbers_sections_and_letters_annexes(render):
     html = render("test-report", medium="print")
-    assert '<span class="number">1</span>Summary' in html
-    assert '<span class="number">2.1</span>Legal basis' in html
+    assert '<h2 id="summary-summary">Summary</h2>' in html
+    assert '<span class="number">1.1</span>Legal basis' in html
     assert '<span class="number">Annex A</span>List of detained keepers' in html
     assert html.index('<section class="see-also"') < html.index('<span class="number">Annex A')
-    assert '<span class="toc-number">2.2</span>' in html
+    assert '<span class="toc-number">1.2</span>' in html
 
 
 def test_column_has_byline_other_editions_and_bio(render):
