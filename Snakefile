@@ -11,7 +11,12 @@ from briefs.errors import ContentError
 from briefs.workflow import case_files, package_files, template_files
 
 PROJECT = Project(Path(workflow.basedir))
-OUT = config.get("out", "build")
+# --config audience=internal adds restricted records and marks every page; it writes to
+# its own folder so that nothing restricted can be mixed into the public build.
+AUDIENCE = config.get("audience", "public")
+if AUDIENCE not in ("public", "internal"):
+    raise WorkflowError(f"audience must be public or internal, not '{AUDIENCE}'")
+OUT = config.get("out", "build" if AUDIENCE == "public" else "build-internal")
 
 try:
     EDITIONS = {brief: read_languages(PROJECT, brief) for brief in discover(PROJECT)}
@@ -47,7 +52,8 @@ rule build_edition:
         runtime=10,
     shell:
         "python -m briefs --root {PROJECT.root:q} edition {wildcards.brief} {wildcards.lang}"
-        " --html {output.html:q} --pdf {output.pdf:q} --record {output.record:q} 2> {log:q}"
+        " --html {output.html:q} --pdf {output.pdf:q} --record {output.record:q}"
+        " --audience {AUDIENCE} 2> {log:q}"
 
 
 rule copy_fonts:

@@ -197,7 +197,7 @@ class CaseHelpers:
                 or self._("date not recorded"))
 
     def _events(self, case):
-        return [e for e in case.events if e.date <= self.day and e.visibility == "public"]
+        return [e for e in case.events if e.date <= self.day and self.book.visible(e)]
 
     def _event_text(self, case, event):
         text = text_in(event.text, self.lang) or self._(EVENT_NAME[event.type])
@@ -206,8 +206,7 @@ class CaseHelpers:
         return text + refs
 
     def _source(self, case, source_id):
-        return next((s for s in case.sources if s.id == source_id and s.visibility == "public"),
-                    None)
+        return next((s for s in case.sources if s.id == source_id and self.book.visible(s)), None)
 
     def _source_notes(self, case, events):
         notes = []

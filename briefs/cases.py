@@ -101,10 +101,6 @@ class Case(Strict):
             raise ValueError("the name in 'en' is required: other languages fall back to it")
         return self
 
-    @property
-    def public(self):
-        return self.visibility == "public"
-
 
 @dataclass(frozen=True)
 class Status:
@@ -153,22 +149,27 @@ class CaseBook:
     codes: dict
     affiliations: dict
     regions: dict
+    internal: bool = False  # an internal build shows restricted records too
     used: set = field(default_factory=set)
     queried: bool = False
+
+    def visible(self, item):
+        """Whether a record, event or source may appear in this build."""
+        return self.internal or item.visibility == "public"
 
     def case(self, case_id):
         if case_id not in self.cases:
             raise CaseQueryError(f"there is no case record '{case_id}'",
                               f"check the spelling, or add content/cases/{case_id}.yaml")
         case = self.cases[case_id]
-        if not case.public:
+        if not self.visible(case):
             raise CaseQueryError(f"the case '{case_id}' is restricted and cannot appear in a "
                               "public brief", "remove it from this section")
         self.used.add(case_id)
         return case
 
     def select(self, day, **filters):
-        """The public cases matching every filter given, as of `day`."""
+        """The visible cases matching every filter given, as of `day`."""
         unknown = sorted(set(filters) - set(FILTERS))
         if unknown:
             raise CaseQueryError(f"unknown filter '{unknown[0]}'",
@@ -177,7 +178,7 @@ class CaseBook:
                                   filters.get("region"))
         self.queried = True
         return [case for case in self.cases.values()
-                if case.public and _on_record_by(case, day) and self._matches(case, day, **filters)]
+                if self.visible(case) and _on_record_by(case, day) and self._matches(case, day, **filters)]
 
     def _matches(self, case, day, status=None, affiliation=None, tag=None, region=None,
                  recognised=None):
@@ -214,7 +215,7 @@ class CaseQueryError(Exception):
         self.reason, self.hint = reason, hint
 
 
-def load_casebook(project):
+def load_casebook(project, internal=False):
     """Read and check every case record and catalogue; raise ContentErrors listing all problems."""
     from .content import validation_errors
 
@@ -255,7 +256,7 @@ def load_casebook(project):
             cases[case.id] = case
     if errors:
         raise ContentErrors(errors)
-    return CaseBook(cases, codes, affiliations, regions)
+    return CaseBook(cases, codes, affiliations, regions, internal=internal)
 
 
 def case_problems(case, stem, codes, affiliations, regions):

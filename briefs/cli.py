@@ -9,6 +9,7 @@ from .content import Project, discover, load_brief, load_organisations
 from .errors import ContentError, ContentErrors
 
 log = logging.getLogger("briefs")
+AUDIENCES = ("public", "internal")
 
 
 def main(argv=None):
@@ -52,6 +53,8 @@ def _parser():
     edition.add_argument("--html", required=True)
     edition.add_argument("--pdf", required=True)
     edition.add_argument("--record", required=True)
+    edition.add_argument("--audience", choices=AUDIENCES, default="public",
+                         help="internal: include restricted records, mark every page")
     edition.set_defaults(command=run_edition)
 
     catalogue = commands.add_parser("catalogue", help="write the catalogue of all briefs")
@@ -120,9 +123,11 @@ def run_edition(project, args):
                            f"'{args.lang}' is not one of this brief's languages",
                            field="languages")
     env = environment(project)
-    cases = CaseHelpers(lambda: load_casebook(project), brief, args.lang)
-    web = render_edition(project, env, brief, organisations, args.lang, "web", cases)
-    paged = render_edition(project, env, brief, organisations, args.lang, "print", cases)
+    internal = args.audience == "internal"
+    cases = CaseHelpers(lambda: load_casebook(project, internal), brief, args.lang)
+    web = render_edition(project, env, brief, organisations, args.lang, "web", cases, internal)
+    paged = render_edition(project, env, brief, organisations, args.lang, "print", cases,
+                           internal)
     pages, size = print_pdf(paged, args.pdf, project=project, day=brief.date,
                             identifier=f"{brief.id}.{args.lang}")
     write_atomically(args.html, web)

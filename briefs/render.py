@@ -62,8 +62,8 @@ def section_sources(project, env, brief, organisations, lang, cases):
     return sources
 
 
-def render_edition(project, env, brief, organisations, lang, medium, cases):
-    """The complete HTML page of one edition."""
+def render_edition(project, env, brief, organisations, lang, medium, cases, internal=False):
+    """The complete HTML page of one edition; internal editions are marked restricted."""
     sources = section_sources(project, env, brief, organisations, lang, cases)
     state = EditionState(print_notes=medium == "print")
     sections, notes = [], []
@@ -78,7 +78,7 @@ def render_edition(project, env, brief, organisations, lang, medium, cases):
         notes.append(section_notes)
     context = page_context(project, brief, organisations, lang, medium)
     levels = TOC_LEVELS.get(brief.kind, ())
-    context.update(sections=sections, notes=Markup("".join(notes)),
+    context.update(sections=sections, notes=Markup("".join(notes)), internal=internal,
                    contents=[h for h in state.headings if h.level in levels])
     return env.get_template(f"{brief.kind}.html").render(context)
 

@@ -141,3 +141,16 @@ def test_restricted_records_never_reach_public_outputs(built):
             assert b"Zzyzx" not in path.read_bytes(), path
     for pdf in (built.root / "build").rglob("*.pdf"):
         assert "Zzyzx" not in "".join(pdf_text(pdf))
+
+
+def test_an_internal_build_shows_restricted_records_and_marks_every_page(built):
+    result = run_snakemake(built, "--config", "audience=internal")
+    assert result.returncode == 0, result.stderr
+    internal = built.root / "build-internal"
+    pages = pdf_text(internal / "test-report/test-report.en.pdf")
+    assert all("RESTRICTED - NOT FOR DISTRIBUTION" in page for page in pages)
+    assert any("Zzyzx Restricted-Witness" in page for page in pages)
+    web = (internal / "test-report/test-report.en.html").read_text()
+    assert 'class="restricted-banner"' in web and "Zzyzx" in web
+    public = "".join(pdf_text(built.root / "build/test-report/test-report.en.pdf"))
+    assert "RESTRICTED" not in public and "Zzyzx" not in public
