@@ -53,21 +53,33 @@ def resolve(content_root, folder, reference, source, text=""):
     return path
 
 
+def check_pictures(html, content_root, folder, source, text):
+    """Refuse pictures that are not project files or lack alt text (before sanitising,
+    which would silently drop an unknown address)."""
+    for match in IMG_TAG.finditer(html):
+        _picture_path(match.group(0), content_root, folder, source, text)
+
+
 def embed_pictures(html, content_root, folder, source, text):
-    """Replace every <img src> of a section by the clean picture; refuse missing alt text."""
+    """Replace every <img src> of a section by the clean picture."""
     def replace(match):
         tag = match.group(0)
-        src = re.search(r'\ssrc="([^"]*)"', tag)
-        alt = re.search(r'\salt="([^"]*)"', tag)
-        reference = src.group(1) if src else ""
-        if not alt or not alt.group(1).strip():
-            raise ContentError(source, f"the picture '{reference}' has no alternative text",
-                               line=_line_of(text, reference),
-                               hint="describe it between the brackets: ![what it shows](file)")
-        path = resolve(content_root, folder, reference, source, text)
-        return tag.replace(src.group(0), f' src="{clean_image_url(path)}"')
+        path = _picture_path(tag, content_root, folder, source, text)
+        src = re.search(r'\ssrc="([^"]*)"', tag).group(0)
+        return tag.replace(src, f' src="{clean_image_url(path)}"')
 
     return IMG_TAG.sub(replace, html)
+
+
+def _picture_path(tag, content_root, folder, source, text):
+    src = re.search(r'\ssrc="([^"]*)"', tag)
+    alt = re.search(r'\salt="([^"]*)"', tag)
+    reference = src.group(1) if src else ""
+    if not alt or not alt.group(1).strip():
+        raise ContentError(source, f"the picture '{reference}' has no alternative text",
+                           line=_line_of(text, reference),
+                           hint="describe it between the brackets: ![what it shows](file)")
+    return resolve(content_root, folder, reference, source, text)
 
 
 def _line_of(text, needle):

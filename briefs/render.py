@@ -11,7 +11,7 @@ from . import i18n
 from .cases import CaseQueryError
 from .content import load_sections
 from .errors import ContentError, ContentErrors
-from .images import clean_image_url, embed_pictures
+from .images import check_pictures, clean_image_url, embed_pictures
 from .markdown_ext import EditionState, section_html
 from .sanitize import clean_html
 from .templating import use_language
@@ -71,8 +71,9 @@ def render_edition(project, env, brief, organisations, lang, medium, cases, inte
     for (section, source), label in zip(sources, labels):
         body, section_notes = section_html(source, state, label=label,
                                            prefix=f"{section.ref.stem}-")
-        body = embed_pictures(clean_html(body), project.content, section.path.parent,
-                              section.path, source)
+        where = (project.content, section.path.parent, section.path, source)
+        check_pictures(body, *where)
+        body = embed_pictures(clean_html(body), *where)
         section_notes = clean_html(section_notes)
         sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body)))
         notes.append(section_notes)

@@ -66,6 +66,10 @@ def load_mapping(path):
     try:
         root = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)
+    except yaml.reader.ReaderError as error:
+        raise ContentError(path, f"the file contains a character YAML does not allow "
+                           f"({error.character!r})", line=text.count("\n", 0, error.position) + 1,
+                           hint="delete the invisible control character on this line") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         reason = f"this is not valid YAML ({error.problem})"
