@@ -68,9 +68,15 @@ EVENT_NAME = {
 }
 
 
-def text_in(value, lang):
-    """A per-language text in `lang`, or in English where it has not been translated."""
-    return (value or {}).get(lang) or (value or {}).get("en", "")
+def text_in(value, lang, mark=False):
+    """A per-language text in `lang`, or in English where it has not been translated;
+    with mark, the English stand-in is marked for the editors (internal builds)."""
+    value = value or {}
+    if value.get(lang) or not value.get("en"):
+        return value.get(lang, "")
+    if mark:
+        return f'<span class="untranslated" lang="en">{escape(value["en"])}</span>'
+    return value["en"]
 
 
 class CaseHelpers:
@@ -101,7 +107,7 @@ class CaseHelpers:
                 "period_events": self.period_events}
 
     def name(self, case_id):
-        return text_in(self.book.case(case_id).name, self.lang)
+        return self._text(self.book.case(case_id).name)
 
     def status(self, case_id):
         """The person's status as of the data date, for a sentence: 'in pre-trial detention
@@ -124,7 +130,7 @@ class CaseHelpers:
             region = self.book.regions.get(case.region)
             rows.append("| " + " | ".join([
                 self._name(case),
-                text_in(region.name, self.lang) if region else "",
+                self._text(region.name) if region else "",
                 self._charges_short(case),
                 _(STATUS_NAME[status.key]),
                 (i18n.fuzzy_date(status.since, status.precision, self.lang, short=True)
@@ -135,9 +141,9 @@ class CaseHelpers:
     def case_box(self, case_id):
         case = self.book.case(case_id)
         lines = ['<div class="case-box" markdown="1">', "",
-                 f'<p class="case-name">{escape(self._name(case))}</p>']
+                 f'<p class="case-name">{self._name(case)}</p>']
         if case.occupation:
-            lines.append(f'<p class="case-role">{escape(text_in(case.occupation, self.lang))}</p>')
+            lines.append(f'<p class="case-role">{self._text(case.occupation)}</p>')
         status = self._status(case)
         lines += [f'<p class="case-status">{status[:1].upper()}{status[1:]}</p>', ""]
         charges = [self._charge_long(charge) for charge in case.charges
@@ -180,17 +186,24 @@ class CaseHelpers:
         cases = self.book.select(self.day, **filters)
         for case in cases:
             self.book.used.add(case.id)
-        return sorted(cases, key=lambda c: self._name(c).casefold())
+        return sorted(cases, key=lambda c: text_in(c.name, self.lang).casefold())
 
     def _name(self, case):
-        return text_in(case.name, self.lang)
+        return self._text(case.name)
+
+    def _text(self, value):
+        """A text of the records for the page: escaped, and in internal builds with its
+        English stand-in marked where the translation is missing."""
+        if value.get(self.lang) or not self.book.internal:
+            return str(escape(text_in(value, self.lang)))
+        return text_in(value, self.lang, mark=True)
 
     def _status(self, case):
         status = status_on(case, self.day)
         if status.precision == "unknown":
             return f"{self._(STATUS_PLAIN[status.key])} ({self._('date not recorded')})"
         date = i18n.fuzzy_date(status.since, status.precision, self.lang) if status.since else ""
-        return self._(STATUS_TEXT[status.key]) % {"date": date}
+        return self._(STATUS_TEXT[status.key]) % i18n.date_forms(date, self.lang)
 
     def _event_date(self, event):
         return (i18n.fuzzy_date(event.date, event.precision, self.lang, short=True)
@@ -200,7 +213,7 @@ class CaseHelpers:
         return [e for e in case.events if e.date <= self.day and self.book.visible(e)]
 
     def _event_text(self, case, event):
-        text = text_in(event.text, self.lang) or self._(EVENT_NAME[event.type])
+        text = self._text(event.text) if event.text else self._(EVENT_NAME[event.type])
         refs = "".join(f"[^{_note_label(source)}]" for source in
                        filter(None, (self._source(case, s) for s in event.sources)))
         return text + refs
@@ -223,11 +236,11 @@ class CaseHelpers:
         article = self._("art. %(number)s") % {"number": charge.article}
         if charge.part:
             article += " " + self._("(part %(part)s)") % {"part": charge.part}
-        return code, f"{text_in(code.short, self.lang)} {article}"
+        return code, f"{self._text(code.short)} {article}"
 
     def _charge_long(self, charge):
         code, label = self._article(charge)
-        return f"{label}, {text_in(code.articles[charge.article], self.lang)}"
+        return f"{label}, {self._text(code.articles[charge.article])}"
 
     def _charges_short(self, case):
         return ", ".join(dict.fromkeys(self._article(c)[1] for c in case.charges

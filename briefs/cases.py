@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, TemplateCallError
 from .model import STEM, Strict, Text
 from .yamlfile import load_mapping
 
@@ -207,12 +207,8 @@ def _on_record_by(case, day):
     return bool(dates) and min(dates) <= day
 
 
-class CaseQueryError(Exception):
+class CaseQueryError(TemplateCallError):
     """A section asked the case book for something that is not there."""
-
-    def __init__(self, reason, hint):
-        super().__init__(reason)
-        self.reason, self.hint = reason, hint
 
 
 def load_casebook(project, internal=False):

@@ -42,6 +42,7 @@ class Section:
     ref: object
     path: Path
     text: str
+    lang: str  # the language of the text: English where it is marked untranslated
 
 
 def discover(project):
@@ -153,14 +154,15 @@ def load_sections(project, brief, lang):
     """The brief's section files in one language, in reading order."""
     sections, errors = [], []
     for index, ref in enumerate(brief.sections):
-        path = project.section_path(brief.id, ref, lang)
+        text_lang = "en" if lang in ref.untranslated else lang
+        path = project.section_path(brief.id, ref, text_lang)
         if not path.is_file():
             errors.append(ContentError(
                 path, "the section file is missing",
                 hint=f"write it, or remove '{ref.stem}' from 'sections' in brief.yaml"))
             continue
         try:
-            sections.append(Section(ref, path, read_text(path)))
+            sections.append(Section(ref, path, read_text(path), text_lang))
         except ContentError as problem:
             errors.append(problem)
     if errors:
@@ -177,8 +179,13 @@ def edition_inputs(project, brief_id, lang):
                     and p.name != "brief.yaml")
     files += sorted(folder.glob(f"*.{lang}.md"))
     for entry in data.get("sections") or []:
-        if isinstance(entry, dict) and isinstance(entry.get("shared"), str):
-            files.append(project.content / "sections" / f"{entry['shared']}.{lang}.md")
+        if not isinstance(entry, dict):
+            continue
+        text_lang = "en" if lang in (entry.get("untranslated") or []) else lang
+        if isinstance(entry.get("shared"), str):
+            files.append(project.content / "sections" / f"{entry['shared']}.{text_lang}.md")
+        elif isinstance(entry.get("file"), str) and text_lang != lang:
+            files.append(folder / f"{entry['file']}.en.md")
     photo = data.get("photo")
     if isinstance(photo, dict) and isinstance(photo.get("file"), str):
         files.append(project.content / photo["file"])

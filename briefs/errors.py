@@ -40,3 +40,12 @@ class ContentErrors(Exception):
     def __init__(self, errors):
         self.errors = list(errors)
         super().__init__("\n".join(str(e) for e in self.errors))
+
+
+class TemplateCallError(Exception):
+    """A function called from a section was given something it cannot use; the renderer
+    adds the section file and line."""
+
+    def __init__(self, reason, hint):
+        super().__init__(reason)
+        self.reason, self.hint = reason, hint

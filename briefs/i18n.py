@@ -15,6 +15,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 # English briefs write dates the British way: "24 November 2022".
 BABEL_LOCALES = {"en": "en_GB", "ru": "ru", "kk": "kk"}
 DATE_PATTERNS = {"kk": "yyyy 'жылғы' d MMMM"}
+MONTH_PATTERNS = {"kk": "yyyy 'жылғы' MMMM"}
 
 
 @functools.cache
@@ -47,10 +48,53 @@ def fuzzy_date(value, precision, lang, short=False):
     if precision == "unknown":
         return ""
     if precision == "year":
-        return str(value.year)
+        return str(value.year) if short or lang != "kk" else f"{value.year} жыл"
     if precision == "month":
-        return format_date(value, "MM.yyyy" if short else "MMMM yyyy", locale=locale(lang))
+        pattern = "MM.yyyy" if short else MONTH_PATTERNS.get(lang, "MMMM yyyy")
+        return format_date(value, pattern, locale=locale(lang))
     return short_date(value, lang) if short else long_date(value, lang)
+
+
+def date_forms(text, lang):
+    """A date for a message: as `date`, and in Kazakh also as `date_loc` ('on ...', the
+    locative) and `date_abl` ('since ...', the ablative), which Kazakh messages use."""
+    forms = {"date": text, "date_loc": text, "date_abl": text}
+    if lang == "kk" and text:
+        forms["date_loc"] = kazakh_case(text, "locative")
+        forms["date_abl"] = kazakh_case(text, "ablative")
+    return forms
+
+
+KAZAKH_FRONT_VOWELS = set("әөүіеэи")
+KAZAKH_VOWELS = KAZAKH_FRONT_VOWELS | set("аоұыуяю")
+KAZAKH_VOICELESS = set("кқпстфхцчшщ")
+KAZAKH_NASALS = set("мнң")
+
+
+def kazakh_case(phrase, case):
+    """Add the locative or ablative ending to a Kazakh date phrase, by vowel harmony and
+    the last sound of its last word: 'қараша' → 'қарашада', 'маусым' → 'маусымнан'."""
+    if phrase.endswith(" жыл") and case == "locative":
+        return phrase + "ы"  # '2020 жылы'
+    word = phrase.rsplit(" ", 1)[-1].lower()
+    vowels = [c for c in word if c in KAZAKH_VOWELS]
+    front = bool(vowels) and vowels[-1] in KAZAKH_FRONT_VOWELS
+    last = word[-1]
+    if case == "locative":
+        first = "т" if last in KAZAKH_VOICELESS else "д"
+        return phrase + first + ("е" if front else "а")
+    first = "т" if last in KAZAKH_VOICELESS else "н" if last in KAZAKH_NASALS else "д"
+    return phrase + first + ("ен" if front else "ан")
+
+
+def plural(number, lang, forms):
+    """'28 political prisoners': the number and the form its language's plural rules pick
+    (CLDR categories one, few, many, other)."""
+    category = locale(lang).plural_form(number)
+    word = forms.get(category) or forms.get("other")
+    if word is None:
+        raise KeyError(category)
+    return f"{number} {word}"
 
 
 def short_date(value, lang):
@@ -60,7 +104,12 @@ def short_date(value, lang):
 
 def joined(items, lang):
     """'A, B and C' as the language writes it."""
-    return format_list(list(items), locale=locale(lang))
+    items = list(items)
+    if lang == "kk" and len(items) > 2:
+        # CLDR drops the conjunction in Kazakh lists of three or more; Kazakh keeps it.
+        pair = locale(lang).list_patterns["standard"]["2"]
+        return pair.format(", ".join(items[:-1]), items[-1])
+    return format_list(items, locale=locale(lang))
 
 
 def language_name(lang):

@@ -35,9 +35,13 @@ class SectionRef(Strict):
     file: str | None = None
     shared: str | None = None
     role: Literal["body", "calls", "summary", "recommendations", "annex", "about"] = "body"
+    untranslated: list[Language] = []
 
     @model_validator(mode="after")
     def _one_source(self):
+        if "en" in self.untranslated:
+            raise ValueError("'untranslated' lists the languages that use the English text, "
+                             "so it cannot list en")
         if (self.file is None) == (self.shared is None):
             raise ValueError("give exactly one of 'file' or 'shared'")
         if not STEM.match(self.stem):

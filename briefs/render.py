@@ -8,9 +8,8 @@ import jinja2
 from markupsafe import Markup
 
 from . import i18n
-from .cases import CaseQueryError
 from .content import load_sections
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, TemplateCallError
 from .images import check_pictures, clean_image_url, embed_pictures
 from .markdown_ext import EditionState, section_html
 from .sanitize import clean_html
@@ -26,6 +25,7 @@ class RenderedSection:
     stem: str
     role: str
     html: Markup
+    lang: str
 
 
 def section_labels(brief, translate):
@@ -75,7 +75,8 @@ def render_edition(project, env, brief, organisations, lang, medium, cases, inte
         check_pictures(body, *where)
         body = embed_pictures(clean_html(body), *where)
         section_notes = clean_html(section_notes)
-        sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body)))
+        sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body),
+                                        section.lang))
         notes.append(section_notes)
     context = page_context(project, brief, organisations, lang, medium)
     levels = TOC_LEVELS.get(brief.kind, ())
@@ -93,7 +94,7 @@ def _section_source(project, env, section, context):
         raise ContentError(section.path, f"template syntax error: {error.message}",
                            line=error.lineno,
                            hint="check the {{ ... }} and {% ... %} parts of this line") from None
-    except CaseQueryError as error:
+    except TemplateCallError as error:
         raise ContentError(section.path, error.reason, line=_template_line(error, section.path),
                            hint=error.hint) from None
     except jinja2.UndefinedError as error:

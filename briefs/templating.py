@@ -3,6 +3,7 @@
 import jinja2
 
 from . import i18n
+from .errors import TemplateCallError
 
 
 def environment(project):
@@ -23,6 +24,7 @@ def environment(project):
     env.filters["join_list"] = join_filter
     env.filters["tr"] = text_filter
     env.globals["css_string"] = css_string
+    env.globals["plural"] = plural_global
     return env
 
 
@@ -32,8 +34,27 @@ def use_language(env, lang):
 
 
 @jinja2.pass_context
-def date_filter(context, value):
-    return i18n.long_date(value, context["lang"])
+def date_filter(context, value, case=None):
+    """A date as the edition's language writes it; Kazakh text may ask for the locative
+    ('2022 жылғы 24 қарашада') or the ablative ('... қарашадан') with case=."""
+    text = i18n.long_date(value, context["lang"])
+    if case is not None and context["lang"] == "kk":
+        if case not in ("locative", "ablative"):
+            raise TemplateCallError(f"unknown case '{case}' for a date",
+                                    "use case='locative' or case='ablative'")
+        text = i18n.kazakh_case(text, case)
+    return text
+
+
+@jinja2.pass_context
+def plural_global(context, number, **forms):
+    """'5 political prisoners': plural(n, one=..., few=..., many=..., other=...)."""
+    try:
+        return i18n.plural(number, context["lang"], forms)
+    except KeyError as missing:
+        raise TemplateCallError(
+            f"plural() needs the form '{missing.args[0]}' for {number} in '{context['lang']}'",
+            "give one=..., few=..., many=... or other=... as the language needs") from None
 
 
 @jinja2.pass_context

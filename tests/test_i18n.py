@@ -54,3 +54,44 @@ def test_report_sections_are_numbered_after_the_summary_and_annexes_lettered(pro
     brief = load_brief(project, "test-report", load_organisations(project))
     translate = i18n.translations("ru").gettext
     assert section_labels(brief, translate) == ["", "1", "2", "Приложение A"]
+
+
+@pytest.mark.parametrize("lang, number, expected", [
+    ("en", 1, "1 political prisoner"), ("en", 5, "5 political prisoners"),
+    ("ru", 1, "1 политзаключённый"), ("ru", 2, "2 политзаключённых"),
+    ("ru", 5, "5 политзаключённых"), ("ru", 21, "21 политзаключённый"),
+    ("kk", 5, "5 саяси тұтқын"),
+])
+def test_counts_follow_the_languages_plural_rules(lang, number, expected):
+    forms = {"en": {"one": "political prisoner", "other": "political prisoners"},
+             "ru": {"one": "политзаключённый", "few": "политзаключённых",
+                    "many": "политзаключённых"},
+             "kk": {"other": "саяси тұтқын"}}[lang]
+    assert i18n.plural(number, lang, forms) == expected
+
+
+def test_kazakh_lists_keep_their_conjunction():
+    assert i18n.joined(["А", "Б", "В"], "kk") == "А, Б және В"
+    assert i18n.joined(["А", "Б"], "kk") == "А және Б"
+
+
+@pytest.mark.parametrize("month, locative, ablative", [
+    (11, "2022 жылғы 24 қарашада", "2022 жылғы 24 қарашадан"),
+    (6, "2022 жылғы 24 маусымда", "2022 жылғы 24 маусымнан"),
+    (9, "2022 жылғы 24 қыркүйекте", "2022 жылғы 24 қыркүйектен"),
+    (4, "2022 жылғы 24 сәуірде", "2022 жылғы 24 сәуірден"),
+])
+def test_kazakh_dates_take_the_case_their_sentence_needs(month, locative, ablative):
+    text = i18n.long_date(datetime.date(2022, month, 24), "kk")
+    assert i18n.kazakh_case(text, "locative") == locative
+    assert i18n.kazakh_case(text, "ablative") == ablative
+    assert i18n.kazakh_case("2020 жыл", "locative") == "2020 жылы"
+
+
+def test_month_and_year_precision_dates():
+    day = datetime.date(2020, 11, 1)
+    assert i18n.fuzzy_date(day, "month", "en") == "November 2020"
+    assert i18n.fuzzy_date(day, "month", "ru") == "ноября 2020"  # genitive: "с ноября 2020"
+    assert i18n.fuzzy_date(day, "month", "kk") == "2020 жылғы қараша"
+    assert i18n.fuzzy_date(day, "year", "en") == "2020"
+    assert i18n.fuzzy_date(day, "unknown", "en") == ""

@@ -71,3 +71,29 @@ def test_web_keeps_end_notes_and_print_makes_footnotes(render):
     assert 'class="end-notes"' in web and 'id="note-2"' in web
     assert 'class="footnote"' not in web
     assert printed.count('<span class="footnote">') == 3 and 'class="end-notes"' not in printed
+
+
+def test_an_untranslated_section_gives_the_english_text_marked_as_such(render):
+    html = render("test-column", "kk")
+    assert '<section class="section role-body" id="section-closing" lang="en">' in html
+    assert "Бұл бөлім аударылмаған" in html
+    assert "The harbour remembers 3 keepers." in html
+
+
+def test_kazakh_sections_can_ask_for_date_cases_plurals_and_lists(render):
+    html = render("test-column", "kk")
+    assert "Бұл мақала 2024 жылғы 29 қаңтарда жазылды; 3 смотритель әлі күтуде." in html
+    assert "Keeper Three, Keeper Two және Бесінші Смотритель." in html  # stand-ins unmarked
+
+
+def test_internal_builds_mark_english_stand_ins(project):
+    from briefs.case_helpers import CaseHelpers
+    from briefs.cases import load_casebook
+
+    organisations = load_organisations(project)
+    brief = load_brief(project, "test-column", organisations)
+    cases = CaseHelpers(lambda: load_casebook(project, internal=True), brief, "kk")
+    html = render_edition(project, environment(project), brief, organisations, "kk", "web",
+                          cases, internal=True)
+    assert '<span class="untranslated" lang="en">Keeper Two</span>' in html
+    assert "Бесінші Смотритель" in html  # translated names are not marked

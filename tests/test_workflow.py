@@ -129,7 +129,7 @@ def test_editing_a_case_rebuilds_the_briefs_that_show_case_data_only(project):
     assert result.returncode == 0, result.stderr
     after = outputs(project)
     changed = {name.split("/")[0] for name in after if after[name] != before.get(name)}
-    assert changed == {"index.html", "test-report", "test-update"}
+    assert changed == {"index.html", "test-column", "test-report", "test-update"}
     text = "".join(pdf_text(project.root / "build/test-report/test-report.en.pdf"))
     assert "At least 1 keepers are held: Keeper Two." in text
     assert "Released on 1 November 2020" in text
@@ -154,3 +154,16 @@ def test_an_internal_build_shows_restricted_records_and_marks_every_page(built):
     assert 'class="restricted-banner"' in web and "Zzyzx" in web
     public = "".join(pdf_text(built.root / "build/test-report/test-report.en.pdf"))
     assert "RESTRICTED" not in public and "Zzyzx" not in public
+
+
+def test_russian_and_kazakh_editions_carry_no_english_interface_strings(built):
+    from test_i18n import template_messages
+
+    english = {m for m in template_messages() if len(m) > 3 and "%" not in m}
+    english |= {m.split("%")[0].strip() for m in template_messages() if m.split("%")[0].strip()}
+    for name in ("test-statement/test-statement.ru", "test-column/test-column.kk"):
+        html = (built.root / "build" / f"{name}.html").read_text()
+        html = html[html.index("<body"):]
+        text = "".join(pdf_text(built.root / "build" / f"{name}.pdf"))
+        for message in english:
+            assert f">{message}<" not in html and message not in text, (name, message)
