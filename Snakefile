@@ -17,6 +17,8 @@ AUDIENCE = config.get("audience", "public")
 if AUDIENCE not in ("public", "internal"):
     raise WorkflowError(f"audience must be public or internal, not '{AUDIENCE}'")
 OUT = config.get("out", "build" if AUDIENCE == "public" else "build-internal")
+# --config pdf_variant=pdf/a-3u prints archival PDFs (PDF/A) instead of PDF/UA-1.
+PDF_VARIANT = config.get("pdf_variant", "pdf/ua-1")
 
 try:
     EDITIONS = {brief: read_languages(PROJECT, brief) for brief in discover(PROJECT)}
@@ -45,6 +47,8 @@ rule build_edition:
         html=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.html",
         pdf=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.pdf",
         record=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.json",
+    params:
+        variant=PDF_VARIANT,
     log:
         f"{OUT}/logs/{{brief}}.{{lang}}.log",
     resources:
@@ -53,7 +57,7 @@ rule build_edition:
     shell:
         "python -m briefs --root {PROJECT.root:q} edition {wildcards.brief} {wildcards.lang}"
         " --html {output.html:q} --pdf {output.pdf:q} --record {output.record:q}"
-        " --audience {AUDIENCE} 2> {log:q}"
+        " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"
 
 
 rule copy_fonts:

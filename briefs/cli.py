@@ -9,6 +9,9 @@ from .content import Project, discover, load_brief, load_organisations
 from .errors import ContentError, ContentErrors
 
 log = logging.getLogger("briefs")
+# The PDF standards WeasyPrint can follow that keep the document tagged.
+VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2a", "pdf/a-2u", "pdf/a-3a", "pdf/a-3u", "pdf/a-4u")
+DEFAULT_VARIANT = "pdf/ua-1"
 AUDIENCES = ("public", "internal")
 
 
@@ -53,6 +56,8 @@ def _parser():
     edition.add_argument("--html", required=True)
     edition.add_argument("--pdf", required=True)
     edition.add_argument("--record", required=True)
+    edition.add_argument("--pdf-variant", default=DEFAULT_VARIANT, choices=VARIANTS,
+                         help=f"PDF standard to follow (default {DEFAULT_VARIANT})")
     edition.add_argument("--audience", choices=AUDIENCES, default="public",
                          help="internal: include restricted records, mark every page")
     edition.set_defaults(command=run_edition)
@@ -129,7 +134,7 @@ def run_edition(project, args):
     paged = render_edition(project, env, brief, organisations, args.lang, "print", cases,
                            internal)
     pages, size = print_pdf(paged, args.pdf, project=project, day=brief.date,
-                            identifier=f"{brief.id}.{args.lang}")
+                            identifier=f"{brief.id}.{args.lang}", variant=args.pdf_variant)
     write_atomically(args.html, web)
     record = edition_record(brief, organisations, args.lang, pages=pages, pdf_bytes=size,
                             cases=cases)

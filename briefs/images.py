@@ -50,6 +50,10 @@ def resolve(content_root, folder, reference, source, text=""):
     if path.suffix.lower() not in (*FORMATS, ".svg"):
         raise ContentError(source, f"'{reference}' is not a JPEG, PNG or SVG picture",
                            line=line, hint="save it as .jpg, .png or .svg")
+    if path.suffix.lower() == ".svg" and b"<text" in path.read_bytes():
+        raise ContentError(source, f"the SVG picture '{reference}' contains text, which would "
+                           "be drawn with whatever fonts the machine has", line=line,
+                           hint="convert the text to outlines (paths) in your drawing program")
     return path
 
 

@@ -52,6 +52,8 @@ class SectionTreeprocessor(Treeprocessor):
         self._headings(root)
         self._list_classes(root)
         self._notes(root)
+        if self.state.print_notes:
+            _print_link_targets(root)
 
     def _list_classes(self, root):
         for parent in root.iter():
@@ -83,7 +85,7 @@ class SectionTreeprocessor(Treeprocessor):
             if label:
                 number = etree.Element("span", {"class": "number"})
                 number.text = label
-                number.tail = element.text
+                number.tail = " " + (element.text or "")
                 element.text = None
                 element.insert(0, number)
             self.state.headings.append(Heading(level, label, text, element.get("id", "")))
@@ -117,6 +119,34 @@ class SectionTreeprocessor(Treeprocessor):
                 back.text = "^"
         if len(end_notes):
             etree.SubElement(root, "div", {"class": NOTES_MARK}).append(end_notes)
+
+
+def _print_link_targets(root):
+    """Paper cannot be clicked: a web link whose text is not its address gets the address
+    as a footnote, or in brackets where it already sits in a footnote."""
+    in_notes = {id(a) for note in root.iter("span") if note.get("class") == "footnote"
+                for a in note.iter("a")}
+    for link in list(root.iter("a")):
+        href = link.get("href", "")
+        text = "".join(link.itertext()).strip()
+        if not href.startswith(("http://", "https://")) or text in (href, href + "/"):
+            continue
+        if id(link) in in_notes:
+            addition = etree.Element("span", {"class": "link-target"})
+            addition.text = f" ({href})"
+        else:
+            addition = etree.Element("span", {"class": "footnote link-target"})
+            addition.text = href
+        addition.tail, link.tail = link.tail, None
+        _insert_after(root, link, addition)
+
+
+def _insert_after(root, element, new):
+    for parent in root.iter():
+        children = list(parent)
+        if element in children:
+            parent.insert(children.index(element) + 1, new)
+            return
 
 
 def _note_body(item):

@@ -12,7 +12,6 @@ from weasyprint.urls import FatalURLFetchingError
 
 from .files import write_atomically
 
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "optimize_images": True}
 
 
 class ProjectFetcher(URLFetcher):
@@ -56,14 +55,19 @@ def source_date(day):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def print_pdf(html, target, *, project, day, identifier):
-    """Lay out the HTML and write the PDF atomically; return the number of pages."""
+def print_pdf(html, target, *, project, day, identifier, variant="pdf/ua-1"):
+    """Lay out the HTML and write the PDF atomically; return its pages and bytes.
+
+    The default PDF/UA-1 is tagged for screen readers; an archival variant such as
+    pdf/a-3u is one switch away. Tags stay on whatever the variant.
+    """
+    options = {"pdf_variant": variant, "pdf_tags": True, "optimize_images": True}
     fetcher = ProjectFetcher([project.content, project.templates])
     document = HTML(string=html, base_url=project.content.as_uri() + "/",
-                    url_fetcher=fetcher).render(**PDF_OPTIONS)
+                    url_fetcher=fetcher).render(**options)
     with source_date(day):
         data = document.write_pdf(
             pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
-            **PDF_OPTIONS)
+            **options)
     write_atomically(target, data)
     return len(document.pages), len(data)

@@ -24,8 +24,8 @@ Lead.
 def test_headings_shift_down_and_carry_section_numbers():
     state = EditionState(print_notes=False)
     body, _ = section_html(TEXT, state, label="3", prefix="arrests-")
-    assert '<h2 id="arrests-arrests"><span class="number">3</span>Arrests</h2>' in body
-    assert '<h3 id="arrests-in-almaty"><span class="number">3.1</span>In Almaty</h3>' in body
+    assert '<h2 id="arrests-arrests"><span class="number">3</span> Arrests</h2>' in body
+    assert '<h3 id="arrests-in-almaty"><span class="number">3.1</span> In Almaty</h3>' in body
     assert [(h.level, h.label, h.text) for h in state.headings] == [
         (2, "3", "Arrests"), (3, "3.1", "In Almaty")]
 
@@ -33,7 +33,7 @@ def test_headings_shift_down_and_carry_section_numbers():
 def test_annex_label_marks_only_the_title():
     state = EditionState(print_notes=False)
     body, _ = section_html("# List\n\n## Part\n", state, label="Annex A", prefix="annex-")
-    assert '<span class="number">Annex A</span>List' in body
+    assert '<span class="number">Annex A</span> List' in body
     assert "<h3" in body and body.count('class="number"') == 1
 
 

@@ -52,8 +52,8 @@ def test_update_has_cover_period_partners_and_contents(render):
 def test_report_numbers_sections_and_letters_annexes(render):
     html = render("test-report", medium="print")
     assert '<h2 id="summary-summary">Summary</h2>' in html
-    assert '<span class="number">1.1</span>Legal basis' in html
-    assert '<span class="number">Annex A</span>List of detained keepers' in html
+    assert '<span class="number">1.1</span> Legal basis' in html
+    assert '<span class="number">Annex A</span> List of detained keepers' in html
     assert html.index('<section class="see-also"') < html.index('<span class="number">Annex A')
     assert '<span class="toc-number">1.2</span>' in html
 

@@ -63,6 +63,14 @@ def test_pictures_must_be_files_under_content(project, reference, reason):
     assert caught.value.line == 3 and reason in caught.value.reason
 
 
+def test_an_svg_with_text_is_refused_as_machine_dependent(project):
+    (project.content / "images" / "words.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><text>Hi</text></svg>')
+    write_body(project, "![A word](../../images/words.svg)\n")
+    with pytest.raises(ContentError, match="contains text"):
+        render(project)
+
+
 def test_a_picture_without_alt_text_is_refused(project):
     write_body(project, "![](../../images/alpha.svg)\n")
     with pytest.raises(ContentError, match="has no alternative text"):
