@@ -26,6 +26,8 @@ except ContentError as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 
 RECORDS = [f"{OUT}/{b}/{b}.{lang}.json" for b, langs in EDITIONS.items() for lang in langs]
+EDITION_FILES = [record.removesuffix(".json") + suffix
+                 for record in RECORDS for suffix in (".html", ".pdf")]
 
 wildcard_constraints:
     brief=r"[a-z0-9]+(-[a-z0-9]+)*",
@@ -35,6 +37,7 @@ wildcard_constraints:
 rule all:
     input:
         f"{OUT}/index.html",
+        f"{OUT}/manifest.json",
 
 
 rule build_edition:
@@ -83,3 +86,19 @@ rule publish_catalogue:
     shell:
         "python -m briefs --root {PROJECT.root:q} catalogue {input.records:q}"
         " --out {output:q} 2> {log:q}"
+
+
+rule write_manifest:
+    input:
+        records=RECORDS,
+        editions=EDITION_FILES,
+        catalogue=f"{OUT}/index.html",
+    output:
+        f"{OUT}/manifest.json",
+    params:
+        variant=PDF_VARIANT,
+    log:
+        f"{OUT}/logs/manifest.log",
+    shell:
+        "python -m briefs --root {PROJECT.root:q} manifest {input.records:q} --out {output:q}"
+        " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"

@@ -62,6 +62,20 @@ def _parser():
                          help="internal: include restricted records, mark every page")
     edition.set_defaults(command=run_edition)
 
+    manifest = commands.add_parser("manifest", help="write build/manifest.json")
+    manifest.add_argument("records", nargs="*")
+    manifest.add_argument("--out", required=True, help="the manifest file to write")
+    manifest.add_argument("--audience", choices=AUDIENCES, default="public")
+    manifest.add_argument("--pdf-variant", default=DEFAULT_VARIANT, choices=VARIANTS)
+    manifest.set_defaults(command=run_manifest)
+
+    verify = commands.add_parser(
+        "verify", help="rebuild from the sources and compare with a manifest, or check files")
+    verify.add_argument("manifest", help="e.g. build/manifest.json")
+    verify.add_argument("files", nargs="*", help="files to look up in the manifest instead "
+                        "of rebuilding, e.g. a PDF someone received")
+    verify.set_defaults(command=run_verify)
+
     catalogue = commands.add_parser("catalogue", help="write the catalogue of all briefs")
     catalogue.add_argument("records", nargs="*")
     catalogue.add_argument("--out", required=True)
@@ -120,6 +134,7 @@ def run_edition(project, args):
     from .render import render_edition
     from .templating import environment
     from .files import write_atomically
+    from .manifest import edition_sources
 
     organisations = load_organisations(project)
     brief = load_brief(project, args.brief_id, organisations)
@@ -136,8 +151,9 @@ def run_edition(project, args):
     pages, size = print_pdf(paged, args.pdf, project=project, day=brief.date,
                             identifier=f"{brief.id}.{args.lang}", variant=args.pdf_variant)
     write_atomically(args.html, web)
+    sources = edition_sources(project, brief.id, args.lang, cases)
     record = edition_record(brief, organisations, args.lang, pages=pages, pdf_bytes=size,
-                            cases=cases)
+                            cases=cases, sources=sources)
     write_record(record, args.record)
     log.info("%s.%s: %d pages, %d bytes", brief.id, args.lang, pages, size)
 
@@ -147,3 +163,47 @@ def run_catalogue(project, args):
     from .templating import environment
 
     write_catalogue(environment(project), [Path(p) for p in args.records], args.out)
+
+
+def run_manifest(project, args):
+    from .manifest import write_manifest
+
+    settings = {"audience": args.audience, "pdf_variant": args.pdf_variant}
+    write_manifest(Path(args.out).parent, args.records, settings, args.out)
+
+
+def run_verify(project, args):
+    import json
+    import subprocess
+    import tempfile
+
+    from .manifest import changed_sources, differing_outputs, find_output
+
+    manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
+    if args.files:
+        unknown = 0
+        for path in args.files:
+            entry = find_output(manifest, path)
+            print(f"{path}: " + (f"matches {entry['path']}" if entry
+                                 else "NOT in the manifest: these are not the bytes we built"))
+            unknown += entry is None
+        return 1 if unknown else 0
+    for relative in changed_sources(project, manifest):
+        print(f"source changed since the build: {relative}")
+    settings = manifest["settings"]
+    with tempfile.TemporaryDirectory() as folder:
+        command = [sys.executable, "-m", "snakemake", "--cores", "all", "--quiet", "all",
+                   "--snakefile", str(project.root / "Snakefile"), "--config",
+                   f"out={folder}/build", f"audience={settings['audience']}",
+                   f"pdf_variant={settings['pdf_variant']}"]
+        result = subprocess.run(command, cwd=project.root, capture_output=True, text=True)
+        if result.returncode != 0:
+            print(result.stdout[-3000:] + result.stderr[-3000:], file=sys.stderr)
+            print("error: the rebuild failed; nothing was compared", file=sys.stderr)
+            return 2
+        differing = differing_outputs(manifest, Path(folder) / "build")
+    for path in differing:
+        print(f"DIFFERS: {path}")
+    total = len(manifest["outputs"])
+    print(f"{total - len(differing)} of {total} outputs rebuilt byte for byte.")
+    return 1 if differing else 0

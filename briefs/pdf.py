@@ -63,8 +63,10 @@ def print_pdf(html, target, *, project, day, identifier, variant="pdf/ua-1"):
     """
     options = {"pdf_variant": variant, "pdf_tags": True, "optimize_images": True}
     fetcher = ProjectFetcher([project.content, project.templates])
-    document = HTML(string=html, base_url=project.content.as_uri() + "/",
-                    url_fetcher=fetcher).render(**options)
+    # No base URL: every resource is an absolute file: or data: URL already, and relative
+    # links (to the other editions) must stay relative rather than carry this machine's
+    # folders into the PDF.
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(**options)
     with source_date(day):
         data = document.write_pdf(
             pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),

@@ -7,7 +7,7 @@ from . import i18n
 from .files import write_atomically
 
 
-def edition_record(brief, organisations, lang, *, pages, pdf_bytes, cases):
+def edition_record(brief, organisations, lang, *, pages, pdf_bytes, cases, sources):
     """What the catalogue needs to know about one edition, saved beside its outputs.
 
     It also says which case records the edition showed, and whether it selected cases by
@@ -31,6 +31,7 @@ def edition_record(brief, organisations, lang, *, pages, pdf_bytes, cases):
         "pdf": f"{brief.id}/{brief.id}.{lang}.pdf",
         "pages": pages,
         "pdf_bytes": pdf_bytes,
+        "sources": sources,
     }
 
 

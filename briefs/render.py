@@ -121,8 +121,10 @@ def page_context(project, brief, organisations, lang, medium):
         "medium": medium,
         "t": text,
         "organisations": [organisations[key] for key in brief.organisations],
+        # A printed edition points to the other editions' PDFs, a web page to their pages.
         "editions": [{"lang": other, "name": i18n.language_name(other),
-                      "href": f"{brief.id}.{other}.html", "current": other == lang}
+                      "href": f"{brief.id}.{other}.{'pdf' if medium == 'print' else 'html'}",
+                      "current": other == lang}
                      for other in brief.languages],
         "pdf_href": f"{brief.id}.{lang}.pdf",
         "font_base": fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/",

@@ -48,6 +48,12 @@ def test_metadata_names_the_organisations_and_no_local_paths(built):
     for path in every_pdf(built):
         data = path.read_bytes()
         assert str(built.root).encode() not in data and b"/root/" not in data
+        for page in PdfReader(path).pages:  # link targets sit in compressed objects
+            for annotation in page.get("/Annots", []):
+                annotation = annotation.get_object()
+                target = str(annotation.get("/A", {}).get("/URI", "")) + str(
+                    annotation.get("/Contents", ""))
+                assert "file:" not in target and str(built.root) not in target, target
 
 
 def test_bookmarks_follow_the_headings(built):

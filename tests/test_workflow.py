@@ -90,7 +90,7 @@ def test_editing_one_section_rebuilds_its_edition_and_the_catalogue_only(project
     assert result.returncode == 0, result.stderr
     after = outputs(project)
     changed = sorted(name for name in after if after[name] != before.get(name))
-    assert changed == ["index.html", "test-statement/test-statement.en.html",
+    assert changed == ["index.html", "manifest.json", "test-statement/test-statement.en.html",
                        "test-statement/test-statement.en.json",
                        "test-statement/test-statement.en.pdf"]
     assert "A new paragraph." in pdf_text(
@@ -129,7 +129,8 @@ def test_editing_a_case_rebuilds_the_briefs_that_show_case_data_only(project):
     assert result.returncode == 0, result.stderr
     after = outputs(project)
     changed = {name.split("/")[0] for name in after if after[name] != before.get(name)}
-    assert changed == {"index.html", "test-column", "test-report", "test-update"}
+    assert changed == {"index.html", "manifest.json", "test-column", "test-report",
+                       "test-update"}
     text = "".join(pdf_text(project.root / "build/test-report/test-report.en.pdf"))
     assert "At least 1 keepers are held: Keeper Two." in text
     assert "Released on 1 November 2020" in text

@@ -1,0 +1,97 @@
+"""build/manifest.json: every output with its hash and pages, and the sources it came from,
+so that anyone can prove a PDF is what the sources say, and rebuild it to check."""
+
+import hashlib
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+from .files import write_atomically
+from .workflow import template_files
+
+LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
+             "mdx-truly-sane-lists", "babel", "nh3", "pydantic", "pyyaml", "snakemake")
+
+
+def sha256(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def edition_sources(project, brief_id, lang, cases):
+    """{path: sha256} of every file an edition was made from, relative to the project.
+
+    Case files are those the edition could show: all visible records if it selected by
+    filters, else the ones it named; restricted records stay out of public builds, and so
+    do their file names.
+    """
+    from .content import edition_inputs
+
+    files = [Path(p) for p in edition_inputs(project, brief_id, lang)]
+    used, queried = cases.dependencies()
+    if used or queried:
+        book = cases.book
+        ids = [i for i, case in book.cases.items() if book.visible(case)] if queried else used
+        files += [project.content / "cases" / f"{case_id}.yaml" for case_id in ids]
+        files += sorted((project.content / "legal").glob("*.yaml"))
+        files += [project.content / name for name in ("affiliations.yaml", "regions.yaml")]
+    files += [Path(p) for p in template_files(project)]
+    return {f.relative_to(project.root).as_posix(): sha256(f)
+            for f in sorted(set(files)) if f.is_file()}
+
+
+def build_manifest(out, record_paths, settings):
+    """The manifest of a build folder, from its editions' records and files."""
+    out = Path(out)
+    outputs, sources = [], {}
+    for record_path in sorted(Path(p) for p in record_paths):
+        record = json.loads(record_path.read_text(encoding="utf-8"))
+        sources.update(record["sources"])
+        for kind in ("html", "pdf"):
+            path = out / record[kind]
+            entry = {"path": record[kind], "brief": record["id"], "lang": record["lang"],
+                     "size": path.stat().st_size, "sha256": sha256(path),
+                     "sources": sorted(record["sources"])}
+            if kind == "pdf":
+                entry["pages"] = record["pages"]
+            outputs.append(entry)
+    catalogue = out / "index.html"
+    outputs.append({"path": "index.html", "size": catalogue.stat().st_size,
+                    "sha256": sha256(catalogue)})
+    return {
+        "settings": settings,
+        "software": {"python": platform.python_version(),
+                     **{name: metadata.version(name) for name in LIBRARIES}},
+        "outputs": outputs,
+        "sources": dict(sorted(sources.items())),
+    }
+
+
+def write_manifest(out, record_paths, settings, target):
+    manifest = build_manifest(out, record_paths, settings)
+    write_atomically(target, json.dumps(manifest, ensure_ascii=False, indent=1,
+                                        sort_keys=True) + "\n")
+
+
+def changed_sources(project, manifest):
+    """Sources whose bytes differ from those the manifest records (or that are gone)."""
+    changed = []
+    for relative, digest in manifest["sources"].items():
+        path = project.root / relative
+        if not path.is_file() or sha256(path) != digest:
+            changed.append(relative)
+    return changed
+
+
+def differing_outputs(manifest, rebuilt):
+    """Outputs of the manifest whose rebuilt bytes differ (or that were not rebuilt)."""
+    rebuilt = Path(rebuilt)
+    return [entry["path"] for entry in manifest["outputs"]
+            if not (rebuilt / entry["path"]).is_file()
+            or sha256(rebuilt / entry["path"]) != entry["sha256"]]
+
+
+def find_output(manifest, path):
+    """The manifest entry whose bytes are those of the file at path, or None."""
+    digest = sha256(path)
+    return next((e for e in manifest["outputs"] if e["sha256"] == digest), None)

@@ -1,0 +1,65 @@
+"""Same sources, same bytes: in another folder, time zone, locale, hash seed and umask."""
+
+import json
+import os
+import subprocess
+import sys
+
+from briefs.cli import main
+from conftest import make_project
+
+
+def outputs(project):
+    build = project.root / "build"
+    return {p.relative_to(build).as_posix(): p.read_bytes() for p in build.rglob("*")
+            if p.is_file() and "logs" not in p.parts}
+
+
+def test_two_builds_in_different_surroundings_are_byte_identical(built, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("elsewhere") / "deeper"
+    folder.mkdir()
+    other = make_project(folder)
+    environment = {**os.environ, "TZ": "Asia/Almaty", "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8",
+                   "PYTHONHASHSEED": "4242"}
+    result = subprocess.run(
+        ["bash", "-c", f"umask 077 && {sys.executable} -m snakemake --cores 2"],
+        cwd=other.root, env=environment, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    first, second = outputs(built), outputs(other)
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    manifest = json.loads(first["manifest.json"])
+    assert {e["path"] for e in manifest["outputs"]} >= {"index.html",
+                                                        "test-report/test-report.en.pdf"}
+
+
+def test_the_manifest_lists_outputs_sources_and_software(built):
+    manifest = json.loads((built.root / "build/manifest.json").read_text())
+    [report] = [e for e in manifest["outputs"] if e["path"] == "test-report/test-report.en.pdf"]
+    assert report["brief"] == "test-report" and report["lang"] == "en" and report["pages"] >= 4
+    assert "content/cases/keeper-one.yaml" in report["sources"]
+    assert "templates/fonts/PTSerif-Regular.ttf" in report["sources"]
+    assert "content/cases/zzyzx-witness.yaml" not in manifest["sources"]  # restricted
+    assert len(manifest["sources"]["content/briefs/test-report/summary.en.md"]) == 64
+    assert manifest["software"]["weasyprint"] == "70.0"
+    assert manifest["settings"] == {"audience": "public", "pdf_variant": "pdf/ua-1"}
+
+
+def test_verify_rebuilds_and_finds_every_output_identical(built, capsys):
+    assert main(["--root", str(built.root), "verify", str(built.root / "build/manifest.json")]) == 0
+    out = capsys.readouterr().out
+    assert "13 of 13 outputs rebuilt byte for byte." in out
+
+
+def test_verify_tells_a_received_file_from_a_tampered_one(built, tmp_path, capsys):
+    received = built.root / "build/test-statement/test-statement.en.pdf"
+    tampered = tmp_path / "tampered.pdf"
+    data = bytearray(received.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit changed
+    tampered.write_bytes(bytes(data))
+    manifest = str(built.root / "build/manifest.json")
+    assert main(["--root", str(built.root), "verify", manifest, str(received)]) == 0
+    assert main(["--root", str(built.root), "verify", manifest, str(tampered)]) == 1
+    out = capsys.readouterr().out
+    assert "matches test-statement/test-statement.en.pdf" in out
+    assert "tampered.pdf: NOT in the manifest" in out
