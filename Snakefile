@@ -93,6 +93,7 @@ rule write_manifest:
         records=RECORDS,
         editions=EDITION_FILES,
         catalogue=f"{OUT}/index.html",
+        fonts=f"{OUT}/assets/fonts",
     output:
         f"{OUT}/manifest.json",
     params:

@@ -127,7 +127,7 @@ class CaseHelpers:
                 "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for case in self._select(filters):
             status = status_on(case, self.day)
-            region = self.book.regions.get(case.region)
+            region = self.book.regions.get(self.book.field(case, "region"))
             rows.append("| " + " | ".join([
                 self._name(case),
                 self._text(region.name) if region else "",
@@ -142,8 +142,9 @@ class CaseHelpers:
         case = self.book.case(case_id)
         lines = ['<div class="case-box" markdown="1">', "",
                  f'<p class="case-name">{self._name(case)}</p>']
-        if case.occupation:
-            lines.append(f'<p class="case-role">{self._text(case.occupation)}</p>')
+        occupation = self.book.field(case, "occupation")
+        if occupation:
+            lines.append(f'<p class="case-role">{self._text(occupation)}</p>')
         status = self._status(case)
         lines += [f'<p class="case-status">{status[:1].upper()}{status[1:]}</p>', ""]
         charges = [self._charge_long(charge) for charge in case.charges

@@ -93,6 +93,7 @@ class Case(Strict):
     recognition: list[Recognition] = []
     sources: list[Source] = []
     visibility: Visibility = "public"
+    restricted_fields: list[Literal["born", "region", "occupation", "affiliations"]] = []
     notes: str | None = None
 
     @model_validator(mode="after")
@@ -157,6 +158,12 @@ class CaseBook:
         """Whether a record, event or source may appear in this build."""
         return self.internal or item.visibility == "public"
 
+    def field(self, case, name):
+        """A field of a record as this build may show it: empty if restricted."""
+        if name in case.restricted_fields and not self.internal:
+            return [] if name == "affiliations" else None
+        return getattr(case, name)
+
     def case(self, case_id):
         if case_id not in self.cases:
             raise CaseQueryError(f"there is no case record '{case_id}'",
@@ -184,9 +191,9 @@ class CaseBook:
                  recognised=None):
         current = status_on(case, day).key
         return ((status is None or current == status or (status == "held" and current in HELD))
-                and (affiliation is None or affiliation in case.affiliations)
+                and (affiliation is None or affiliation in self.field(case, "affiliations"))
                 and (tag is None or tag in case.tags)
-                and (region is None or case.region == region)
+                and (region is None or self.field(case, "region") == region)
                 and (recognised is None or bool(recognised_by(case, day)) == recognised))
 
     def _check_filter_values(self, status, affiliation, region):

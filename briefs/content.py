@@ -70,6 +70,22 @@ def validation_errors(document, model, extra=None):
         return None, [_content_error(document, e) for e in error.errors()]
 
 
+HINTS = {
+    "missing": "add it (the fields of each file are described in docs/content.md and "
+               "docs/cases.md)",
+    "extra_forbidden": "check its spelling, or remove it",
+    "literal_error": "use one of the values listed",
+    "date_from_datetime_parsing": "write the date as YYYY-MM-DD, e.g. 2023-04-25",
+    "date_parsing": "write the date as YYYY-MM-DD, e.g. 2023-04-25",
+    "date_type": "write the date as YYYY-MM-DD, e.g. 2023-04-25",
+    "string_pattern_mismatch": "write a full web address starting with https://",
+    "too_short": "give at least one entry",
+    "dict_type": "give one line per language, e.g. 'en: ...'",
+    "list_type": "write a list, e.g. [en, ru] or one '- ' line per entry",
+    "string_type": "write a text; put it in quotes if it looks like a number or a date",
+}
+
+
 def _content_error(document, error):
     path = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
     field = ".".join(str(p) for p in path)
@@ -80,7 +96,8 @@ def _content_error(document, error):
         reason = "this field is not known"
     elif error["type"] == "literal_error":
         reason = f"{reason}, found {error['input']!r}"
-    return ContentError(document.path, reason, line=document.line_of(path), field=field or None)
+    return ContentError(document.path, reason, line=document.line_of(path), field=field or None,
+                        hint=HINTS.get(error["type"]))
 
 
 def load_organisations(project):

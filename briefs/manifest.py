@@ -55,9 +55,10 @@ def build_manifest(out, record_paths, settings):
             if kind == "pdf":
                 entry["pages"] = record["pages"]
             outputs.append(entry)
-    catalogue = out / "index.html"
-    outputs.append({"path": "index.html", "size": catalogue.stat().st_size,
-                    "sha256": sha256(catalogue)})
+        outputs.append(_entry(out, record_path))
+    for path in [out / "index.html", *sorted((out / "assets").rglob("*"))]:
+        if path.is_file():
+            outputs.append(_entry(out, path))
     return {
         "settings": settings,
         "software": {"python": platform.python_version(),
@@ -65,6 +66,11 @@ def build_manifest(out, record_paths, settings):
         "outputs": outputs,
         "sources": dict(sorted(sources.items())),
     }
+
+
+def _entry(out, path):
+    return {"path": Path(path).relative_to(out).as_posix(), "size": Path(path).stat().st_size,
+            "sha256": sha256(path)}
 
 
 def write_manifest(out, record_paths, settings, target):

@@ -136,12 +136,22 @@ def test_editing_a_case_rebuilds_the_briefs_that_show_case_data_only(project):
     assert "Released on 1 November 2020" in text
 
 
+PLANTED = ("Zzyzx", "Qvxtestimony")  # a restricted record, event, source and field carry them
+
+
 def test_restricted_records_never_reach_public_outputs(built):
+    """Rule: restricted records are neither named nor counted; restricted events, sources
+    and fields are left out; internal notes are never printed."""
     for path in (built.root / "build").rglob("*"):
         if path.is_file() and "logs" not in path.parts:
-            assert b"Zzyzx" not in path.read_bytes(), path
+            assert not any(s.encode() in path.read_bytes() for s in PLANTED), path
+            assert not any(s in path.name for s in PLANTED)
     for pdf in (built.root / "build").rglob("*.pdf"):
-        assert "Zzyzx" not in "".join(pdf_text(pdf))
+        reader = PdfReader(pdf)
+        visible = "".join(pdf_text(pdf)) + str(reader.metadata) + str(reader.outline)
+        assert not any(s in visible for s in PLANTED), pdf
+    report = pdf_text(built.root / "build/test-report/test-report.en.pdf")
+    assert "At least 2 keepers are held: Keeper One and Keeper Two." in "".join(report)
 
 
 def test_an_internal_build_shows_restricted_records_and_marks_every_page(built):
@@ -151,6 +161,8 @@ def test_an_internal_build_shows_restricted_records_and_marks_every_page(built):
     pages = pdf_text(internal / "test-report/test-report.en.pdf")
     assert all("RESTRICTED - NOT FOR DISTRIBUTION" in page for page in pages)
     assert any("Zzyzx Restricted-Witness" in page for page in pages)
+    assert any("Qvxtestimony" in page for page in pages)
+    assert any("Zzyzx-occupation hidden" in page or "South Province" in page for page in pages)
     web = (internal / "test-report/test-report.en.html").read_text()
     assert 'class="restricted-banner"' in web and "Zzyzx" in web
     public = "".join(pdf_text(built.root / "build/test-report/test-report.en.pdf"))
