@@ -28,6 +28,7 @@ except ContentError as error:
 RECORDS = [f"{OUT}/{b}/{b}.{lang}.json" for b, langs in EDITIONS.items() for lang in langs]
 EDITION_FILES = [record.removesuffix(".json") + suffix
                  for record in RECORDS for suffix in (".html", ".pdf")]
+PRESS_KITS = [f"{OUT}/{b}/{b}-press-kit.zip" for b in EDITIONS]
 
 wildcard_constraints:
     brief=r"[a-z0-9]+(-[a-z0-9]+)*",
@@ -63,6 +64,20 @@ rule build_edition:
         " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"
 
 
+rule pack_press_kit:
+    input:
+        records=lambda w: [f"{OUT}/{w.brief}/{w.brief}.{lang}.json" for lang in EDITIONS[w.brief]],
+        editions=lambda w: [f"{OUT}/{w.brief}/{w.brief}.{lang}.{suffix}"
+                            for lang in EDITIONS[w.brief] for suffix in ("html", "pdf")],
+    output:
+        f"{OUT}/{{brief}}/{{brief}}-press-kit.zip",
+    log:
+        f"{OUT}/logs/{{brief}}.press-kit.log",
+    shell:
+        "python -m briefs --root {PROJECT.root:q} press-kit {input.records:q}"
+        " --out {output:q} 2> {log:q}"
+
+
 rule copy_fonts:
     input:
         PROJECT.templates / "fonts",
@@ -94,6 +109,7 @@ rule write_manifest:
         editions=EDITION_FILES,
         catalogue=f"{OUT}/index.html",
         fonts=f"{OUT}/assets/fonts",
+        press_kits=PRESS_KITS,
     output:
         f"{OUT}/manifest.json",
     params:

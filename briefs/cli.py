@@ -76,6 +76,11 @@ def _parser():
                         "of rebuilding, e.g. a PDF someone received")
     verify.set_defaults(command=run_verify)
 
+    kit = commands.add_parser("press-kit", help="pack one brief's editions into a zip")
+    kit.add_argument("records", nargs="+", help="the brief's edition records (.json)")
+    kit.add_argument("--out", required=True)
+    kit.set_defaults(command=run_press_kit)
+
     catalogue = commands.add_parser("catalogue", help="write the catalogue of all briefs")
     catalogue.add_argument("records", nargs="*")
     catalogue.add_argument("--out", required=True)
@@ -207,3 +212,13 @@ def run_verify(project, args):
     total = len(manifest["outputs"])
     print(f"{total - len(differing)} of {total} outputs rebuilt byte for byte.")
     return 1 if differing else 0
+
+
+def run_press_kit(project, args):
+    import datetime
+    import json
+
+    from .press_kit import write_press_kit
+
+    first = json.loads(Path(args.records[0]).read_text(encoding="utf-8"))
+    write_press_kit(args.records, datetime.date.fromisoformat(first["date"]), args.out)

@@ -11,7 +11,8 @@ from .files import write_atomically
 from .workflow import template_files
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
-             "mdx-truly-sane-lists", "babel", "nh3", "pydantic", "pyyaml", "snakemake")
+             "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "pydantic", "pyyaml",
+             "snakemake")
 
 
 def sha256(path):
@@ -56,7 +57,9 @@ def build_manifest(out, record_paths, settings):
                 entry["pages"] = record["pages"]
             outputs.append(entry)
         outputs.append(_entry(out, record_path))
-    for path in [out / "index.html", *sorted((out / "assets").rglob("*"))]:
+    briefs = sorted({Path(p).parent.name for p in record_paths})
+    kits = [out / brief / f"{brief}-press-kit.zip" for brief in briefs]
+    for path in [out / "index.html", *kits, *sorted((out / "assets").rglob("*"))]:
         if path.is_file():
             outputs.append(_entry(out, path))
     return {
