@@ -42,11 +42,12 @@ class EditionState:
 
 
 class SectionTreeprocessor(Treeprocessor):
-    def __init__(self, md, state, label, prefix):
+    def __init__(self, md, state, label, prefix, back_label):
         super().__init__(md)
         self.state = state
         self.label = label
         self.prefix = prefix
+        self.back_label = back_label
 
     def run(self, root):
         self._headings(root)
@@ -69,11 +70,13 @@ class SectionTreeprocessor(Treeprocessor):
                     parent[-1].set("class", rest)
 
     def _headings(self, root):
+        headings = [e for e in root.iter() if e.tag in HEADINGS]
+        # The brief's title is the only <h1>: a section's top level becomes <h2>, whether
+        # the editor started it with "#" or, in a text without a title, with "##".
+        shift = 2 - min((int(e.tag[1]) for e in headings), default=1)
         sub = 0
-        for element in root.iter():
-            if element.tag not in HEADINGS:
-                continue
-            level = int(element.tag[1]) + 1
+        for element in headings:
+            level = int(element.tag[1]) + shift
             element.tag = f"h{level}"
             text = "".join(element.itertext()).strip()
             label = ""
@@ -115,7 +118,8 @@ class SectionTreeprocessor(Treeprocessor):
                                                           "value": str(number)})
                 item.extend(body)
                 back = etree.SubElement(item[-1] if len(item) else item, "a",
-                                        {"href": f"#note-ref-{number}", "class": "back"})
+                                        {"href": f"#note-ref-{number}", "class": "back",
+                                         "aria-label": self.back_label})
                 back.text = "^"
         if len(end_notes):
             etree.SubElement(root, "div", {"class": NOTES_MARK}).append(end_notes)
@@ -200,17 +204,18 @@ def _make_reference(sup, number, with_anchor):
 
 
 class BriefExtension(Extension):
-    def __init__(self, state, label, prefix):
+    def __init__(self, state, label, prefix, back_label):
         super().__init__()
-        self.state, self.label, self.prefix = state, label, prefix
+        self.state, self.label, self.prefix, self.back_label = state, label, prefix, back_label
 
     def extendMarkdown(self, md):
-        processor = SectionTreeprocessor(md, self.state, self.label, self.prefix)
+        processor = SectionTreeprocessor(md, self.state, self.label, self.prefix,
+                                         self.back_label)
         # After inline patterns (20) and heading ids (toc, 5): needs final text and ids.
         md.treeprocessors.register(processor, "brief_section", 1)
 
 
-def section_html(text, state, *, label="", prefix):
+def section_html(text, state, *, label="", prefix, back_label="Back to the text"):
     """Render one section's Markdown to HTML: (body, end notes).
 
     label numbers the section's headings ("3" gives 3 and 3.1, 3.2; "Annex A" labels only
@@ -219,7 +224,7 @@ def section_html(text, state, *, label="", prefix):
     md = markdown.Markdown(
         extensions=[
             "footnotes", "tables", "attr_list", "toc", "md_in_html", "mdx_truly_sane_lists",
-            BriefExtension(state, label, prefix),
+            BriefExtension(state, label, prefix, back_label),
         ],
         extension_configs={
             "toc": {"slugify": lambda value, sep: prefix + slugify_unicode(value, sep)},

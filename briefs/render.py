@@ -67,10 +67,12 @@ def render_edition(project, env, brief, organisations, lang, medium, cases, inte
     sources = section_sources(project, env, brief, organisations, lang, cases)
     state = EditionState(print_notes=medium == "print")
     sections, notes = [], []
-    labels = section_labels(brief, i18n.translations(lang).gettext)
+    translate = i18n.translations(lang).gettext
+    labels = section_labels(brief, translate)
     for (section, source), label in zip(sources, labels):
         body, section_notes = section_html(source, state, label=label,
-                                           prefix=f"{section.ref.stem}-")
+                                           prefix=f"{section.ref.stem}-",
+                                           back_label=translate("Back to the text"))
         where = (project.content, section.path.parent, section.path, source)
         check_pictures(body, *where)
         body = embed_pictures(clean_html(body), *where)

@@ -10,7 +10,7 @@ TAGS = {
 }
 ATTRIBUTES = {
     "*": {"class", "id", "lang", "title"},
-    "a": {"href", "hreflang"},
+    "a": {"href", "hreflang", "aria-label"},
     "img": {"src", "alt", "width", "height"},
     "li": {"value"},
     "ol": {"start"},
