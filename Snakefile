@@ -19,6 +19,9 @@ if AUDIENCE not in ("public", "internal"):
 OUT = config.get("out", "build" if AUDIENCE == "public" else "build-internal")
 # --config pdf_variant=pdf/a-3u prints archival PDFs (PDF/A) instead of PDF/UA-1.
 PDF_VARIANT = config.get("pdf_variant", "pdf/ua-1")
+# --config site_url=https://briefs.example.org/ : where build/ is published, for canonical
+# links and the addresses of shared-link pictures.
+SITE_URL = config.get("site_url", "")
 
 try:
     EDITIONS = {brief: read_languages(PROJECT, brief) for brief in discover(PROJECT)}
@@ -51,8 +54,10 @@ rule build_edition:
         html=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.html",
         pdf=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.pdf",
         record=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.json",
+        card=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.card.png",
     params:
         variant=PDF_VARIANT,
+        site_url=SITE_URL,
     log:
         f"{OUT}/logs/{{brief}}.{{lang}}.log",
     resources:
@@ -61,6 +66,7 @@ rule build_edition:
     shell:
         "python -m briefs --root {PROJECT.root:q} edition {wildcards.brief} {wildcards.lang}"
         " --html {output.html:q} --pdf {output.pdf:q} --record {output.record:q}"
+        " --card {output.card:q} --site-url={params.site_url:q}"
         " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"
 
 

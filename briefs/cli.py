@@ -56,6 +56,10 @@ def _parser():
     edition.add_argument("--html", required=True)
     edition.add_argument("--pdf", required=True)
     edition.add_argument("--record", required=True)
+    edition.add_argument("--card", help="the picture for shared links (default: beside the "
+                         "web page, <brief>.<lang>.card.png)")
+    edition.add_argument("--site-url", default="", help="where build/ is published, e.g. "
+                         "https://briefs.example.org/ (for canonical and card addresses)")
     edition.add_argument("--pdf-variant", default=DEFAULT_VARIANT, choices=VARIANTS,
                          help=f"PDF standard to follow (default {DEFAULT_VARIANT})")
     edition.add_argument("--audience", choices=AUDIENCES, default="public",
@@ -150,11 +154,16 @@ def run_edition(project, args):
     env = environment(project)
     internal = args.audience == "internal"
     cases = CaseHelpers(lambda: load_casebook(project, internal), brief, args.lang)
-    web = render_edition(project, env, brief, organisations, args.lang, "web", cases, internal)
     paged = render_edition(project, env, brief, organisations, args.lang, "print", cases,
                            internal)
     pages, size = print_pdf(paged, args.pdf, project=project, day=brief.date,
                             identifier=f"{brief.id}.{args.lang}", variant=args.pdf_variant)
+    card = args.card or args.html.removesuffix(".html") + ".card.png"
+    published = {"pdf_pages": pages, "pdf_kb": max(1, round(size / 1024)),
+                 "site_url": args.site_url, "card_href": Path(card).name}
+    web = render_edition(project, env, brief, organisations, args.lang, "web", cases, internal,
+                         published)
+    write_atomically(card, edition_card(project, brief, organisations, args.lang))
     write_atomically(args.html, web)
     sources = edition_sources(project, brief.id, args.lang, cases)
     record = edition_record(brief, organisations, args.lang, pages=pages, pdf_bytes=size,
@@ -168,6 +177,19 @@ def run_catalogue(project, args):
     from .templating import environment
 
     write_catalogue(environment(project), [Path(p) for p in args.records], args.out)
+
+
+def edition_card(project, brief, organisations, lang):
+    from . import i18n
+    from .card import card_png
+    from .templating import use_language, environment
+
+    env = environment(project)
+    use_language(env, lang)
+    kind = env.get_template("partials/macros.html").module.kind_name(brief)
+    names = ", ".join(organisations[key].short_name[lang] for key in brief.organisations)
+    return card_png(project.templates / "fonts", kind=str(kind), title=brief.title[lang],
+                    byline=names, date=i18n.long_date(brief.date, lang))
 
 
 def run_manifest(project, args):

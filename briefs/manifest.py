@@ -57,6 +57,7 @@ def build_manifest(out, record_paths, settings):
                 entry["pages"] = record["pages"]
             outputs.append(entry)
         outputs.append(_entry(out, record_path))
+        outputs.append(_entry(out, record_path.with_name(record_path.stem + ".card.png")))
     briefs = sorted({Path(p).parent.name for p in record_paths})
     kits = [out / brief / f"{brief}-press-kit.zip" for brief in briefs]
     for path in [out / "index.html", *kits, *sorted((out / "assets").rglob("*"))]:

@@ -62,8 +62,13 @@ def section_sources(project, env, brief, organisations, lang, cases):
     return sources
 
 
-def render_edition(project, env, brief, organisations, lang, medium, cases, internal=False):
-    """The complete HTML page of one edition; internal editions are marked restricted."""
+def render_edition(project, env, brief, organisations, lang, medium, cases, internal=False,
+                   published=None):
+    """The complete HTML page of one edition; internal editions are marked restricted.
+
+    published: what the web page says about its siblings: the PDF's pages and bytes, the
+    card picture, and the site's address if one is configured.
+    """
     sources = section_sources(project, env, brief, organisations, lang, cases)
     state = EditionState(print_notes=medium == "print")
     sections, notes = [], []
@@ -82,6 +87,7 @@ def render_edition(project, env, brief, organisations, lang, medium, cases, inte
         notes.append(section_notes)
     context = page_context(project, brief, organisations, lang, medium)
     levels = TOC_LEVELS.get(brief.kind, ())
+    context.update(published or {})
     context.update(sections=sections, notes=Markup("".join(notes)), internal=internal,
                    contents=[h for h in state.headings if h.level in levels])
     return env.get_template(f"{brief.kind}.html").render(context)
@@ -129,6 +135,10 @@ def page_context(project, brief, organisations, lang, medium):
                       "current": other == lang}
                      for other in brief.languages],
         "pdf_href": f"{brief.id}.{lang}.pdf",
+        "card_href": f"{brief.id}.{lang}.card.png",
+        "site_url": "",
+        "pdf_pages": None,  # known once the PDF is printed: see render_edition(published=)
+        "pdf_kb": None,
         "font_base": fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/",
         "image_url": lambda relative: image_url(project, relative),
     }

@@ -97,3 +97,23 @@ def test_internal_builds_mark_english_stand_ins(project):
                           cases, internal=True)
     assert '<span class="untranslated" lang="en">Keeper Two</span>' in html
     assert "Бесінші Смотритель" in html  # translated names are not marked
+
+
+def test_web_pages_carry_sharing_metadata_and_the_pdf_size(project):
+    from briefs.case_helpers import CaseHelpers
+    from briefs.cases import load_casebook
+
+    organisations = load_organisations(project)
+    brief = load_brief(project, "test-statement", organisations)
+    cases = CaseHelpers(lambda: load_casebook(project), brief, "ru")
+    published = {"pdf_pages": 2, "pdf_kb": 25, "site_url": "https://briefs.example.org/",
+                 "card_href": "test-statement.ru.card.png"}
+    html = render_edition(project, environment(project), brief, organisations, "ru", "web",
+                          cases, published=published)
+    here = "https://briefs.example.org/test-statement/"
+    assert f'<link rel="canonical" href="{here}test-statement.ru.html">' in html
+    assert f'<link rel="alternate" hreflang="en" href="{here}test-statement.en.html">' in html
+    assert f'<meta property="og:image" content="{here}test-statement.ru.card.png">' in html
+    assert '<meta property="og:title" content="Освободите смотрителя маяка">' in html
+    assert '<meta name="twitter:card" content="summary_large_image">' in html
+    assert "Скачать PDF <span class=\"download-size\">(2 страницы, 25 КБ)</span>" in html

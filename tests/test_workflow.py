@@ -92,6 +92,7 @@ def test_editing_one_section_rebuilds_its_edition_kit_and_catalogue_only(project
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert changed == ["index.html", "manifest.json",
                        "test-statement/test-statement-press-kit.zip",
+                       "test-statement/test-statement.en.card.png",
                        "test-statement/test-statement.en.html",
                        "test-statement/test-statement.en.json",
                        "test-statement/test-statement.en.pdf"]
@@ -174,11 +175,21 @@ def test_an_internal_build_shows_restricted_records_and_marks_every_page(built):
 def test_russian_and_kazakh_editions_carry_no_english_interface_strings(built):
     from test_i18n import template_messages
 
-    english = {m for m in template_messages() if len(m) > 3 and "%" not in m}
-    english |= {m.split("%")[0].strip() for m in template_messages() if m.split("%")[0].strip()}
+    messages = {m for m in template_messages() if isinstance(m, str)}
+    english = {m for m in messages if len(m) > 3 and "%" not in m}
+    english |= {m.split("%")[0].strip() for m in messages if m.split("%")[0].strip()}
     for name in ("test-statement/test-statement.ru", "test-column/test-column.kk"):
         html = (built.root / "build" / f"{name}.html").read_text()
         html = html[html.index("<body"):]
         text = "".join(pdf_text(built.root / "build" / f"{name}.pdf"))
         for message in english:
             assert f">{message}<" not in html and message not in text, (name, message)
+
+
+def test_every_edition_has_a_card_picture_for_shared_links(built):
+    from PIL import Image
+
+    for edition in EDITIONS:
+        brief = edition.split(".")[0]
+        with Image.open(built.root / "build" / brief / f"{edition}.card.png") as card:
+            assert card.size == (1200, 630)
