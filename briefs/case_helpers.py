@@ -174,14 +174,15 @@ class CaseHelpers:
                       and period.start <= e.date <= period.end]
             if events:
                 lines = [f"- **{self._name(case)}**"]
-                lines += [f"  - {self._event_date(e)}: {self._event_text(case, e)}"
+                lines += [f"  - **{self._event_date(e)}**: {self._event_text(case, e)}"
                           for e in events]
                 items.append((events[0].date, "\n".join(lines)))
                 notes += self._source_notes(case, events)
         if not items:
             return ""
         lines = [text for _, text in sorted(items, key=lambda item: item[0])]
-        return "\n".join(lines) + "\n{: .cases }\n\n" + "\n".join(dict.fromkeys(notes)) + "\n"
+        return ('<div class="case-events" markdown="1">\n\n' + "\n".join(lines)
+                + "\n\n</div>\n\n" + "\n".join(dict.fromkeys(notes)) + "\n")
 
     def _select(self, filters):
         cases = self.book.select(self.day, **filters)
@@ -190,7 +191,7 @@ class CaseHelpers:
         return sorted(cases, key=lambda c: text_in(c.name, self.lang).casefold())
 
     def _name(self, case):
-        return self._text(case.name)
+        return f'<span class="person">{self._text(case.name)}</span>'
 
     def _text(self, value):
         """A text of the records for the page: escaped, and in internal builds with its

@@ -104,8 +104,10 @@ class SectionTreeprocessor(Treeprocessor):
             if link is None:
                 continue
             name = link.get("href").lstrip("#")
-            first = self.prefix + name not in self.state.note_numbers
-            number = self.state.note_number(self.prefix + name)
+            # Case sources are labelled by their identity, so they are one note per brief.
+            key = name if name.startswith("fn:src-") else self.prefix + name
+            first = key not in self.state.note_numbers
+            number = self.state.note_number(key)
             body = _note_body(bodies[name])
             if self.state.print_notes and first:
                 _make_footnote(sup, body)
@@ -133,7 +135,8 @@ def _print_link_targets(root):
     for link in list(root.iter("a")):
         href = link.get("href", "")
         text = "".join(link.itertext()).strip()
-        if not href.startswith(("http://", "https://")) or text in (href, href + "/"):
+        bare = href.split("://", 1)[-1].rstrip("/")
+        if not href.startswith(("http://", "https://")) or text.rstrip("/") in (href.rstrip("/"), bare):
             continue
         if id(link) in in_notes:
             addition = etree.Element("span", {"class": "link-target"})
