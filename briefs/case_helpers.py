@@ -3,13 +3,15 @@
 Each returns Markdown in the edition's language, computed as of the brief's data date.
 """
 
+import datetime
 import functools
 import hashlib
 
 from markupsafe import escape
 
 from . import i18n
-from .cases import CaseQueryError, status_on
+from . import charts
+from .cases import HELD, CaseQueryError, status_on
 
 
 
@@ -68,6 +70,16 @@ EVENT_NAME = {
 }
 
 
+DETENTIONS = {"detained", "pretrial_detention", "house_arrest", "psychiatric_detention"}
+
+
+def _date_argument(value):
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise CaseQueryError(f"'{value}' is not a date", "write it as \"YYYY-MM-DD\"") from None
+
+
 def text_in(value, lang, mark=False):
     """A per-language text in `lang`, or in English where it has not been translated;
     with mark, the English stand-in is marked for the editors (internal builds)."""
@@ -82,8 +94,10 @@ def text_in(value, lang, mark=False):
 class CaseHelpers:
     """The case functions of one edition, bound to its language and data date."""
 
-    def __init__(self, load_casebook, brief, lang):
+    def __init__(self, load_casebook, brief, lang, fonts=None):
         self._load = load_casebook
+        self.fonts = fonts  # for charts: the project's templates/fonts
+        self.generated = {}  # pictures drawn for this edition: {file name: bytes}
         self.brief = brief
         self.lang = lang
         self.day = brief.data_date
@@ -102,7 +116,10 @@ class CaseHelpers:
 
     def functions(self):
         return {"name": self.name, "status": self.status, "case_box": self.case_box,
-                "names": self.names,
+                "names": self.names, "chart_held_over_time": self.chart_held_over_time,
+                "chart_detentions_per_month": self.chart_detentions_per_month,
+                "chart_by_region": self.chart_by_region,
+                "chart_by_affiliation": self.chart_by_affiliation,
                 "count": self.count, "case_table": self.case_table,
                 "period_events": self.period_events}
 
@@ -183,6 +200,89 @@ class CaseHelpers:
         lines = [text for _, text in sorted(items, key=lambda item: item[0])]
         return ('<div class="case-events" markdown="1">\n\n' + "\n".join(lines)
                 + "\n\n</div>\n\n" + "\n".join(dict.fromkeys(notes)) + "\n")
+
+    def chart_held_over_time(self, since=None, **filters):
+        """People held in custody, and under house arrest or restricted, month by month."""
+        start = _date_argument(since) if since else min(
+            (e.date for c in self._select(filters) for e in c.events), default=self.day)
+        months = charts.month_ends(start, self.day)
+        held, limited = [], []
+        for month in months:
+            statuses = [status_on(c, month).key for c in self.book.select(month, **filters)]
+            held.append(sum(s in HELD for s in statuses))
+            limited.append(sum(s in ("house_arrest", "restricted_liberty") for s in statuses))
+        _ = self._
+        title = _("People deprived of liberty, month by month")
+        svg = charts.line_chart(self.fonts, months=months, ylabel=_("People"),
+                                series=[(_("held in custody"), held),
+                                        (_("under house arrest or restriction of liberty"),
+                                         limited)])
+        alt = _("Line chart of the people held in custody at the end of each month from "
+                "%(start)s to %(end)s: %(first)s at the start and %(last)s at the end.") % {
+            "start": i18n.month_label(months[0], self.lang),
+            "end": i18n.month_label(months[-1], self.lang),
+            "first": held[0], "last": held[-1]}
+        return self._figure(svg, title, alt)
+
+    def chart_detentions_per_month(self, **filters):
+        """Detentions begun in each month of an update's period (or the last year)."""
+        first = self.brief.period.start if self.brief.period else self.day.replace(
+            year=self.day.year - 1)
+        months = charts.month_ends(first, self.day)
+        counts = {month: 0 for month in months}
+        for case in self._select(filters):
+            for event in self._events(case):
+                if event.type in DETENTIONS and first <= event.date and event.precision != "unknown":
+                    month = next(m for m in months if m >= event.date)
+                    counts[month] += 1
+        _ = self._
+        labels = [i18n.month_label(m, self.lang) for m in months]
+        title = _("Detentions per month")
+        svg = charts.bar_chart(self.fonts, labels=labels, values=list(counts.values()),
+                               xlabel=_("Detentions"))
+        alt = _("Bar chart of detentions per month: %(list)s.") % {"list": i18n.joined(
+            [f"{label}: {value}" for label, value in zip(labels, counts.values())], self.lang)}
+        return self._figure(svg, title, alt)
+
+    def chart_by_region(self, **filters):
+        """How many of the selected cases come from each region, as of the data date."""
+        def regions(case):
+            region = self.book.regions.get(self.book.field(case, "region"))
+            return [text_in(region.name, self.lang) if region else self._("region not known")]
+
+        _ = self._
+        return self._chart_by(regions, filters, _("Cases by region"),
+                              _("Bar chart of cases by region: %(list)s."))
+
+    def chart_by_affiliation(self, **filters):
+        """How many of the selected cases belong to each party or movement."""
+        def affiliations(case):
+            keys = self.book.field(case, "affiliations")
+            return ([text_in(self.book.affiliations[k].name, self.lang) for k in keys]
+                    or [self._("no affiliation recorded")])
+
+        _ = self._
+        return self._chart_by(affiliations, filters, _("Cases by affiliation"),
+                              _("Bar chart of cases by affiliation: %(list)s."))
+
+    def _chart_by(self, groups_of, filters, title, alt_text):
+        counts = {}
+        for case in self._select(filters):
+            for group in groups_of(case):
+                counts[group] = counts.get(group, 0) + 1
+        labels = sorted(counts)
+        svg = charts.bar_chart(self.fonts, labels=labels, values=[counts[n] for n in labels],
+                               xlabel=self._("Cases"))
+        alt = alt_text % {"list": i18n.joined(
+            [f"{name}: {counts[name]}" for name in sorted(counts, key=counts.get, reverse=True)],
+            self.lang)}
+        return self._figure(svg, title, alt)
+
+    def _figure(self, svg, title, alt):
+        name = f"generated-chart-{len(self.generated) + 1}.svg"
+        self.generated[name] = svg
+        return (f'\n<figure class="chart"><figcaption>{escape(title)}</figcaption>'
+                f'<img src="{name}" alt="{escape(alt)}"></figure>\n')
 
     def _select(self, filters):
         cases = self.book.select(self.day, **filters)

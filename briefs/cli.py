@@ -121,7 +121,8 @@ def run_check(project, args):
     for brief_id in discover(project):
         brief = collect(lambda: load_brief(project, brief_id, organisations))
         for lang in brief.languages if brief else ():
-            helpers = CaseHelpers(lambda: _usable(casebook), brief, lang)
+            helpers = CaseHelpers(lambda: _usable(casebook), brief, lang,
+                                  project.templates / "fonts")
             collect(lambda: section_sources(project, env, brief, organisations, lang, helpers))
     if problems:
         raise ContentErrors(problems)
@@ -153,7 +154,8 @@ def run_edition(project, args):
                            field="languages")
     env = environment(project)
     internal = args.audience == "internal"
-    cases = CaseHelpers(lambda: load_casebook(project, internal), brief, args.lang)
+    cases = CaseHelpers(lambda: load_casebook(project, internal), brief, args.lang,
+                        project.templates / "fonts")
     paged = render_edition(project, env, brief, organisations, args.lang, "print", cases,
                            internal)
     pages, size = print_pdf(paged, args.pdf, project=project, day=brief.date,

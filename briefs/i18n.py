@@ -55,6 +55,11 @@ def fuzzy_date(value, precision, lang, short=False):
     return short_date(value, lang) if short else long_date(value, lang)
 
 
+def month_label(value, lang):
+    """A month on its own, as a label: 'November 2020', 'ноябрь 2020', 'қараша 2020'."""
+    return format_date(value, "LLLL yyyy", locale=locale(lang))
+
+
 def date_forms(text, lang):
     """A date for a message: as `date`, and in Kazakh also as `date_loc` ('on ...', the
     locative) and `date_abl` ('since ...', the ablative), which Kazakh messages use."""

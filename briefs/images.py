@@ -57,25 +57,29 @@ def resolve(content_root, folder, reference, source, text=""):
     return path
 
 
-def check_pictures(html, content_root, folder, source, text):
+def check_pictures(html, content_root, folder, source, text, generated):
     """Refuse pictures that are not project files or lack alt text (before sanitising,
-    which would silently drop an unknown address)."""
+    which would silently drop an unknown address). generated: charts drawn for the page."""
     for match in IMG_TAG.finditer(html):
-        _picture_path(match.group(0), content_root, folder, source, text)
+        _picture_path(match.group(0), content_root, folder, source, text, generated)
 
 
-def embed_pictures(html, content_root, folder, source, text):
-    """Replace every <img src> of a section by the clean picture."""
+def embed_pictures(html, content_root, folder, source, text, generated):
+    """Replace every <img src> of a section by the clean picture, or the drawn chart."""
     def replace(match):
         tag = match.group(0)
-        path = _picture_path(tag, content_root, folder, source, text)
-        src = re.search(r'\ssrc="([^"]*)"', tag).group(0)
-        return tag.replace(src, f' src="{clean_image_url(path)}"')
+        src = re.search(r'\ssrc="([^"]*)"', tag)
+        path = _picture_path(tag, content_root, folder, source, text, generated)
+        if path in generated:
+            url = "data:image/svg+xml;base64," + base64.b64encode(generated[path]).decode()
+        else:
+            url = clean_image_url(path)
+        return tag.replace(src.group(0), f' src="{url}"')
 
     return IMG_TAG.sub(replace, html)
 
 
-def _picture_path(tag, content_root, folder, source, text):
+def _picture_path(tag, content_root, folder, source, text, generated):
     src = re.search(r'\ssrc="([^"]*)"', tag)
     alt = re.search(r'\salt="([^"]*)"', tag)
     reference = src.group(1) if src else ""
@@ -83,6 +87,8 @@ def _picture_path(tag, content_root, folder, source, text):
         raise ContentError(source, f"the picture '{reference}' has no alternative text",
                            line=_line_of(text, reference),
                            hint="describe it between the brackets: ![what it shows](file)")
+    if reference in generated:
+        return reference
     return resolve(content_root, folder, reference, source, text)
 
 

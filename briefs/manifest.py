@@ -11,7 +11,8 @@ from .files import write_atomically
 from .workflow import template_files
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
-             "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "pydantic", "pyyaml",
+             "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
+             "pyyaml",
              "snakemake")
 
 

@@ -78,7 +78,7 @@ def render_edition(project, env, brief, organisations, lang, medium, cases, inte
         body, section_notes = section_html(source, state, label=label,
                                            prefix=f"{section.ref.stem}-",
                                            back_label=translate("Back to the text"))
-        where = (project.content, section.path.parent, section.path, source)
+        where = (project.content, section.path.parent, section.path, source, cases.generated)
         check_pictures(body, *where)
         body = embed_pictures(clean_html(body), *where)
         section_notes = clean_html(section_notes)

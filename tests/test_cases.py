@@ -113,7 +113,7 @@ def helpers(project):
 
     def make(brief_id, lang="en"):
         brief = load_brief(project, brief_id, organisations)
-        return CaseHelpers(lambda: load_casebook(project), brief, lang)
+        return CaseHelpers(lambda: load_casebook(project), brief, lang, project.templates / "fonts")
 
     return make
 

@@ -18,7 +18,7 @@ def render(project):
 
     def render(brief_id, lang="en", medium="web"):
         brief = load_brief(project, brief_id, organisations)
-        cases = CaseHelpers(lambda: load_casebook(project), brief, lang)
+        cases = CaseHelpers(lambda: load_casebook(project), brief, lang, project.templates / "fonts")
         return render_edition(project, env, brief, organisations, lang, medium, cases)
 
     return render
@@ -95,7 +95,8 @@ def test_internal_builds_mark_english_stand_ins(project):
 
     organisations = load_organisations(project)
     brief = load_brief(project, "test-column", organisations)
-    cases = CaseHelpers(lambda: load_casebook(project, internal=True), brief, "kk")
+    cases = CaseHelpers(lambda: load_casebook(project, internal=True), brief, "kk",
+                        project.templates / "fonts")
     html = render_edition(project, environment(project), brief, organisations, "kk", "web",
                           cases, internal=True)
     assert '<span class="untranslated" lang="en">Keeper Two</span>' in html
@@ -108,7 +109,7 @@ def test_web_pages_carry_sharing_metadata_and_the_pdf_size(project):
 
     organisations = load_organisations(project)
     brief = load_brief(project, "test-statement", organisations)
-    cases = CaseHelpers(lambda: load_casebook(project), brief, "ru")
+    cases = CaseHelpers(lambda: load_casebook(project), brief, "ru", project.templates / "fonts")
     published = {"pdf_pages": 2, "pdf_kb": 25, "site_url": "https://briefs.example.org/",
                  "card_href": "test-statement.ru.card.png"}
     html = render_edition(project, environment(project), brief, organisations, "ru", "web",

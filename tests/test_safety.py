@@ -23,7 +23,7 @@ from briefs.templating import environment
 def render(project, brief_id="test-column", lang="en", medium="web"):
     organisations = load_organisations(project)
     brief = load_brief(project, brief_id, organisations)
-    cases = CaseHelpers(lambda: load_casebook(project), brief, lang)
+    cases = CaseHelpers(lambda: load_casebook(project), brief, lang, project.templates / "fonts")
     return render_edition(project, environment(project), brief, organisations, lang, medium,
                           cases)
 

@@ -1,0 +1,71 @@
+"""Charts drawn from the case records, as SVG with the same bytes on every machine.
+
+Text is drawn as outlines of the project's PT Sans, so the picture needs no fonts; the
+SVG carries no date and fixed ids (matplotlib's svg.hashsalt).
+"""
+
+import datetime
+import io
+
+INK, ACCENT, WARM, RULE = "#1b1f24", "#1d4e89", "#a33b20", "#c9d1dc"
+
+
+def _pyplot(fonts):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager, pyplot
+
+    for name in ("PTSans-Regular.ttf", "PTSans-Bold.ttf"):
+        font_manager.fontManager.addfont(str(fonts / name))
+    matplotlib.rcParams.update({
+        "font.family": "PT Sans", "font.size": 10, "svg.fonttype": "path",
+        "svg.hashsalt": "briefs", "axes.edgecolor": RULE, "axes.labelcolor": INK,
+        "xtick.color": INK, "ytick.color": INK, "axes.spines.top": False,
+        "axes.spines.right": False,
+    })
+    return pyplot
+
+
+def _svg(figure, pyplot):
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight",
+                   metadata={"Date": None, "Creator": None})
+    pyplot.close(figure)
+    return buffer.getvalue().encode("utf-8")
+
+
+def line_chart(fonts, *, months, series, ylabel):
+    """series: [(label, [value per month])] drawn as lines, months as x. The page prints
+    the chart's title as its caption."""
+    pyplot = _pyplot(fonts)
+    figure, axes = pyplot.subplots(figsize=(6.4, 3.0))
+    for (label, values), colour in zip(series, (ACCENT, WARM, INK)):
+        axes.plot(months, values, color=colour, linewidth=2, label=label)
+    axes.set_ylabel(ylabel)
+    axes.set_ylim(bottom=0)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.legend(frameon=False, loc="upper left")
+    figure.autofmt_xdate()
+    return _svg(figure, pyplot)
+
+
+def bar_chart(fonts, *, labels, values, xlabel):
+    """Horizontal bars, one per label, largest first."""
+    pyplot = _pyplot(fonts)
+    pairs = sorted(zip(values, labels), reverse=True)
+    figure, axes = pyplot.subplots(figsize=(6.4, 0.6 + 0.35 * max(1, len(pairs))))
+    axes.barh([label for _, label in pairs][::-1], [v for v, _ in pairs][::-1], color=ACCENT)
+    axes.set_xlabel(xlabel)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    return _svg(figure, pyplot)
+
+
+def month_ends(start, end):
+    """The last day of every month from start's month to end's month."""
+    days, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        following = datetime.date(year + month // 12, month % 12 + 1, 1)
+        days.append(min(following - datetime.timedelta(days=1), end))
+        year, month = following.year, following.month
+    return days

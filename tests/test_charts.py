@@ -1,0 +1,71 @@
+"""Charts from the case records: data in the brief's language, same SVG every time."""
+
+import base64
+import re
+
+import pytest
+
+from briefs.case_helpers import CaseHelpers
+from briefs.cases import load_casebook
+from briefs.content import load_brief, load_organisations
+from briefs.render import render_edition
+from briefs.templating import environment
+
+
+@pytest.fixture
+def helpers(project):
+    organisations = load_organisations(project)
+
+    def make(brief_id, lang="en"):
+        return CaseHelpers(lambda: load_casebook(project),
+                           load_brief(project, brief_id, organisations), lang,
+                           project.templates / "fonts")
+
+    return make
+
+
+def test_people_held_over_time_with_alt_text_from_the_data(helpers):
+    report = helpers("test-report")
+    figure = report.chart_held_over_time(since="2020-01-01")
+    [svg] = report.generated.values()
+    assert ('<figure class="chart"><figcaption>People deprived of liberty, month by month'
+            '</figcaption><img src="generated-chart-1.svg"') in figure
+    # Keeper Two in prison all along, Keeper One held from June 2020
+    assert ("from January 2020 to November 2020: 1 at the start and 2 at the end." in figure)
+    assert b"<text" not in svg and b"dc:date" not in svg  # outlines, no date
+    again = helpers("test-report")
+    again.chart_held_over_time(since="2020-01-01")
+    assert list(again.generated.values()) == [svg]
+
+
+def test_detentions_per_month_and_cases_by_region_in_russian(helpers):
+    update = helpers("test-update", "ru")
+    figure = update.chart_detentions_per_month()
+    assert "Столбчатая диаграмма задержаний по месяцам" in figure
+    assert "июль 2022: 1" in figure.lower()
+    by_region = helpers("test-report", "ru").chart_by_region(status="held")
+    assert "Северная область: 1" in by_region and "регион неизвестен: 1" in by_region
+    by_party = helpers("test-report").chart_by_affiliation(status="held")
+    assert "Harbour Party: 1 and Lamp Movement: 1" in by_party
+
+
+def test_the_same_chart_goes_to_the_web_page_and_the_pdf(project):
+    organisations = load_organisations(project)
+    brief = load_brief(project, "test-report", organisations)
+    pages = {}
+    for medium in ("web", "print"):
+        cases = CaseHelpers(lambda: load_casebook(project), brief, "en",
+                            project.templates / "fonts")
+        pages[medium] = render_edition(project, environment(project), brief, organisations,
+                                       "en", medium, cases)
+    charts = {m: re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
+              for m, html in pages.items()}
+    assert charts["web"] == charts["print"] and len(charts["web"]) == 1
+    assert base64.b64decode(charts["web"][0]).startswith(b"<?xml")
+
+
+def test_a_bad_date_for_a_chart_is_a_content_error(helpers):
+    from briefs.cases import CaseQueryError
+
+    with pytest.raises(CaseQueryError, match="is not a date"):
+        helpers("test-report").chart_held_over_time(since="last spring")
