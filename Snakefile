@@ -47,7 +47,8 @@ rule all:
 rule build_edition:
     input:
         content=lambda w: edition_inputs(PROJECT, w.brief, w.lang),
-        cases=lambda w: case_files(PROJECT, f"{OUT}/{w.brief}/{w.brief}.{w.lang}.json"),
+        cases=lambda w: case_files(PROJECT, f"{OUT}/{w.brief}/{w.brief}.{w.lang}.json",
+                                   internal=AUDIENCE == "internal"),
         templates=template_files(PROJECT),
         code=package_files(),
     output:

@@ -109,10 +109,10 @@ class CaseHelpers:
         return self._load()
 
     def dependencies(self):
-        """The case ids this edition showed, and whether it selected cases by filters."""
+        """The case ids this edition showed or counted, and the questions it asked."""
         if "book" not in self.__dict__:  # no section asked for case data
-            return [], False
-        return sorted(self.book.used), self.book.queried
+            return [], []
+        return sorted(self.book.used), list(self.book.queries)
 
     def functions(self):
         return {"name": self.name, "status": self.status, "case_box": self.case_box,
@@ -286,8 +286,6 @@ class CaseHelpers:
 
     def _select(self, filters):
         cases = self.book.select(self.day, **filters)
-        for case in cases:
-            self.book.used.add(case.id)
         return sorted(cases, key=lambda c: text_in(c.name, self.lang).casefold())
 
     def _name(self, case):

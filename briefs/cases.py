@@ -151,8 +151,8 @@ class CaseBook:
     affiliations: dict
     regions: dict
     internal: bool = False  # an internal build shows restricted records too
-    used: set = field(default_factory=set)
-    queried: bool = False
+    used: set = field(default_factory=set)  # every record shown or counted
+    queries: list = field(default_factory=list)  # every (day, filters) asked
 
     def visible(self, item):
         """Whether a record, event or source may appear in this build."""
@@ -183,9 +183,14 @@ class CaseBook:
                                  f"filter by: {', '.join(FILTERS)}")
         self._check_filter_values(filters.get("status"), filters.get("affiliation"),
                                   filters.get("region"))
-        self.queried = True
-        return [case for case in self.cases.values()
-                if self.visible(case) and _on_record_by(case, day) and self._matches(case, day, **filters)]
+        query = {"day": day.isoformat(), "filters": dict(sorted(filters.items()))}
+        if query not in self.queries:
+            self.queries.append(query)
+        found = [case for case in self.cases.values()
+                 if self.visible(case) and _on_record_by(case, day)
+                 and self._matches(case, day, **filters)]
+        self.used.update(case.id for case in found)
+        return found
 
     def _matches(self, case, day, status=None, affiliation=None, tag=None, region=None,
                  recognised=None):

@@ -23,18 +23,15 @@ def sha256(path):
 def edition_sources(project, brief_id, lang, cases):
     """{path: sha256} of every file an edition was made from, relative to the project.
 
-    Case files are those the edition could show: all visible records if it selected by
-    filters, else the ones it named; restricted records stay out of public builds, and so
-    do their file names.
+    Case files are those the edition showed or counted; restricted records stay out of
+    public builds, and so do their file names.
     """
     from .content import edition_inputs
 
     files = [Path(p) for p in edition_inputs(project, brief_id, lang)]
-    used, queried = cases.dependencies()
-    if used or queried:
-        book = cases.book
-        ids = [i for i, case in book.cases.items() if book.visible(case)] if queried else used
-        files += [project.content / "cases" / f"{case_id}.yaml" for case_id in ids]
+    used, queries = cases.dependencies()
+    if used or queries:
+        files += [project.content / "cases" / f"{case_id}.yaml" for case_id in used]
         files += sorted((project.content / "legal").glob("*.yaml"))
         files += [project.content / name for name in ("affiliations.yaml", "regions.yaml")]
     files += [Path(p) for p in template_files(project)]

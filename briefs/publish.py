@@ -10,14 +10,14 @@ from .files import write_atomically
 def edition_record(brief, organisations, lang, *, pages, pdf_bytes, cases, sources):
     """What the catalogue needs to know about one edition, saved beside its outputs.
 
-    It also says which case records the edition showed, and whether it selected cases by
-    filters (then it depends on all of them): the workflow reads this to know which case
-    files to watch, as make reads the dependency files a compiler writes.
+    It also says which case records the edition showed or counted, and which questions
+    (filters as of a date) it asked: the workflow reads this to know which case files to
+    watch, as make reads the dependency files a compiler writes.
     """
-    used, queried = cases.dependencies()
+    used, queries = cases.dependencies()
     return {
         "cases": used,
-        "case_queries": queried,
+        "case_queries": queries,
         "id": brief.id,
         "kind": brief.kind,
         "lang": lang,

@@ -1,7 +1,11 @@
 """What the Snakefile asks the package: which files each job depends on."""
 
+import datetime
+import functools
 import json
 from pathlib import Path
+
+from .errors import ContentError, ContentErrors, TemplateCallError
 
 PACKAGE = Path(__file__).parent
 
@@ -18,26 +22,43 @@ def package_files():
                   and "__pycache__" not in p.parts)
 
 
-def case_files(project, record_path):
-    """The case files and catalogues an edition depends on, as its last build recorded.
+def case_files(project, record_path, internal=False):
+    """The case files and catalogues an edition depends on.
 
-    An edition that selected cases by filters depends on every record; one that named cases
-    depends on those; one that used none depends on none. Without a record (the first
-    build, or after a failure) it depends on all, to be safe. The record is rewritten at
-    every build of the edition, and a change to its sections rebuilds it, so the list is
-    always that of the current sections.
+    The edition's record, written at its last build, lists the records it showed or
+    counted and the questions (filters as of a date) it asked. Its dependencies are those
+    records plus whoever answers the same questions with the case files as they are now,
+    so that a person who newly matches, or no longer matches, rebuilds it, and an edit to
+    anyone else does not. Without a record (the first build, after a failure) or with case
+    files that do not load, it depends on every case file; the build then reports the
+    problem. A section edit rebuilds the edition anyway and rewrites the record.
     """
     content = project.content
-    everything = sorted(content.glob("cases/*.yaml"))
     catalogues = sorted(content.glob("legal/*.yaml")) + [
         p for p in (content / "affiliations.yaml", content / "regions.yaml") if p.exists()]
     try:
         record = json.loads(Path(record_path).read_text(encoding="utf-8"))
-        used, queried = record["cases"], record["case_queries"]
-    except (OSError, ValueError, KeyError):
-        return [str(p) for p in [content / "cases"] + everything + catalogues if p.exists()]
-    if queried:
-        files = [content / "cases"] + everything
-    else:
-        files = [content / "cases" / f"{case_id}.yaml" for case_id in used]
-    return [str(p) for p in files + (catalogues if files else []) if p.exists()]
+        ids = set(record["cases"]) | _answers(project, record["case_queries"], internal)
+    except (OSError, ValueError, KeyError, ContentError, ContentErrors, TemplateCallError):
+        everything = sorted(content.glob("cases/*.yaml"))
+        return [str(p) for p in [content / "cases", *everything, *catalogues]]
+    files = [content / "cases" / f"{case_id}.yaml" for case_id in sorted(ids)]
+    if any(not f.exists() for f in files):
+        files.append(content / "cases")  # a record it showed was deleted: the folder changed
+    return [str(p) for p in files + (catalogues if ids else []) if p.exists()]
+
+
+def _answers(project, queries, internal):
+    if not queries:
+        return set()
+    book = _casebook(project.root, internal)
+    return {case.id for query in queries
+            for case in book.select(datetime.date.fromisoformat(query["day"]), **query["filters"])}
+
+
+@functools.cache
+def _casebook(root, internal):
+    from .cases import load_casebook
+    from .content import Project
+
+    return load_casebook(Project(root), internal)

@@ -132,14 +132,31 @@ def test_editing_a_case_rebuilds_the_briefs_that_show_case_data_only(project):
     assert result.returncode == 0, result.stderr
     after = outputs(project)
     changed = {name.split("/")[0] for name in after if after[name] != before.get(name)}
-    assert changed == {"index.html", "manifest.json", "test-column", "test-report",
-                       "test-update"}
+    assert changed == {"index.html", "manifest.json", "test-report"}  # the others never show her
     text = "".join(pdf_text(project.root / "build/test-report/test-report.en.pdf"))
     assert "At least 1 keepers are held: Keeper Two." in text
     assert "Released on 1 November 2020" in text
 
 
 PLANTED = ("Zzyzx", "Qvxtestimony")  # a restricted record, event, source and field carry them
+
+
+def test_a_case_no_edition_shows_rebuilds_nothing_but_one_newly_matching_does(project):
+    assert run_snakemake(project).returncode == 0
+    before = outputs(project)
+    record = project.content / "cases" / "keeper-four.yaml"  # dead by 2020: only charted
+    record.write_text(record.read_text().replace("Died in custody.", "Died in custody after a night arrest."))
+    assert run_snakemake(project).returncode == 0
+    middle = outputs(project)
+    changed = {name.split("/")[0] for name in middle if middle[name] != before.get(name)}
+    assert changed == {"index.html", "manifest.json", "test-report"}
+    record.write_text(record.read_text().replace("tags: [political-killing]",
+                                                 "tags: [political-killing, assembly]"))
+    assert run_snakemake(project).returncode == 0  # now an 'assembly' case: the column lists her
+    after = outputs(project)
+    changed = {name.split("/")[0] for name in after if after[name] != middle.get(name)}
+    assert changed == {"index.html", "manifest.json", "test-column", "test-report", "test-update"}
+    assert "Keeper Four" in (project.root / "build/test-column/test-column.kk.html").read_text()
 
 
 def test_restricted_records_never_reach_public_outputs(built):
