@@ -1,0 +1,198 @@
+"""Build-speed benchmark on a synthetic corpus (not part of the test suite).
+
+    python benchmarks/run.py                      # 200 briefs, 2,000 cases, 3 runs
+    python benchmarks/run.py --briefs 20 --cases 200 --runs 1    # a quick look
+
+It writes a corpus into a temporary folder (60% statements, 30% updates, 10% reports, each
+in English and Russian, and one report with a 1,000-row annex), then prints, each as a
+median of the runs: the full build with --cores 2; the limit (the same print HTML laid out
+by WeasyPrint alone in 2 worker processes that import it once) and the ratio; a no-op
+rebuild; one edited statement section (time and jobs run); one edited case record (how
+many briefs were rebuilt and how many cite it); the largest job's peak memory and the
+annex report's print time.
+"""
+
+import argparse
+import datetime
+import json
+import multiprocessing
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+ANNEX = "annex-report"
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def make_corpus(root, briefs, cases, seed=7):
+    """A content tree of invented briefs and case records."""
+    rng = random.Random(seed)
+    for name in ("Snakefile", "templates", "profiles"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    content = root / "content"
+    write(content / "organisations.yaml", "bench:\n  name: {en: Bench Rights, ru: Бенч}\n"
+          "  short_name: {en: BR, ru: БР}\n  website: https://bench.example.org\n"
+          "  contact: {en: bench@example.org, ru: bench@example.org}\n")
+    write(content / "legal/criminal-code.yaml", "title: {en: Code}\nshort: {en: CC}\n"
+          "articles:\n  '174': {en: discord}\n  '405': {en: banned group}\n")
+    write(content / "affiliations.yaml", "movement:\n  name: {en: Movement}\n")
+    write(content / "regions.yaml", "north:\n  name: {en: North}\n")
+    for number in range(cases):
+        day = datetime.date(2019, 1, 1) + datetime.timedelta(days=rng.randrange(900))
+        write(content / f"cases/case-{number:04d}.yaml", "\n".join([
+            f"id: case-{number:04d}", f"name: {{en: Person {number:04d}, ru: Человек {number:04d}}}",
+            "region: north", "affiliations: [movement]", f"tags: [t{number % 20}]",
+            f"charges: [{{article: '405', date: {day}}}]",
+            "events:", f"  - {{date: {day}, type: pretrial_detention, text: {{en: Held.}}}}", ""]))
+    kinds = ["statement"] * 6 + ["update"] * 3 + ["report"]
+    for number in range(briefs):
+        kind = kinds[number % 10]
+        brief_id = ANNEX if number == briefs - 1 else f"brief-{number:03d}"
+        write_brief(content / "briefs" / brief_id, kind if brief_id != ANNEX else "report",
+                    number, rng)
+    return root
+
+
+def write_brief(folder, kind, number, rng):
+    day = datetime.date(2020, 1, 1) + datetime.timedelta(days=number % 900)
+    extra = {"update": f"period: {{start: {day - datetime.timedelta(days=90)}, end: {day}}}",
+             "report": f"as_of: {day}"}.get(kind, "")
+    sections = {"statement": ["body"], "update": ["introduction", "expression"],
+                "report": ["background", "analysis"]}[kind]
+    write(folder / "brief.yaml", "\n".join([
+        f"kind: {kind}", "languages: [en, ru]", f"date: {day}", "place: {en: Almaty, ru: Алматы}",
+        f"title: {{en: Brief {number}, ru: Бриф {number}}}", "organisations: [bench]", extra,
+        "sections: [" + ", ".join(sections) + "]", ""]))
+    for stem in sections:
+        for lang in ("en", "ru"):
+            paragraphs = "\n\n".join(
+                " ".join(rng.choice(["The court", "Activists", "Police", "The family"])
+                         + " " + rng.choice(["met", "waited", "appealed", "spoke"]) + "."
+                         for _ in range(12)) for _ in range(3 if kind == "statement" else 12))
+            cases = ""
+            if kind != "statement" and stem != "introduction":
+                cases = f'\n\n{{{{ case_box("case-{number % 50:04d}") }}}}\n'
+            if folder.name == ANNEX and stem == "analysis":
+                cases += '\n\n{{ case_table(status="pretrial_detention") }}\n'
+            write(folder / f"{stem}.{lang}.md", f"# {stem.title()}\n\n{paragraphs}{cases}")
+
+
+def snakemake(root, *args):
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "snakemake", "--cores", "2", *args],
+                            cwd=root, capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(result.stdout[-3000:] + result.stderr[-3000:])
+    steps = re.findall(r"(\d+) of (\d+) steps", result.stdout + result.stderr)
+    return time.perf_counter() - start, int(steps[-1][1]) if steps else 0
+
+
+def print_html_files(root):
+    """Every edition's print HTML, as the build jobs render it."""
+    sys.path.insert(0, str(REPO))
+    from briefs.case_helpers import CaseHelpers
+    from briefs.cases import load_casebook
+    from briefs.content import Project, discover, load_brief, load_organisations
+    from briefs.render import render_edition
+    from briefs.templating import environment
+
+    project = Project(root)
+    organisations, env = load_organisations(project), environment(project)
+    book = load_casebook(project)
+    folder = root / "print-html"
+    folder.mkdir()
+    for brief_id in discover(project):
+        brief = load_brief(project, brief_id, organisations)
+        for lang in brief.languages:
+            cases = CaseHelpers(lambda: book, brief, lang, project.templates / "fonts")
+            write(folder / f"{brief_id}.{lang}.html",
+                  render_edition(project, env, brief, organisations, lang, "print", cases))
+    return sorted(folder.iterdir())
+
+
+def _print(path):
+    from weasyprint import HTML
+
+    HTML(filename=str(path)).write_pdf(str(path.with_suffix(".pdf")), pdf_variant="pdf/ua-1",
+                                       pdf_tags=True)
+
+
+def _import_weasyprint():
+    import weasyprint  # noqa: F401  (each worker pays the import once)
+
+
+def limit(paths):
+    start = time.perf_counter()
+    with multiprocessing.get_context("spawn").Pool(2, initializer=_import_weasyprint) as pool:
+        pool.map(_print, sorted(paths, key=lambda p: -p.stat().st_size), chunksize=1)
+    return time.perf_counter() - start
+
+
+def touch_text(path, addition):
+    path.write_text(path.read_text(encoding="utf-8") + addition, encoding="utf-8")
+
+
+def annex_job(root):
+    """Peak memory and time of the job that prints the 1,000-row annex report."""
+    out = root / "annex-check"
+    command = ["/usr/bin/time", "-f", "%M %e", sys.executable, "-m", "briefs", "--root",
+               str(root), "edition", ANNEX, "en", "--html", str(out / "a.html"), "--pdf",
+               str(out / "a.pdf"), "--record", str(out / "a.json")]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=root)
+    kilobytes, seconds = result.stderr.strip().splitlines()[-1].split()
+    return int(kilobytes) / 1024, float(seconds)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--briefs", type=int, default=200)
+    parser.add_argument("--cases", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    figures = {key: [] for key in ("full", "limit", "noop", "edit", "edit_jobs", "case")}
+    for run in range(args.runs):
+        with tempfile.TemporaryDirectory() as folder:
+            root = make_corpus(Path(folder), args.briefs, min(args.cases, 10_000))
+            figures["full"].append(snakemake(root)[0])
+            figures["limit"].append(limit(print_html_files(root)))
+            figures["noop"].append(snakemake(root)[0])
+            touch_text(root / "content/briefs/brief-000/body.en.md", "\nOne more line.\n")
+            seconds, jobs = snakemake(root)
+            figures["edit"].append(seconds)
+            figures["edit_jobs"].append(jobs)
+            before = {p: p.stat().st_mtime_ns for p in (root / "build").glob("*/*.pdf")}
+            touch_text(root / "content/cases/case-0001.yaml", "notes: edited\n")
+            snakemake(root)
+            rebuilt = {p.parent.name for p, t in before.items() if p.stat().st_mtime_ns != t}
+            cite = {p.parent.name for p in (root / "build").glob("*/*.json")
+                    if "case-0001" in json.loads(p.read_text())["cases"]}
+            figures["case"].append((len(rebuilt), len(cite)))
+            memory, annex_seconds = annex_job(root)
+    median = {key: statistics.median(values) for key, values in figures.items() if key != "case"}
+    print(f"corpus: {args.briefs} briefs in en and ru, {args.cases} case records, "
+          f"{args.runs} run(s), {os.cpu_count()} cores")
+    print(f"full build (--cores 2):        {median['full']:.1f} s")
+    print(f"limit (WeasyPrint, 2 workers): {median['limit']:.1f} s   "
+          f"ratio {median['full'] / median['limit']:.2f}")
+    print(f"no-op rebuild:                 {median['noop']:.2f} s")
+    print(f"one statement section edited:  {median['edit']:.2f} s, {int(median['edit_jobs'])} jobs")
+    rebuilt, cite = figures["case"][-1]
+    print(f"one case record edited:        {rebuilt} briefs rebuilt, {cite} cite it")
+    print(f"annex report (1 job):          {memory:.0f} MB peak, {annex_seconds:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
