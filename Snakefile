@@ -65,7 +65,7 @@ rule build_edition:
         mem_mb=600,
         runtime=10,
     shell:
-        "python -m briefs --root {PROJECT.root:q} edition {wildcards.brief} {wildcards.lang}"
+        "python -m briefs.job --root {PROJECT.root:q} edition {wildcards.brief} {wildcards.lang}"
         " --html {output.html:q} --pdf {output.pdf:q} --record {output.record:q}"
         " --card {output.card:q} --site-url={params.site_url:q}"
         " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"
@@ -81,7 +81,7 @@ rule pack_press_kit:
     log:
         f"{OUT}/logs/{{brief}}.press-kit.log",
     shell:
-        "python -m briefs --root {PROJECT.root:q} press-kit {input.records:q}"
+        "python -m briefs.job --root {PROJECT.root:q} press-kit {input.records:q}"
         " --out {output:q} 2> {log:q}"
 
 
@@ -106,7 +106,7 @@ rule publish_catalogue:
     log:
         f"{OUT}/logs/catalogue.log",
     shell:
-        "python -m briefs --root {PROJECT.root:q} catalogue {input.records:q}"
+        "python -m briefs.job --root {PROJECT.root:q} catalogue {input.records:q}"
         " --out {output:q} 2> {log:q}"
 
 
@@ -124,5 +124,5 @@ rule write_manifest:
     log:
         f"{OUT}/logs/manifest.log",
     shell:
-        "python -m briefs --root {PROJECT.root:q} manifest {input.records:q} --out {output:q}"
+        "python -m briefs.job --root {PROJECT.root:q} manifest {input.records:q} --out {output:q}"
         " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"

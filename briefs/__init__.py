@@ -1,15 +1,22 @@
 """Advocacy briefs from Markdown and YAML to HTML and PDF.
 
-The public API, one function per stage of the pipeline:
-
-- `load_organisations`, `load_brief`: read and validate content (raise `ContentError(s)`)
-- `render_edition`: one brief in one language to HTML, for the web or for print
-- `print_pdf`: HTML to PDF with WeasyPrint, reading only the project's files
-- `write_catalogue`: build/index.html from the editions' records
+The stages, one module each: `content` (load and validate), `cases` and `case_helpers`
+(case records), `render` (HTML for the web and for print), `pdf` (WeasyPrint), `publish`
+(catalogue), `press_kit`, `manifest`; `cli` is the command line and `job`/`worker` run it
+for the workflow. The names below are imported on first use, so that `briefs.job`, which
+every workflow job starts, stays light.
 """
 
-from .content import Project, discover, load_brief, load_organisations
-from .errors import ContentError, ContentErrors
+import importlib
 
-__all__ = ["ContentError", "ContentErrors", "Project", "discover", "load_brief",
-           "load_organisations"]
+_EXPORTS = {
+    "ContentError": "errors", "ContentErrors": "errors", "Project": "content",
+    "discover": "content", "load_brief": "content", "load_organisations": "content",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(name)

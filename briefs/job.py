@@ -1,0 +1,91 @@
+"""The command the workflow's jobs run: `python -m briefs.job <briefs arguments>`.
+
+Starting Python and importing WeasyPrint costs each job about a second, several times the
+work of a one-page brief. So a job hands its arguments to a long-lived worker on this
+machine (briefs.worker), which has everything imported and forks a fresh copy of itself
+for each job; the job's output, errors and exit status are the copy's. Every job is still
+the same pure function of its inputs: the worker keeps no state between jobs, and a job
+that cannot reach a worker simply does the work itself. This module imports nothing heavy.
+"""
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+START_TIMEOUT = 20  # seconds to wait for a new worker to listen
+
+
+# Settings a process takes at its start: a worker serves only jobs that share them.
+START_SETTINGS = ("PYTHONHASHSEED", "TZ", "LANG", "LC_ALL", "LC_CTYPE")
+
+
+def socket_path():
+    """One worker per user, Python, start settings and version of this package's code."""
+    digest = hashlib.sha256(sys.executable.encode())
+    for name in START_SETTINGS:
+        digest.update(f"{name}={os.environ.get(name)}".encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".po") and "__pycache__" not in path.parts:
+            digest.update(path.name.encode() + path.read_bytes())
+    folder = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
+    return folder / f"briefs-worker-{os.getuid()}-{digest.hexdigest()[:16]}.sock"
+
+
+def connect(path):
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect(str(path))
+    return client
+
+
+def worker_connection():
+    """A connection to the worker, starting one if there is none; None if that fails."""
+    path = socket_path()
+    try:
+        return connect(path)
+    except OSError:
+        pass
+    subprocess.Popen([sys.executable, "-m", "briefs.worker", str(path)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        try:
+            return connect(path)
+        except OSError:
+            time.sleep(0.05)
+    return None
+
+
+def run_in_worker(arguments):
+    """Run `briefs <arguments>` in a forked worker; its exit status, or None if unreachable."""
+    connection = worker_connection()
+    if connection is None:
+        return None
+    with connection:
+        umask = os.umask(0)
+        os.umask(umask)
+        environment = "\1".join(f"{k}={v}" for k, v in os.environ.items())
+        request = "\0".join([os.getcwd(), str(umask), environment, *arguments]).encode()
+        socket.send_fds(connection, [len(request).to_bytes(4, "big") + request], [0, 1, 2])
+        answer = connection.recv(4)
+    return int.from_bytes(answer, "big", signed=True) if len(answer) == 4 else None
+
+
+def main():
+    arguments = sys.argv[1:]
+    status = None if os.environ.get("BRIEFS_NO_WORKER") else run_in_worker(arguments)
+    if status is None:
+        from .cli import main as run_here
+
+        status = run_here(arguments)
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
