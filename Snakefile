@@ -78,6 +78,9 @@ rule pack_press_kit:
                             for lang in EDITIONS[w.brief] for suffix in ("html", "pdf")],
     output:
         f"{OUT}/{{brief}}/{{brief}}-press-kit.zip",
+    resources:
+        mem_mb=300,
+        runtime=5,
     log:
         f"{OUT}/logs/{{brief}}.press-kit.log",
     shell:
@@ -90,6 +93,9 @@ rule copy_fonts:
         PROJECT.templates / "fonts",
     output:
         directory(f"{OUT}/assets/fonts"),
+    resources:
+        mem_mb=300,
+        runtime=5,
     log:
         f"{OUT}/logs/assets.log",
     shell:
@@ -103,6 +109,9 @@ rule publish_catalogue:
         templates=template_files(PROJECT),
     output:
         f"{OUT}/index.html",
+    resources:
+        mem_mb=300,
+        runtime=5,
     log:
         f"{OUT}/logs/catalogue.log",
     shell:
@@ -121,6 +130,9 @@ rule write_manifest:
         f"{OUT}/manifest.json",
     params:
         variant=PDF_VARIANT,
+    resources:
+        mem_mb=300,
+        runtime=5,
     log:
         f"{OUT}/logs/manifest.log",
     shell:

@@ -210,3 +210,22 @@ def test_every_edition_has_a_card_picture_for_shared_links(built):
         brief = edition.split(".")[0]
         with Image.open(built.root / "build" / brief / f"{edition}.card.png") as card:
             assert card.size == (1200, 630)
+
+
+def test_the_workflow_runs_unchanged_through_a_cluster_executor(built, tmp_path_factory):
+    """snakemake-executor-plugin-cluster-generic with a submit command that runs each job
+    script here: the same outputs, byte for byte, as the local build."""
+    from conftest import REPO, make_project
+
+    folder = tmp_path_factory.mktemp("cluster")
+    project = make_project(folder)
+    submit = REPO / "tests" / "submit_local.sh"
+    result = run_snakemake(project, "--executor", "cluster-generic",
+                           "--cluster-generic-submit-cmd", f"bash {submit}", "--jobs", "4",
+                           "--latency-wait", "5", "--seconds-between-status-checks", "1")
+    assert result.returncode == 0, result.stderr[-2000:]
+    local, cluster = outputs(built), outputs(project)
+    assert sorted(local) == sorted(cluster)
+    for name in local:
+        assert (built.root / "build" / name).read_bytes() == \
+            (project.root / "build" / name).read_bytes(), name
