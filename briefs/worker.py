@@ -34,6 +34,7 @@ def serve(path):
         if os.path.exists(path):
             os.unlink(path)
         server.bind(path)
+        ours = os.stat(path).st_ino
     finally:
         os.umask(old_mask)
     server.listen(64)
@@ -48,7 +49,8 @@ def serve(path):
             threading.Thread(target=answer, args=(connection,), daemon=True).start()
     finally:
         server.close()
-        if os.path.exists(path):
+        # Another worker started in the same instant may have taken the name over.
+        if os.path.exists(path) and os.stat(path).st_ino == ours:
             os.unlink(path)
 
 
