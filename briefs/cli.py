@@ -165,7 +165,7 @@ def run_edition(project, args):
                  "site_url": args.site_url, "card_href": Path(card).name}
     web = render_edition(project, env, brief, organisations, args.lang, "web", cases, internal,
                          published)
-    write_atomically(card, edition_card(project, brief, organisations, args.lang))
+    write_atomically(card, edition_card(project, env, brief, organisations, args.lang))
     write_atomically(args.html, web)
     sources = edition_sources(project, brief.id, args.lang, cases)
     record = edition_record(brief, organisations, args.lang, pages=pages, pdf_bytes=size,
@@ -181,12 +181,12 @@ def run_catalogue(project, args):
     write_catalogue(environment(project), [Path(p) for p in args.records], args.out)
 
 
-def edition_card(project, brief, organisations, lang):
+def edition_card(project, env, brief, organisations, lang):
+    """The picture for shared links, labelled as the edition's pages are."""
     from . import i18n
     from .card import card_png
-    from .templating import use_language, environment
+    from .templating import use_language
 
-    env = environment(project)
     use_language(env, lang)
     kind = env.get_template("partials/macros.html").module.kind_name(brief)
     names = ", ".join(organisations[key].short_name[lang] for key in brief.organisations)

@@ -8,7 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .files import write_atomically
-from .workflow import template_files
+from .workflow import case_catalogues, template_files
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
@@ -32,8 +32,7 @@ def edition_sources(project, brief_id, lang, cases):
     used, queries = cases.dependencies()
     if used or queries:
         files += [project.content / "cases" / f"{case_id}.yaml" for case_id in used]
-        files += sorted((project.content / "legal").glob("*.yaml"))
-        files += [project.content / name for name in ("affiliations.yaml", "regions.yaml")]
+        files += case_catalogues(project)
     files += [Path(p) for p in template_files(project)]
     return {f.relative_to(project.root).as_posix(): sha256(f)
             for f in sorted(set(files)) if f.is_file()}

@@ -34,8 +34,7 @@ def case_files(project, record_path, internal=False):
     problem. A section edit rebuilds the edition anyway and rewrites the record.
     """
     content = project.content
-    catalogues = sorted(content.glob("legal/*.yaml")) + [
-        p for p in (content / "affiliations.yaml", content / "regions.yaml") if p.exists()]
+    catalogues = case_catalogues(project)
     try:
         record = json.loads(Path(record_path).read_text(encoding="utf-8"))
         ids = set(record["cases"]) | _answers(project, record["case_queries"], internal)
@@ -46,6 +45,13 @@ def case_files(project, record_path, internal=False):
     if any(not f.exists() for f in files):
         files.append(content / "cases")  # a record it showed was deleted: the folder changed
     return [str(p) for p in files + (catalogues if ids else []) if p.exists()]
+
+
+def case_catalogues(project):
+    """The files case records refer to: legal codes, affiliations and regions."""
+    content = project.content
+    return sorted(content.glob("legal/*.yaml")) + [
+        p for p in (content / "affiliations.yaml", content / "regions.yaml") if p.exists()]
 
 
 def _answers(project, queries, internal):
