@@ -55,6 +55,12 @@ def test_an_unclosed_list_names_where_it_was_opened(project):
     assert error.line == 4 and "the problem may start on line 2" in error.reason
 
 
+def test_a_control_character_is_named_with_its_line_after_cyrillic_text(project):
+    write_brief(project, "bell", "kind: statement\nplace: {ru: Алматы}\ntitle: a\x07b\n")
+    [error] = errors_of(project, "bell")
+    assert error.line == 3 and "'\\x07'" in error.reason and "control character" in error.hint
+
+
 def test_a_list_instead_of_a_mapping_is_refused(project):
     write_brief(project, "listy", "- kind: statement\n")
     [error] = errors_of(project, "listy")
