@@ -43,14 +43,17 @@ def connect(path):
     return client
 
 
-def worker_connection():
-    """A connection to the worker, starting one if there is none; None if that fails."""
+def worker_connection(root):
+    """A connection to the worker, starting one if there is none; None if that fails.
+
+    A new worker warms up with the fonts of the project in root (see briefs.worker).
+    """
     path = socket_path()
     try:
         return connect(path)
     except OSError:
         pass
-    subprocess.Popen([sys.executable, "-m", "briefs.worker", str(path)],
+    subprocess.Popen([sys.executable, "-m", "briefs.worker", str(path), root],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT
@@ -64,7 +67,7 @@ def worker_connection():
 
 def run_in_worker(arguments):
     """Run `briefs <arguments>` in a forked worker; its exit status, or None if unreachable."""
-    connection = worker_connection()
+    connection = worker_connection(_root(arguments))
     if connection is None:
         return None
     with connection:
@@ -75,6 +78,16 @@ def run_in_worker(arguments):
         socket.send_fds(connection, [len(request).to_bytes(4, "big") + request], [0, 1, 2])
         answer = connection.recv(4)
     return int.from_bytes(answer, "big", signed=True) if len(answer) == 4 else None
+
+
+def _root(arguments):
+    """The project folder a job names with --root, or the working folder."""
+    for index, argument in enumerate(arguments):
+        if argument == "--root" and index + 1 < len(arguments):
+            return os.path.abspath(arguments[index + 1])
+        if argument.startswith("--root="):
+            return os.path.abspath(argument.removeprefix("--root="))
+    return os.getcwd()
 
 
 def main():

@@ -1,6 +1,6 @@
 """The long-lived worker behind briefs.job: everything imported once, a fork per job.
 
-    python -m briefs.worker <socket path>
+    python -m briefs.worker <socket path> <project folder>
 
 It listens on a Unix socket only its user can reach, forks for each request, and in the
 child runs the briefs command line with the job's working folder, arguments and standard
@@ -13,21 +13,73 @@ import os
 import signal
 import socket
 import sys
+import tempfile
 import threading
+from pathlib import Path
 
 IDLE_SECONDS = 60
 
 
-def preload():
-    """Import what the jobs need, so that each forked job starts warm."""
-    import weasyprint  # noqa: F401
+# A page using what briefs use: fonts, running heads, flex boxes, footnotes, a table.
+WARM_UP = """<html lang="en"><head><style>{faces}
+@page {{ size: A4; margin: 20mm; @top-center {{ content: "head" }}
+         @bottom-right {{ content: counter(page) " / " counter(pages) }} }}
+body {{ font-family: face0; hyphens: auto; text-align: justify }}
+h1 {{ font-family: face1; bookmark-level: 1 }} .row {{ display: flex; gap: 4mm }}
+.note {{ float: footnote }} td {{ border: 1px solid }}
+</style></head><body><h1>Title</h1><div class="row"><p>left</p><p lang="ru">справа</p></div>
+<p>International organisations<span class="note">A note.</span> and
+<a href="https://example.org">a link</a>, <b>bold</b> and <i>italic</i> words.</p>
+<ul><li>one</li><li>two</li></ul><table><tr><th>a</th><td>b</td></tr></table></body></html>"""
 
-    from . import case_helpers, cli, manifest, pdf, press_kit, publish, render  # noqa: F401
+
+def preload(root):
+    """Import and load what the jobs need, so that each forked job starts warm.
+
+    A fresh process loads on first use WeasyPrint's hyphenation patterns and parts of its C
+    interface, font machinery and stylesheet code, Babel's locale data, the message
+    catalogues and Markdown's patterns: about 0.3 s, more than printing a one-page
+    statement takes. Using each once here, printing a small page in the fonts of the
+    project that started the worker, pays that for every job. These caches hold only data
+    read from the installed packages, and each job reads its own fonts and stylesheets, so
+    jobs print the same bytes as a process of their own would.
+    """
+    import datetime
+
+    import pyphen
+
+    from . import case_helpers, cli, manifest, press_kit, publish, render  # noqa: F401
+    from . import i18n
+    from .content import Project
+    from .markdown_ext import EditionState, section_html
+    from .pdf import print_pdf
     from .templating import environment  # noqa: F401
 
+    for lang in i18n.BABEL_LOCALES:
+        if pyphen.language_fallback(lang):
+            pyphen.Pyphen(lang=lang)
+        i18n.translations(lang)
+        i18n.long_date(datetime.date(2020, 1, 1), lang)
+        i18n.short_date(datetime.date(2020, 1, 1), lang)
+        i18n.joined(["a", "b", "c"], lang)
+        i18n.plural(2, lang, {"other": "x"})
+        i18n.language_name(lang)
+    section_html("# A\n\n- b[^1]\n\n| c |\n|---|\n| d |\n\n[^1]: e\n",
+                 EditionState(print_notes=True), prefix="warm-")
+    project = Project(Path(root))
+    fonts = sorted((project.templates / "fonts").glob("*.ttf"))
+    faces = "".join(f"@font-face {{ font-family: face{index}; src: url({font.as_uri()}) }}"
+                    for index, font in enumerate(fonts))
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            print_pdf(WARM_UP.format(faces=faces), Path(folder, "warm.pdf"), project=project,
+                      day=datetime.date(2020, 1, 1), identifier="warm-up")
+        except Exception:  # only an optimisation: jobs still print, each a little slower
+            pass
 
-def serve(path):
-    preload()
+
+def serve(path, root):
+    preload(root)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     old_mask = os.umask(0o077)
     try:
@@ -93,4 +145,4 @@ def run_job(folder, umask, environment, arguments, fds):
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(*sys.argv[1:3])
