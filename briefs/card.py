@@ -23,5 +23,5 @@ def card_png(fonts, *, kind, title, byline, date):
     draw.text((80, 500), byline, font=small, fill=INK)
     draw.text((80, 550), date, font=small, fill=WARM)
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
+    image.save(buffer, "PNG")  # "optimize" would save 5% of the bytes for 3 times the time
     return buffer.getvalue()

@@ -188,21 +188,28 @@ def load_sections(project, brief, lang):
 
 
 def edition_inputs(project, brief_id, lang):
-    """Every content file one edition is made from, for the workflow to watch."""
+    """Every content file one edition is made from."""
+    return brief_inputs(project, brief_id, [lang])
+
+
+def brief_inputs(project, brief_id, languages):
+    """Every content file the editions in `languages` are made from, for the workflow to
+    watch."""
     folder = project.brief_dir(brief_id)
     data = load_mapping(folder / "brief.yaml").data
     files = [folder / "brief.yaml", project.content / "organisations.yaml"]
     files += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".md"
                     and p.name != "brief.yaml")
-    files += sorted(folder.glob(f"*.{lang}.md"))
-    for entry in data.get("sections") or []:
-        if not isinstance(entry, dict):
-            continue
-        text_lang = "en" if lang in (entry.get("untranslated") or []) else lang
-        if isinstance(entry.get("shared"), str):
-            files.append(project.content / "sections" / f"{entry['shared']}.{text_lang}.md")
-        elif isinstance(entry.get("file"), str) and text_lang != lang:
-            files.append(folder / f"{entry['file']}.en.md")
+    for lang in languages:
+        files += sorted(folder.glob(f"*.{lang}.md"))
+        for entry in data.get("sections") or []:
+            if not isinstance(entry, dict):
+                continue
+            text_lang = "en" if lang in (entry.get("untranslated") or []) else lang
+            if isinstance(entry.get("shared"), str):
+                files.append(project.content / "sections" / f"{entry['shared']}.{text_lang}.md")
+            elif isinstance(entry.get("file"), str) and text_lang != lang:
+                files.append(folder / f"{entry['file']}.en.md")
     photo = data.get("photo")
     if isinstance(photo, dict) and isinstance(photo.get("file"), str):
         files.append(project.content / photo["file"])
