@@ -1,13 +1,18 @@
 # Builds every brief in content/briefs: HTML and PDF per language, then the catalogue.
 #
-# One job per edition (a brief in one language) renders its web page and prints its PDF in
-# one process, so WeasyPrint is imported once per edition rather than once per file, and an
-# edited section rebuilds only its own edition and the catalogue. See README "Build design".
+# One job per brief renders its web pages, prints its PDFs and packs its press kit in one
+# process, with the case book parsed once while planning. Snakemake spends
+# tens of milliseconds planning and recording each job, and a job per edition or per file
+# would spend more on that than on printing. See README "Build design" and "Performance".
 
+import re
+import sys
 from pathlib import Path
 
-from briefs.content import Project, discover, edition_inputs, read_languages
-from briefs.errors import ContentError
+from briefs.case_index import casebook_path, refresh_index
+from briefs.content import Project, brief_inputs, discover, read_languages
+from briefs.errors import ContentError, ContentErrors
+from briefs.files import edition_files, press_kit_file
 from briefs.workflow import case_files, package_files, template_files
 
 PROJECT = Project(Path(workflow.basedir))
@@ -17,25 +22,52 @@ AUDIENCE = config.get("audience", "public")
 if AUDIENCE not in ("public", "internal"):
     raise WorkflowError(f"audience must be public or internal, not '{AUDIENCE}'")
 OUT = config.get("out", "build" if AUDIENCE == "public" else "build-internal")
+# Files only the build reads, never published: the parsed case book holds restricted records.
+CACHE = config.get("cache", f".cache/{AUDIENCE}")
+CASEBOOK = str(casebook_path(CACHE))
+TOOLCHAIN = f"{CACHE}/templates-and-code.sha256"
 # --config pdf_variant=pdf/a-3u prints archival PDFs (PDF/A) instead of PDF/UA-1.
 PDF_VARIANT = config.get("pdf_variant", "pdf/ua-1")
 # --config site_url=https://briefs.example.org/ : where build/ is published, for canonical
 # links and the addresses of shared-link pictures.
 SITE_URL = config.get("site_url", "")
+# The interpreter running Snakemake, rather than whichever "python" the shell finds first
+# (a version manager's wrapper costs each job about 0.1 s, another one lacks the package).
+PYTHON = sys.executable
 
 try:
-    EDITIONS = {brief: read_languages(PROJECT, brief) for brief in discover(PROJECT)}
-except ContentError as error:
+    EDITIONS = {brief: tuple(read_languages(PROJECT, brief)) for brief in discover(PROJECT)}
+    # Parsed once here for planning and for every job (see briefs/case_index.py).
+    refresh_index(PROJECT, CASEBOOK)
+except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 
-RECORDS = [f"{OUT}/{b}/{b}.{lang}.json" for b, langs in EDITIONS.items() for lang in langs]
-EDITION_FILES = [record.removesuffix(".json") + suffix
-                 for record in RECORDS for suffix in (".html", ".pdf")]
-PRESS_KITS = [f"{OUT}/{b}/{b}-press-kit.zip" for b in EDITIONS]
+
+def outputs(brief, langs):
+    """A brief's files: four per edition, then its press kit."""
+    folder = f"{OUT}/{brief}"
+    return [*(path for lang in langs for path in edition_files(folder, brief, lang).values()),
+            press_kit_file(folder, brief)]
+
+
+def records(brief):
+    return [edition_files(f"{OUT}/{brief}", brief, lang)["record"] for lang in EDITIONS[brief]]
+
+
+def content_inputs(wildcards):
+    return brief_inputs(PROJECT, wildcards.brief, EDITIONS[wildcards.brief])
+
+
+def case_inputs(wildcards):
+    return case_files(PROJECT, records(wildcards.brief), CASEBOOK,
+                      internal=AUDIENCE == "internal")
+
+
+OUTPUTS = [path for brief, langs in EDITIONS.items() for path in outputs(brief, langs)]
+RECORDS = [path for brief in EDITIONS for path in records(brief)]
 
 wildcard_constraints:
     brief=r"[a-z0-9]+(-[a-z0-9]+)*",
-    lang=r"en|ru|kk",
 
 
 rule all:
@@ -44,48 +76,51 @@ rule all:
         f"{OUT}/manifest.json",
 
 
-rule build_edition:
+# Every template, stylesheet, font and module shapes every brief. Snakemake checks each
+# waiting job's inputs whenever a job finishes, so the briefs depend on one file that
+# changes when any of those do, rather than on fifty files each.
+rule fingerprint_templates_and_code:
     input:
-        content=lambda w: edition_inputs(PROJECT, w.brief, w.lang),
-        cases=lambda w: case_files(PROJECT, f"{OUT}/{w.brief}/{w.brief}.{w.lang}.json",
-                                   internal=AUDIENCE == "internal"),
         templates=template_files(PROJECT),
         code=package_files(),
     output:
-        html=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.html",
-        pdf=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.pdf",
-        record=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.json",
-        card=f"{OUT}/{{brief}}/{{brief}}.{{lang}}.card.png",
-    params:
-        variant=PDF_VARIANT,
-        site_url=SITE_URL,
-    log:
-        f"{OUT}/logs/{{brief}}.{{lang}}.log",
-    resources:
-        mem_mb=600,
-        runtime=10,
-    shell:
-        "python -m briefs.job --root {PROJECT.root:q} edition {wildcards.brief} {wildcards.lang}"
-        " --html {output.html:q} --pdf {output.pdf:q} --record {output.record:q}"
-        " --card {output.card:q} --site-url={params.site_url:q}"
-        " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"
-
-
-rule pack_press_kit:
-    input:
-        records=lambda w: [f"{OUT}/{w.brief}/{w.brief}.{lang}.json" for lang in EDITIONS[w.brief]],
-        editions=lambda w: [f"{OUT}/{w.brief}/{w.brief}.{lang}.{suffix}"
-                            for lang in EDITIONS[w.brief] for suffix in ("html", "pdf")],
-    output:
-        f"{OUT}/{{brief}}/{{brief}}-press-kit.zip",
+        TOOLCHAIN,
     resources:
         mem_mb=300,
         runtime=5,
     log:
-        f"{OUT}/logs/{{brief}}.press-kit.log",
+        f"{OUT}/logs/templates-and-code.log",
     shell:
-        "python -m briefs.job --root {PROJECT.root:q} press-kit {input.records:q}"
-        " --out {output:q} 2> {log:q}"
+        "{PYTHON:q} -m briefs.job --root {PROJECT.root:q} fingerprint {input:q} --out {output:q}"
+        " 2> {log:q}"
+
+
+# A brief's outputs depend on its languages, and a rule's outputs are fixed, so there is one
+# rule per set of languages briefs use, each limited to the briefs that have that set.
+for LANGS in sorted(set(EDITIONS.values())):
+    rule:
+        name:
+            "build_brief_" + "_".join(LANGS)
+        wildcard_constraints:
+            brief="|".join(re.escape(b) for b, langs in EDITIONS.items() if langs == LANGS),
+        input:
+            content=content_inputs,
+            cases=case_inputs,
+            toolchain=TOOLCHAIN,
+        output:
+            outputs("{brief}", LANGS),
+        params:
+            variant=PDF_VARIANT,
+            site_url=SITE_URL,
+        log:
+            f"{OUT}/logs/{{brief}}.log",
+        resources:
+            mem_mb=600,
+            runtime=10,
+        shell:
+            "{PYTHON:q} -m briefs.job --root {PROJECT.root:q} brief {wildcards.brief}"
+            " --out {OUT}/{wildcards.brief} --cache {CACHE:q} --site-url={params.site_url:q}"
+            " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"
 
 
 rule copy_fonts:
@@ -115,17 +150,16 @@ rule publish_catalogue:
     log:
         f"{OUT}/logs/catalogue.log",
     shell:
-        "python -m briefs.job --root {PROJECT.root:q} catalogue {input.records:q}"
+        "{PYTHON:q} -m briefs.job --root {PROJECT.root:q} catalogue {input.records:q}"
         " --out {output:q} 2> {log:q}"
 
 
 rule write_manifest:
     input:
         records=RECORDS,
-        editions=EDITION_FILES,
+        briefs=OUTPUTS,
         catalogue=f"{OUT}/index.html",
         fonts=f"{OUT}/assets/fonts",
-        press_kits=PRESS_KITS,
     output:
         f"{OUT}/manifest.json",
     params:
@@ -136,5 +170,5 @@ rule write_manifest:
     log:
         f"{OUT}/logs/manifest.log",
     shell:
-        "python -m briefs.job --root {PROJECT.root:q} manifest {input.records:q} --out {output:q}"
+        "{PYTHON:q} -m briefs.job --root {PROJECT.root:q} manifest {input.records:q} --out {output:q}"
         " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"

@@ -5,7 +5,7 @@ criminal code's articles, affiliations and regions. See docs/cases.md.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -154,6 +154,10 @@ class CaseBook:
     used: set = field(default_factory=set)  # every record shown or counted
     queries: list = field(default_factory=list)  # every (day, filters) asked
 
+    def for_edition(self):
+        """The same records, with a fresh account of what one edition shows and asks."""
+        return replace(self, used=set(), queries=[])
+
     def visible(self, item):
         """Whether a record, event or source may appear in this build."""
         return self.internal or item.visibility == "public"
@@ -221,6 +225,13 @@ def _on_record_by(case, day):
 
 class CaseQueryError(TemplateCallError):
     """A section asked the case book for something that is not there."""
+
+
+def case_catalogues(project):
+    """The files case records refer to: legal codes, affiliations and regions."""
+    content = project.content
+    return sorted(content.glob("legal/*.yaml")) + [
+        p for p in (content / "affiliations.yaml", content / "regions.yaml") if p.exists()]
 
 
 def load_casebook(project, internal=False):

@@ -1,8 +1,10 @@
 """The command line: `briefs new`, `briefs check`, and the steps the workflow runs."""
 
 import argparse
+import functools
 import logging
 import sys
+import time
 from pathlib import Path
 
 from .content import Project, discover, load_brief, load_organisations
@@ -50,21 +52,26 @@ def _parser():
     check = commands.add_parser("check", help="validate all content without printing")
     check.set_defaults(command=run_check)
 
-    edition = commands.add_parser("edition", help="render one edition to HTML and PDF")
-    edition.add_argument("brief_id")
-    edition.add_argument("lang")
-    edition.add_argument("--html", required=True)
-    edition.add_argument("--pdf", required=True)
-    edition.add_argument("--record", required=True)
-    edition.add_argument("--card", help="the picture for shared links (default: beside the "
-                         "web page, <brief>.<lang>.card.png)")
-    edition.add_argument("--site-url", default="", help="where build/ is published, e.g. "
-                         "https://briefs.example.org/ (for canonical and card addresses)")
-    edition.add_argument("--pdf-variant", default=DEFAULT_VARIANT, choices=VARIANTS,
-                         help=f"PDF standard to follow (default {DEFAULT_VARIANT})")
-    edition.add_argument("--audience", choices=AUDIENCES, default="public",
-                         help="internal: include restricted records, mark every page")
-    edition.set_defaults(command=run_edition)
+    brief = commands.add_parser(
+        "brief", help="build one brief: each edition's web page, PDF, record and link "
+        "picture, and its press kit")
+    brief.add_argument("brief_id")
+    brief.add_argument("--out", required=True, help="the brief's folder, e.g. build/<brief-id>")
+    brief.add_argument("--site-url", default="", help="where build/ is published, e.g. "
+                       "https://briefs.example.org/ (for canonical and card addresses)")
+    brief.add_argument("--pdf-variant", default=DEFAULT_VARIANT, choices=VARIANTS,
+                       help=f"PDF standard to follow (default {DEFAULT_VARIANT})")
+    brief.add_argument("--audience", choices=AUDIENCES, default="public",
+                       help="internal: include restricted records, mark every page")
+    brief.add_argument("--cache", help="the build's private folder, to keep the parsed case "
+                       "book and compiled templates in (default: none)")
+    brief.set_defaults(command=run_brief)
+
+    fingerprint = commands.add_parser(
+        "fingerprint", help="write the SHA-256 of files, one per line, as sha256sum does")
+    fingerprint.add_argument("files", nargs="*")
+    fingerprint.add_argument("--out", required=True)
+    fingerprint.set_defaults(command=run_fingerprint)
 
     manifest = commands.add_parser("manifest", help="write build/manifest.json")
     manifest.add_argument("records", nargs="*")
@@ -79,11 +86,6 @@ def _parser():
     verify.add_argument("files", nargs="*", help="files to look up in the manifest instead "
                         "of rebuilding, e.g. a PDF someone received")
     verify.set_defaults(command=run_verify)
-
-    kit = commands.add_parser("press-kit", help="pack one brief's editions into a zip")
-    kit.add_argument("records", nargs="+", help="the brief's edition records (.json)")
-    kit.add_argument("--out", required=True)
-    kit.set_defaults(command=run_press_kit)
 
     catalogue = commands.add_parser("catalogue", help="write the catalogue of all briefs")
     catalogue.add_argument("records", nargs="*")
@@ -136,42 +138,70 @@ def _usable(casebook):
     return casebook
 
 
-def run_edition(project, args):
-    from .case_helpers import CaseHelpers
+def run_brief(project, args):
+    """Every edition of one brief, then its press kit; on any failure none of its files."""
+    from .case_index import casebook_path, current_casebook
     from .cases import load_casebook
-    from .pdf import print_pdf
-    from .publish import edition_record, write_record
-    from .render import render_edition
+    from .files import edition_files, press_kit_file
+    from .manifest import template_sources
+    from .press_kit import write_press_kit
     from .templating import environment
-    from .files import write_atomically
-    from .manifest import edition_sources
 
     organisations = load_organisations(project)
     brief = load_brief(project, args.brief_id, organisations)
-    if args.lang not in brief.languages:
-        raise ContentError(project.brief_dir(brief.id) / "brief.yaml",
-                           f"'{args.lang}' is not one of this brief's languages",
-                           field="languages")
-    env = environment(project)
+    env = environment(project, Path(args.cache, "templates") if args.cache else None)
+    templates = template_sources(project)
     internal = args.audience == "internal"
-    cases = CaseHelpers(lambda: load_casebook(project, internal), brief, args.lang,
-                        project.templates / "fonts")
-    paged = render_edition(project, env, brief, organisations, args.lang, "print", cases,
-                           internal)
-    pages, size = print_pdf(paged, args.pdf, project=project, day=brief.date,
-                            identifier=f"{brief.id}.{args.lang}", variant=args.pdf_variant)
-    card = args.card or args.html.removesuffix(".html") + ".card.png"
+    index = casebook_path(args.cache) if args.cache else None
+    casebook = functools.cache(lambda: current_casebook(project, index, internal) if index
+                               else load_casebook(project, internal))
+    editions = {lang: edition_files(args.out, brief.id, lang) for lang in brief.languages}
+    kit = press_kit_file(args.out, brief.id)
+    try:
+        for lang, files in editions.items():
+            build_edition(project, env, brief, organisations, lang, files,
+                          lambda: casebook().for_edition(), templates, args)
+        write_press_kit([files["record"] for files in editions.values()], brief.date, kit)
+    except BaseException:
+        for path in [kit, *(path for files in editions.values() for path in files.values())]:
+            Path(path).unlink(missing_ok=True)
+        raise
+
+
+def build_edition(project, env, brief, organisations, lang, files, casebook, templates, args):
+    """One edition's print PDF, web page, link picture and record."""
+    from .case_helpers import CaseHelpers
+    from .files import write_atomically
+    from .manifest import edition_sources
+    from .pdf import print_pdf
+    from .publish import edition_record, write_record
+    from .render import render_edition
+
+    start = time.perf_counter()
+    internal = args.audience == "internal"
+    cases = CaseHelpers(casebook, brief, lang, project.templates / "fonts")
+    paged = render_edition(project, env, brief, organisations, lang, "print", cases, internal)
+    pages, size = print_pdf(paged, files["pdf"], project=project, day=brief.date,
+                            identifier=f"{brief.id}.{lang}", variant=args.pdf_variant)
     published = {"pdf_pages": pages, "pdf_kb": max(1, round(size / 1024)),
-                 "site_url": args.site_url, "card_href": Path(card).name}
-    web = render_edition(project, env, brief, organisations, args.lang, "web", cases, internal,
+                 "site_url": args.site_url, "card_href": Path(files["card"]).name}
+    web = render_edition(project, env, brief, organisations, lang, "web", cases, internal,
                          published)
-    write_atomically(card, edition_card(project, env, brief, organisations, args.lang))
-    write_atomically(args.html, web)
-    sources = edition_sources(project, brief.id, args.lang, cases)
-    record = edition_record(brief, organisations, args.lang, pages=pages, pdf_bytes=size,
+    write_atomically(files["card"], edition_card(project, env, brief, organisations, lang))
+    write_atomically(files["html"], web)
+    sources = edition_sources(project, brief.id, lang, cases, templates)
+    record = edition_record(brief, organisations, lang, pages=pages, pdf_bytes=size,
                             cases=cases, sources=sources)
-    write_record(record, args.record)
-    log.info("%s.%s: %d pages, %d bytes", brief.id, args.lang, pages, size)
+    write_record(record, files["record"])
+    log.info("%s.%s: %d pages, %d bytes, %.2f s", brief.id, lang, pages, size,
+             time.perf_counter() - start)
+
+
+def run_fingerprint(project, args):
+    from .files import write_atomically
+    from .manifest import sha256
+
+    write_atomically(args.out, "".join(f"{sha256(path)}  {path}\n" for path in args.files))
 
 
 def run_catalogue(project, args):
@@ -223,7 +253,8 @@ def run_verify(project, args):
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, "-m", "snakemake", "--cores", "all", "--quiet", "all",
                    "--snakefile", str(project.root / "Snakefile"), "--config",
-                   f"out={folder}/build", f"audience={settings['audience']}",
+                   f"out={folder}/build", f"cache={folder}/cache",
+                   f"audience={settings['audience']}",
                    f"pdf_variant={settings['pdf_variant']}"]
         result = subprocess.run(command, cwd=project.root, capture_output=True, text=True)
         if result.returncode != 0:
@@ -236,13 +267,3 @@ def run_verify(project, args):
     total = len(manifest["outputs"])
     print(f"{total - len(differing)} of {total} outputs rebuilt byte for byte.")
     return 1 if differing else 0
-
-
-def run_press_kit(project, args):
-    import datetime
-    import json
-
-    from .press_kit import write_press_kit
-
-    first = json.loads(Path(args.records[0]).read_text(encoding="utf-8"))
-    write_press_kit(args.records, datetime.date.fromisoformat(first["date"]), args.out)

@@ -1,4 +1,4 @@
-"""Writing outputs whole or not at all."""
+"""Where outputs go, and writing them whole or not at all."""
 
 import os
 import tempfile
@@ -24,3 +24,14 @@ def write_atomically(path, data):
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def edition_files(folder, brief_id, lang):
+    """Where a brief's build writes one edition: web page, PDF, record and link picture."""
+    stem = f"{folder}/{brief_id}.{lang}"
+    return {"html": f"{stem}.html", "pdf": f"{stem}.pdf", "record": f"{stem}.json",
+            "card": f"{stem}.card.png"}
+
+
+def press_kit_file(folder, brief_id):
+    return f"{folder}/{brief_id}-press-kit.zip"

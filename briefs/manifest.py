@@ -8,7 +8,8 @@ from importlib import metadata
 from pathlib import Path
 
 from .files import write_atomically
-from .workflow import case_catalogues, template_files
+from .cases import case_catalogues
+from .workflow import template_files
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
@@ -20,11 +21,12 @@ def sha256(path):
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def edition_sources(project, brief_id, lang, cases):
+def edition_sources(project, brief_id, lang, cases, templates):
     """{path: sha256} of every file an edition was made from, relative to the project.
 
     Case files are those the edition showed or counted; restricted records stay out of
-    public builds, and so do their file names.
+    public builds, and so do their file names. templates: template_sources(project), the
+    same for every edition.
     """
     from .content import edition_inputs
 
@@ -33,9 +35,15 @@ def edition_sources(project, brief_id, lang, cases):
     if used or queries:
         files += [project.content / "cases" / f"{case_id}.yaml" for case_id in used]
         files += case_catalogues(project)
-    files += [Path(p) for p in template_files(project)]
-    return {f.relative_to(project.root).as_posix(): sha256(f)
-            for f in sorted(set(files)) if f.is_file()}
+    sources = {f.relative_to(project.root).as_posix(): sha256(f)
+               for f in sorted(set(files)) if f.is_file()}
+    return {**sources, **templates}
+
+
+def template_sources(project):
+    """{path: sha256} of the templates, stylesheets and fonts."""
+    return {Path(p).relative_to(project.root).as_posix(): sha256(p)
+            for p in template_files(project)}
 
 
 def build_manifest(out, record_paths, settings):

@@ -6,8 +6,12 @@ from . import i18n
 from .errors import TemplateCallError
 
 
-def environment(project):
-    """One environment per process. Section files are addressed as 'content/<path>'."""
+def environment(project, cache=None):
+    """One environment per process. Section files are addressed as 'content/<path>'.
+
+    cache: a private folder where compiled templates are kept, keyed by their text, so that
+    each of a build's jobs loads them instead of compiling them again.
+    """
     loader = jinja2.ChoiceLoader([
         jinja2.FileSystemLoader(project.templates),
         jinja2.PrefixLoader({"content": jinja2.FileSystemLoader(project.content)}),
@@ -19,6 +23,7 @@ def environment(project):
                                             default_for_string=False),
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(_folder(cache)) if cache else None,
     )
     env.filters["date"] = date_filter
     env.filters["join_list"] = join_filter
@@ -26,6 +31,11 @@ def environment(project):
     env.globals["css_string"] = css_string
     env.globals["plural"] = plural_global
     return env
+
+
+def _folder(path):
+    path.mkdir(parents=True, exist_ok=True)
+    return str(path)
 
 
 def use_language(env, lang):

@@ -5,6 +5,7 @@ import functools
 import json
 from pathlib import Path
 
+from .cases import case_catalogues
 from .errors import ContentError, ContentErrors, TemplateCallError
 
 PACKAGE = Path(__file__).parent
@@ -22,49 +23,45 @@ def package_files():
                   and "__pycache__" not in p.parts)
 
 
-def case_files(project, record_path, internal=False):
-    """The case files and catalogues an edition depends on.
+def case_files(project, record_paths, index, internal=False):
+    """The case files a brief's editions depend on.
 
-    The edition's record, written at its last build, lists the records it showed or
-    counted and the questions (filters as of a date) it asked. Its dependencies are those
+    Each edition's record, written at its last build, lists the records it showed or
+    counted and the questions (filters as of a date) it asked. The brief depends on those
     records plus whoever answers the same questions with the case files as they are now,
     so that a person who newly matches, or no longer matches, rebuilds it, and an edit to
-    anyone else does not. Without a record (the first build, after a failure) or with case
-    files that do not load, it depends on every case file; the build then reports the
-    problem. A section edit rebuilds the edition anyway and rewrites the record.
+    anyone else does not. Without records the brief is built anyway (they are among its
+    outputs), and a section edit rebuilds it and rewrites them. index: the case book's
+    index (see case_index), to answer the questions without parsing every record.
     """
-    content = project.content
-    catalogues = case_catalogues(project)
+    if not all(Path(path).is_file() for path in record_paths):
+        return []
     try:
-        record = json.loads(Path(record_path).read_text(encoding="utf-8"))
-        ids = set(record["cases"]) | _answers(project, record["case_queries"], internal)
+        records = [json.loads(Path(path).read_text(encoding="utf-8")) for path in record_paths]
+        ids = {case_id for record in records for case_id in record["cases"]}
+        queries = [query for record in records for query in record["case_queries"]]
+        ids |= _answers(project, queries, index, internal)
     except (OSError, ValueError, KeyError, ContentError, ContentErrors, TemplateCallError):
-        everything = sorted(content.glob("cases/*.yaml"))
-        return [str(p) for p in [content / "cases", *everything, *catalogues]]
-    files = [content / "cases" / f"{case_id}.yaml" for case_id in sorted(ids)]
+        # A damaged record, or a question that no longer makes sense: rebuild to say so.
+        everything = sorted((project.content / "cases").glob("*.yaml"))
+        return [str(p) for p in everything + case_catalogues(project)]
+    files = [project.content / "cases" / f"{case_id}.yaml" for case_id in sorted(ids)]
     if any(not f.exists() for f in files):
-        files.append(content / "cases")  # a record it showed was deleted: the folder changed
-    return [str(p) for p in files + (catalogues if ids else []) if p.exists()]
+        files.append(project.content / "cases")  # a record it showed was deleted
+    catalogues = case_catalogues(project) if ids else []
+    return [str(p) for p in files + catalogues if p.exists()]
 
 
-def case_catalogues(project):
-    """The files case records refer to: legal codes, affiliations and regions."""
-    content = project.content
-    return sorted(content.glob("legal/*.yaml")) + [
-        p for p in (content / "affiliations.yaml", content / "regions.yaml") if p.exists()]
-
-
-def _answers(project, queries, internal):
+def _answers(project, queries, index, internal):
     if not queries:
         return set()
-    book = _casebook(project.root, internal)
+    book = _casebook(project, index, internal)
     return {case.id for query in queries
             for case in book.select(datetime.date.fromisoformat(query["day"]), **query["filters"])}
 
 
 @functools.cache
-def _casebook(root, internal):
-    from .cases import load_casebook
-    from .content import Project
+def _casebook(project, index, internal):
+    from .case_index import current_casebook
 
-    return load_casebook(Project(root), internal)
+    return current_casebook(project, index, internal)

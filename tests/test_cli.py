@@ -36,10 +36,12 @@ def test_new_refuses_an_existing_brief_and_a_bad_id(project, capsys):
 def test_new_brief_builds_to_html_and_pdf(project, tmp_path):
     assert run(project, "new", "statement", "fresh-statement") == 0
     out = tmp_path / "out"
-    assert run(project, "edition", "fresh-statement", "en", "--html", str(out / "s.html"),
-               "--pdf", str(out / "s.pdf"), "--record", str(out / "s.json")) == 0
-    assert (out / "s.pdf").read_bytes().startswith(b"%PDF-")
-    assert "Write this section of the statement here" in (out / "s.html").read_text()
+    assert run(project, "brief", "fresh-statement", "--out", str(out)) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "fresh-statement-press-kit.zip", "fresh-statement.en.card.png",
+        "fresh-statement.en.html", "fresh-statement.en.json", "fresh-statement.en.pdf"]
+    assert (out / "fresh-statement.en.pdf").read_bytes().startswith(b"%PDF-")
+    assert "Write this section of" in (out / "fresh-statement.en.html").read_text()
 
 
 def test_check_lists_every_problem_at_once(project, capsys):
@@ -54,8 +56,9 @@ def test_check_lists_every_problem_at_once(project, capsys):
     assert "test-statement/calls.ru.md, line 3: unknown name in a template" in err
 
 
-def test_edition_of_an_unknown_language_is_refused(project, tmp_path, capsys):
-    assert run(project, "edition", "test-report", "kk", "--html", str(tmp_path / "a"),
-               "--pdf", str(tmp_path / "b"), "--record", str(tmp_path / "c")) == 1
-    assert "'kk' is not one of this brief's languages" in capsys.readouterr().err
-    assert not any((tmp_path / name).exists() for name in "abc")
+def test_a_brief_that_fails_in_one_language_leaves_none_of_its_files(project, tmp_path,
+                                                                        capsys):
+    (project.brief_dir("test-statement") / "body.ru.md").write_text("{{ nope }}\n")
+    assert run(project, "brief", "test-statement", "--out", str(tmp_path / "out")) == 1
+    assert "body.ru.md, line 1: unknown name in a template" in capsys.readouterr().err
+    assert list((tmp_path / "out").iterdir()) == []  # the English edition came first
