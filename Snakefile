@@ -6,13 +6,13 @@
 # would spend more on that than on printing. See README "Build design" and "Performance".
 
 import re
-import sys
 from pathlib import Path
 
 from briefs.case_index import casebook_path, refresh_index
 from briefs.content import Project, brief_inputs, discover, read_languages
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import edition_files, press_kit_file
+from briefs.job import run_for_workflow
 from briefs.workflow import case_files, package_files, template_files
 
 PROJECT = Project(Path(workflow.basedir))
@@ -31,9 +31,6 @@ PDF_VARIANT = config.get("pdf_variant", "pdf/ua-1")
 # --config site_url=https://briefs.example.org/ : where build/ is published, for canonical
 # links and the addresses of shared-link pictures.
 SITE_URL = config.get("site_url", "")
-# The interpreter running Snakemake, rather than whichever "python" the shell finds first
-# (a version manager's wrapper costs each job about 0.1 s, another one lacks the package).
-PYTHON = sys.executable
 
 try:
     EDITIONS = {brief: tuple(read_languages(PROJECT, brief)) for brief in discover(PROJECT)}
@@ -41,6 +38,13 @@ try:
     refresh_index(PROJECT, CASEBOOK)
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
+
+
+def briefs(*arguments, log):
+    """Run a briefs command for this job, in the worker that has everything loaded
+    (briefs/job.py); its messages go to the log, which Snakemake shows if it fails."""
+    if run_for_workflow(["--root", str(PROJECT.root), *map(str, arguments)], log) != 0:
+        raise WorkflowError(f"this step failed; why is in {log}, shown below")
 
 
 def outputs(brief, langs):
@@ -90,9 +94,8 @@ rule fingerprint_templates_and_code:
         runtime=5,
     log:
         f"{OUT}/logs/templates-and-code.log",
-    shell:
-        "{PYTHON:q} -m briefs.job --root {PROJECT.root:q} fingerprint {input:q} --out {output:q}"
-        " 2> {log:q}"
+    run:
+        briefs("fingerprint", *input, "--out", output[0], log=log[0])
 
 
 # A brief's outputs depend on its languages, and a rule's outputs are fixed, so there is one
@@ -117,10 +120,10 @@ for LANGS in sorted(set(EDITIONS.values())):
         resources:
             mem_mb=600,
             runtime=10,
-        shell:
-            "{PYTHON:q} -m briefs.job --root {PROJECT.root:q} brief {wildcards.brief}"
-            " --out {OUT}/{wildcards.brief} --cache {CACHE:q} --site-url={params.site_url:q}"
-            " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"
+        run:
+            briefs("brief", wildcards.brief, "--out", f"{OUT}/{wildcards.brief}", "--cache", CACHE,
+                   f"--site-url={params.site_url}", "--audience", AUDIENCE,
+                   "--pdf-variant", params.variant, log=log[0])
 
 
 rule copy_fonts:
@@ -149,9 +152,8 @@ rule publish_catalogue:
         runtime=5,
     log:
         f"{OUT}/logs/catalogue.log",
-    shell:
-        "{PYTHON:q} -m briefs.job --root {PROJECT.root:q} catalogue {input.records:q}"
-        " --out {output:q} 2> {log:q}"
+    run:
+        briefs("catalogue", *input.records, "--out", output[0], log=log[0])
 
 
 rule write_manifest:
@@ -169,6 +171,6 @@ rule write_manifest:
         runtime=5,
     log:
         f"{OUT}/logs/manifest.log",
-    shell:
-        "{PYTHON:q} -m briefs.job --root {PROJECT.root:q} manifest {input.records:q} --out {output:q}"
-        " --audience {AUDIENCE} --pdf-variant {params.variant} 2> {log:q}"
+    run:
+        briefs("manifest", *input.records, "--out", output[0], "--audience", AUDIENCE,
+               "--pdf-variant", params.variant, log=log[0])
