@@ -1,9 +1,9 @@
 # Builds every brief in content/briefs: HTML and PDF per language, then the catalogue.
 #
-# One job per brief renders its web pages, prints its PDFs and packs its press kit in one
-# process, with the case book parsed once while planning. Snakemake spends
-# tens of milliseconds planning and recording each job, and a job per edition or per file
-# would spend more on that than on printing. See README "Build design" and "Performance".
+# One job per brief renders its web pages, prints its PDFs and packs its press kit, handing
+# the work to a warm worker process; the case book is parsed once, while planning.
+# Snakemake spends tens of milliseconds on each job, and a job per edition or per file would
+# spend more on that than on printing. See README "Build design" and "Performance".
 
 import re
 from pathlib import Path

@@ -3,6 +3,7 @@
 import argparse
 import functools
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -201,7 +202,9 @@ def run_fingerprint(project, args):
     from .files import write_atomically
     from .manifest import sha256
 
-    write_atomically(args.out, "".join(f"{sha256(path)}  {path}\n" for path in args.files))
+    names = [os.path.relpath(path, project.root) for path in args.files]
+    write_atomically(args.out, "".join(f"{sha256(path)}  {name}\n"
+                                       for path, name in zip(args.files, names)))
 
 
 def run_catalogue(project, args):
