@@ -221,7 +221,8 @@ def edition_card(project, env, brief, organisations, lang):
     from .templating import use_language
 
     use_language(env, lang)
-    kind = env.get_template("partials/macros.html").module.kind_name(brief)
+    # make_module, not .module: that one is made once, in the language of the first call.
+    kind = env.get_template("partials/macros.html").make_module().kind_name(brief)
     names = ", ".join(organisations[key].short_name[lang] for key in brief.organisations)
     return card_png(project.templates / "fonts", kind=str(kind), title=brief.title[lang],
                     byline=names, date=i18n.long_date(brief.date, lang))

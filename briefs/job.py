@@ -1,11 +1,13 @@
-"""The command the workflow's jobs run: `python -m briefs.job <briefs arguments>`.
+"""How the workflow's jobs run a briefs command: in the worker, not in a process of their own.
 
-Starting Python and importing WeasyPrint costs each job about a second, several times the
-work of a one-page brief. So a job hands its arguments to a long-lived worker on this
-machine (briefs.worker), which has everything imported and forks a fresh copy of itself
-for each job; the job's output, errors and exit status are the copy's. Every job is still
-the same pure function of its inputs: the worker keeps no state between jobs, and a job
-that cannot reach a worker simply does the work itself. This module imports nothing heavy.
+Starting Python and importing WeasyPrint costs about a second, several times the work of
+a one-page brief. So each rule's `run:` block (run_for_workflow), or a shell command
+`python -m briefs.job <briefs arguments>`, hands the arguments to a long-lived worker on
+this machine (briefs.worker), which has everything imported and forks a fresh copy of
+itself for each job; the job's output, errors and exit status are the copy's. Every job is
+still the same pure function of its inputs: the worker keeps no state between jobs, and a
+job that cannot reach a worker runs the command in a process of its own. This module
+imports nothing heavy, as Snakemake imports it.
 """
 
 import hashlib

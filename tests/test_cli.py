@@ -62,3 +62,36 @@ def test_a_brief_that_fails_in_one_language_leaves_none_of_its_files(project, tm
     assert run(project, "brief", "test-statement", "--out", str(tmp_path / "out")) == 1
     assert "body.ru.md, line 1: unknown name in a template" in capsys.readouterr().err
     assert list((tmp_path / "out").iterdir()) == []  # the English edition came first
+
+
+def test_each_editions_link_picture_is_labelled_in_its_language(project, tmp_path, monkeypatch):
+    from briefs import card
+
+    labels = []
+    original = card.card_png
+    monkeypatch.setattr(card, "card_png", lambda fonts, **text: labels.append(text["kind"])
+                        or original(fonts, **text))
+    assert run(project, "brief", "test-column", "--out", str(tmp_path)) == 0
+    assert labels == ["Column", "Пікір"]  # en, then kk, from one job
+
+
+def test_an_edition_is_the_same_whichever_edition_its_job_built_first(project, tmp_path):
+    """One job builds every edition of a brief: nothing may carry over from one to the next."""
+    import re
+
+    folder = project.brief_dir("test-column")
+    for lang in ("en", "kk"):
+        body = folder / f"body.{lang}.md"
+        body.write_text(body.read_text() + '\n{{ chart_by_region(status="held") }}\n')
+
+    def kazakh_parts(out):
+        assert run(project, "brief", "test-column", "--out", str(out)) == 0
+        html = (out / "test-column.kk.html").read_text()
+        charts = re.findall(r'<figure class="chart">.*?</figure>', html, re.S)
+        return charts, (out / "test-column.kk.card.png").read_bytes()
+
+    first = kazakh_parts(tmp_path / "en-first")
+    brief = folder / "brief.yaml"
+    brief.write_text(brief.read_text().replace("languages: [en, kk]", "languages: [kk, en]"))
+    charts, card = kazakh_parts(tmp_path / "kk-first")
+    assert charts and (charts, card) == first
