@@ -35,7 +35,9 @@ def case_files(project, record_paths, index, internal=False):
     index (see case_index), to answer the questions without parsing every record.
     """
     if not all(Path(path).is_file() for path in record_paths):
-        return []
+        # Built anyway; the folder as a whole (one input, not thousands) is what it reads.
+        folder = project.content / "cases"
+        return [str(p) for p in [folder, *case_catalogues(project)] if p.exists()]
     try:
         records = [json.loads(Path(path).read_text(encoding="utf-8")) for path in record_paths]
         ids = {case_id for record in records for case_id in record["cases"]}
