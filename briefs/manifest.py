@@ -7,7 +7,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from .files import write_atomically
+from .files import edition_files, press_kit_file, write_atomically
 from .cases import case_catalogues
 from .workflow import template_files
 
@@ -62,9 +62,10 @@ def build_manifest(out, record_paths, settings):
                 entry["pages"] = record["pages"]
             outputs.append(entry)
         outputs.append(_entry(out, record_path))
-        outputs.append(_entry(out, record_path.with_name(record_path.stem + ".card.png")))
+        card = edition_files(out / record["id"], record["id"], record["lang"])["card"]
+        outputs.append(_entry(out, Path(card)))
     briefs = sorted({Path(p).parent.name for p in record_paths})
-    kits = [out / brief / f"{brief}-press-kit.zip" for brief in briefs]
+    kits = [Path(press_kit_file(out / brief, brief)) for brief in briefs]
     for path in [out / "index.html", *kits, *sorted((out / "assets").rglob("*"))]:
         if path.is_file():
             outputs.append(_entry(out, path))

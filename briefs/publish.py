@@ -4,7 +4,7 @@ import json
 from itertools import groupby
 
 from . import i18n
-from .files import write_atomically
+from .files import edition_files, write_atomically
 
 
 def edition_record(brief, organisations, lang, *, pages, pdf_bytes, cases, sources):
@@ -15,6 +15,7 @@ def edition_record(brief, organisations, lang, *, pages, pdf_bytes, cases, sourc
     watch, as make reads the dependency files a compiler writes.
     """
     used, queries = cases.dependencies()
+    files = edition_files(brief.id, brief.id, lang)  # relative to the build folder
     return {
         "cases": used,
         "case_queries": queries,
@@ -27,8 +28,8 @@ def edition_record(brief, organisations, lang, *, pages, pdf_bytes, cases, sourc
         "date": brief.date.isoformat(),
         "display_date": i18n.long_date(brief.date, lang),
         "organisations": [organisations[key].short_name[lang] for key in brief.organisations],
-        "html": f"{brief.id}/{brief.id}.{lang}.html",
-        "pdf": f"{brief.id}/{brief.id}.{lang}.pdf",
+        "html": files["html"],
+        "pdf": files["pdf"],
         "pages": pages,
         "pdf_bytes": pdf_bytes,
         "sources": sources,
