@@ -63,13 +63,15 @@ def section_sources(project, env, brief, organisations, lang, cases):
 
 
 def render_edition(project, env, brief, organisations, lang, medium, cases, internal=False,
-                   published=None):
+                   published=None, sources=None):
     """The complete HTML page of one edition; internal editions are marked restricted.
 
     published: what the web page says about its siblings: the PDF's pages and bytes, the
     card picture, and the site's address if one is configured.
+    sources: the edition's section_sources, when the other medium has already made them.
     """
-    sources = section_sources(project, env, brief, organisations, lang, cases)
+    if sources is None:
+        sources = section_sources(project, env, brief, organisations, lang, cases)
     state = EditionState(print_notes=medium == "print")
     sections, notes = [], []
     translate = i18n.translations(lang).gettext
@@ -86,6 +88,7 @@ def render_edition(project, env, brief, organisations, lang, medium, cases, inte
                                         section.lang))
         notes.append(section_notes)
     context = page_context(project, brief, organisations, lang, medium)
+    context["stylesheet"] = Markup(stylesheet(project, env, medium))
     levels = TOC_LEVELS.get(brief.kind, ())
     context.update(published or {})
     context.update(sections=sections, notes=Markup("".join(notes)), internal=internal,
@@ -122,7 +125,6 @@ def page_context(project, brief, organisations, lang, medium):
     def text(value):
         return value[lang] if value else ""
 
-    fonts = project.templates / "fonts"
     return {
         "brief": brief,
         "lang": lang,
@@ -139,9 +141,16 @@ def page_context(project, brief, organisations, lang, medium):
         "site_url": "",
         "pdf_pages": None,  # known once the PDF is printed: see render_edition(published=)
         "pdf_kb": None,
-        "font_base": fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/",
         "image_url": lambda relative: image_url(project, relative),
     }
+
+
+def stylesheet(project, env, medium):
+    """The page's style: fonts, common rules and the medium's own. It is one text for all
+    editions, so that printing parses it once (briefs.pdf) and a worker before any job."""
+    fonts = project.templates / "fonts"
+    font_base = fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/"
+    return env.get_template("css/page.css").render(medium=medium, font_base=font_base)
 
 
 def image_url(project, relative):

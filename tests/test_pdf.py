@@ -1,8 +1,21 @@
 """The printed PDFs as officials receive them: fonts, structure, metadata, navigation."""
 
+import hashlib
 import re
+import subprocess
+import sys
 
+import pytest
+import weasyprint.text.ffi
 from pypdf import PdfReader
+
+from briefs.case_helpers import CaseHelpers
+from briefs.cases import load_casebook
+from briefs.content import load_brief, load_organisations
+from briefs.pdf import (OpenArrays, ProjectFetcher, lift_styles, parsed_stylesheets,
+                        print_pdf, source_date)
+from briefs.render import render_edition
+from briefs.templating import environment
 
 from conftest import run_snakemake
 
@@ -96,3 +109,76 @@ def test_an_archival_variant_is_one_switch_away(built):
 def test_a_statement_is_small_enough_to_email(built):
     for path in (built.root / "build/test-statement").glob("*.pdf"):
         assert path.stat().st_size < 200_000
+
+
+# WeasyPrint on its own, in a process that never imports briefs: the HTML as written,
+# with its <style> elements, and WeasyPrint's own cffi interface.
+WEASYPRINT_ALONE = """
+import sys
+from weasyprint import HTML
+html, target, identifier, variant = sys.argv[1:5]
+HTML(filename=html).write_pdf(target, pdf_variant=variant, pdf_tags=True,
+                              optimize_images=True, pdf_identifier=identifier.encode())
+"""
+
+
+@pytest.mark.parametrize("internal", [False, True])
+def test_printing_gives_the_bytes_weasyprint_gives_on_its_own(project, tmp_path, internal):
+    brief = load_brief(project, "test-report", load_organisations(project))
+    helpers = CaseHelpers(lambda: load_casebook(project, internal), brief, "en",
+                          project.templates / "fonts")
+    html = render_edition(project, environment(project), brief, load_organisations(project),
+                          "en", "print", helpers, internal)
+    ours = tmp_path / "ours.pdf"
+    print_pdf(html, ours, project=project, day=brief.date, identifier="report.en")
+    page, alone = tmp_path / "page.html", tmp_path / "alone.pdf"
+    page.write_text(html, encoding="utf-8")
+    with source_date(brief.date):
+        identifier = hashlib.sha256(b"report.en").hexdigest()[:32]
+        subprocess.run([sys.executable, "-c", WEASYPRINT_ALONE, str(page), str(alone),
+                        identifier, "pdf/ua-1"], check=True, cwd=tmp_path)
+    assert ours.read_bytes() == alone.read_bytes()
+
+
+def test_a_stylesheet_is_parsed_again_when_a_file_it_loads_changes(project):
+    font = project.templates / "fonts" / "PTSans-Bold.ttf"
+    text = f'@font-face {{ font-family: x; src: url("{font.as_uri()}") }}'
+    fetcher = ProjectFetcher([project.templates])
+    first = parsed_stylesheets((text, "p { color: red }"), fetcher)
+    assert parsed_stylesheets((text, "p { color: red }"), fetcher) == first
+    font.write_bytes((project.templates / "fonts" / "PTSerif-Bold.ttf").read_bytes())
+    fonts, [faces, plain] = parsed_stylesheets((text, "p { color: red }"), fetcher)
+    assert fonts is not first[0] and faces is not first[1][0] and plain is first[1][1]
+
+
+def test_lifting_styles_takes_only_the_heads_style_elements():
+    html = ("<html><head><title>&lt;style&gt;</title><style>\nh1 { x: y }\n</style>"
+            "<style>p { z: w }</style></head><body><style>em {}</style></body></html>")
+    page, texts = lift_styles(html)
+    assert texts == ["h1 { x: y }", "p { z: w }"]
+    assert page == ("<html><head><title>&lt;style&gt;</title></head>"
+                    "<body><style>em {}</style></body></html>")
+
+
+class RecordingFfi:
+    def __init__(self):
+        self.asked = []
+
+    def new(self, cdecl, init=None):
+        self.asked.append(cdecl)
+        return init
+
+    NULL = "null"
+
+
+def test_sized_arrays_with_values_are_asked_for_as_open_arrays():
+    ffi = RecordingFfi()
+    arrays = OpenArrays(ffi)
+    arrays.new("hb_codepoint_t[3]", [5, 1, 2])
+    arrays.new("hb_tag_t[100]")  # no values: the size matters
+    arrays.new("char[4]", b"ab")  # fewer values than places: the size matters
+    arrays.new("unsigned int *", 100)
+    assert ffi.asked == ["hb_codepoint_t[]", "hb_tag_t[100]", "char[4]", "unsigned int *"]
+    assert arrays.NULL == "null"
+    values = OpenArrays(weasyprint.text.ffi.ffi).new("hb_codepoint_t[3]", [5, 1, 2])
+    assert list(values) == [5, 1, 2]
