@@ -10,12 +10,14 @@ case files) with the files as they are, and parses them instead if they differ, 
 index can only ever save time: a job depends on its case files, never on the index.
 """
 
+import functools
 import os
 import pickle
+from dataclasses import replace
 from pathlib import Path
 
 from .cases import case_catalogues, load_casebook
-from .files import write_atomically
+from .files import file_state, write_atomically
 
 
 def casebook_path(cache):
@@ -45,14 +47,20 @@ def refresh_index(project, path):
 def current_casebook(project, path, internal=False):
     """The case book as the case files are now: from the index if it still matches them."""
     try:
-        with open(path, "rb") as stream:
-            if pickle.load(stream) == fingerprint(project):
-                book = pickle.load(stream)
-                book.internal = internal
-                return book
+        saved, book = _read_index(os.path.abspath(path), file_state(path))
+        if saved == fingerprint(project):
+            return replace(book, internal=internal, used=set(), queries=[])
     except Exception:  # no index yet, or one written by another version of this code
         pass
     return load_casebook(project, internal)
+
+
+@functools.lru_cache(maxsize=2)
+def _read_index(path, _state):
+    """The saved fingerprint and case book, kept while the file is unchanged: a worker
+    reads the index once for all the jobs it forks (briefs.worker)."""
+    with open(path, "rb") as stream:
+        return pickle.load(stream), pickle.load(stream)
 
 
 def _saved_fingerprint(path):

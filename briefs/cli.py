@@ -176,18 +176,20 @@ def build_edition(project, env, brief, organisations, lang, files, casebook, tem
     from .manifest import edition_sources
     from .pdf import print_pdf
     from .publish import edition_record, write_record
-    from .render import render_edition
+    from .render import render_edition, section_sources
 
     start = time.perf_counter()
     internal = args.audience == "internal"
     cases = CaseHelpers(casebook, brief, lang, project.templates / "fonts")
-    paged = render_edition(project, env, brief, organisations, lang, "print", cases, internal)
+    sections = section_sources(project, env, brief, organisations, lang, cases)
+    paged = render_edition(project, env, brief, organisations, lang, "print", cases, internal,
+                           sources=sections)
     pages, size = print_pdf(paged, files["pdf"], project=project, day=brief.date,
                             identifier=f"{brief.id}.{lang}", variant=args.pdf_variant)
     published = {"pdf_pages": pages, "pdf_kb": max(1, round(size / 1024)),
                  "site_url": args.site_url, "card_href": Path(files["card"]).name}
     web = render_edition(project, env, brief, organisations, lang, "web", cases, internal,
-                         published)
+                         published, sections)
     write_atomically(files["card"], edition_card(project, env, brief, organisations, lang))
     write_atomically(files["html"], web)
     sources = edition_sources(project, brief.id, lang, cases, templates)

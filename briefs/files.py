@@ -26,6 +26,16 @@ def write_atomically(path, data):
         raise
 
 
+def file_state(path):
+    """What tells a changed file from the one read before: its size, time and inode; None
+    if there is no such file. Caches that outlive a job key what they read with it."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
 def edition_files(folder, brief_id, lang):
     """Where a brief's build writes one edition: web page, PDF, record and link picture."""
     stem = f"{folder}/{brief_id}.{lang}"

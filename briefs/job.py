@@ -10,6 +10,7 @@ job that cannot reach a worker runs the command in a process of its own. This mo
 imports nothing heavy, as Snakemake imports it.
 """
 
+import functools
 import hashlib
 import os
 import socket
@@ -18,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from .files import file_state
 
 PACKAGE = Path(__file__).resolve().parent
 START_TIMEOUT = 20  # seconds to wait for a new worker to listen
@@ -32,11 +35,24 @@ def socket_path():
     digest = hashlib.sha256(sys.executable.encode())
     for name in START_SETTINGS:
         digest.update(f"{name}={os.environ.get(name)}".encode())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".po") and "__pycache__" not in path.parts:
-            digest.update(path.name.encode() + path.read_bytes())
+    digest.update(_code_digest(tuple((path, file_state(path)) for path in _code_files())))
     folder = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
     return folder / f"briefs-worker-{os.getuid()}-{digest.hexdigest()[:16]}.sock"
+
+
+def _code_files():
+    return sorted(path for path in PACKAGE.rglob("*")
+                  if path.suffix in (".py", ".po") and "__pycache__" not in path.parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest(states):
+    """The package's code, read again only when a file of it changes: Snakemake asks for
+    every job."""
+    digest = hashlib.sha256()
+    for path, _ in states:
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.digest()
 
 
 def connect(path):

@@ -6,7 +6,7 @@ It listens on a Unix socket only its user can reach, forks for each request, and
 child runs the briefs command line with the job's working folder, arguments and standard
 streams; the parent sends the child's exit status back. The parent runs no job itself, so
 every child starts from the same freshly imported state. It exits after a minute without
-requests.
+requests and with no job running.
 """
 
 import os
@@ -20,13 +20,11 @@ from pathlib import Path
 IDLE_SECONDS = 60
 
 
-# A page using what briefs use: fonts, running heads, flex boxes, footnotes, a table.
-WARM_UP = """<html lang="en"><head><style>{faces}
-@page {{ size: A4; margin: 20mm; @top-center {{ content: "head" }}
-         @bottom-right {{ content: counter(page) " / " counter(pages) }} }}
-body {{ font-family: face0; hyphens: auto; text-align: justify }}
-h1 {{ font-family: face1; bookmark-level: 1 }} .row {{ display: flex; gap: 4mm }}
-.note {{ float: footnote }} td {{ border: 1px solid }}
+# A page in the project's print stylesheet, using what briefs use: running heads, flex
+# boxes, footnotes, hyphenation, a table.
+WARM_UP = """<html lang="en"><head><style>{stylesheet}</style><style>
+@page {{ @top-center {{ content: "head" }} }} body {{ hyphens: auto; text-align: justify }}
+.row {{ display: flex; gap: 4mm }} .note {{ float: footnote }} td {{ border: 1px solid }}
 </style></head><body><h1>Title</h1><div class="row"><p>left</p><p lang="ru">справа</p></div>
 <p>International organisations<span class="note">A note.</span> and
 <a href="https://example.org">a link</a>, <b>bold</b> and <i>italic</i> words.</p>
@@ -39,10 +37,12 @@ def preload(root):
     A fresh process loads on first use WeasyPrint's hyphenation patterns and parts of its C
     interface, font machinery and stylesheet code, Babel's locale data, the message
     catalogues and Markdown's patterns: about 0.3 s, more than printing a one-page
-    statement takes. Using each once here, printing a small page in the fonts of the
-    project that started the worker, pays that for every job. These caches hold only data
-    read from the installed packages, and each job reads its own fonts and stylesheets, so
-    jobs print the same bytes as a process of their own would.
+    statement takes. Using each once here, printing a small page with the print stylesheet
+    of the project that started the worker, pays that for every job, and so do reading the
+    project's case index and drawing a link picture. Besides data read from the installed
+    packages, these caches hold the parsed stylesheet, the index and the picture's fonts,
+    which a job uses only while their files are unchanged (briefs.pdf, briefs.case_index,
+    briefs.card), so jobs print the same bytes as a process of their own would.
     """
     import datetime
 
@@ -50,10 +50,13 @@ def preload(root):
 
     from . import case_helpers, cli, manifest, press_kit, publish, render  # noqa: F401
     from . import i18n
+    from .card import card_png
+    from .case_index import casebook_path, current_casebook
     from .content import Project
     from .markdown_ext import EditionState, section_html
     from .pdf import print_pdf
-    from .templating import environment  # noqa: F401
+    from .render import stylesheet
+    from .templating import environment
 
     for lang in i18n.BABEL_LOCALES:
         if pyphen.language_fallback(lang):
@@ -67,13 +70,15 @@ def preload(root):
     section_html("# A\n\n- b[^1]\n\n| c |\n|---|\n| d |\n\n[^1]: e\n",
                  EditionState(print_notes=True), prefix="warm-")
     project = Project(Path(root))
-    fonts = sorted((project.templates / "fonts").glob("*.ttf"))
-    faces = "".join(f"@font-face {{ font-family: face{index}; src: url({font.as_uri()}) }}"
-                    for index, font in enumerate(fonts))
+    for cache in sorted(Path(root, ".cache").glob("*")):  # the workflow's default caches
+        current_casebook(project, casebook_path(cache))
     with tempfile.TemporaryDirectory() as folder:
         try:
-            print_pdf(WARM_UP.format(faces=faces), Path(folder, "warm.pdf"), project=project,
+            page = WARM_UP.format(stylesheet=stylesheet(project, environment(project), "print"))
+            print_pdf(page, Path(folder, "warm.pdf"), project=project,
                       day=datetime.date(2020, 1, 1), identifier="warm-up")
+            card_png(project.templates / "fonts", kind="Kind", title="Title", byline="Byline",
+                     date="Date")
         except Exception:  # only an optimisation: jobs still print, each a little slower
             pass
 
@@ -97,7 +102,9 @@ def serve(path, root):
             try:
                 connection, _ = server.accept()
             except TimeoutError:
-                return
+                if threading.active_count() == 1:  # no job is still running
+                    return
+                continue
             threading.Thread(target=answer, args=(connection,), daemon=True).start()
     finally:
         server.close()

@@ -35,6 +35,17 @@ def test_an_edited_record_is_read_from_the_files_until_the_index_is_refreshed(pr
     assert case_index._saved_fingerprint(index) == case_index.fingerprint(project)
 
 
+def test_a_rewritten_index_is_read_again_not_remembered(project, tmp_path, monkeypatch):
+    index = tmp_path / "casebook.pickle"
+    refresh_index(project, index)
+    assert current_casebook(project, index).cases["keeper-one"].name["en"] == "Keeper One"
+    record = project.content / "cases" / "keeper-one.yaml"
+    record.write_text(record.read_text().replace("Keeper One", "Keeper Uno"))
+    refresh_index(project, index)
+    monkeypatch.setattr(case_index, "load_casebook", no_parsing)
+    assert current_casebook(project, index).cases["keeper-one"].name["en"] == "Keeper Uno"
+
+
 def test_a_damaged_index_is_ignored(project, tmp_path):
     index = tmp_path / "casebook.pickle"
     index.write_bytes(b"not a pickle")

@@ -95,3 +95,13 @@ def test_an_edition_is_the_same_whichever_edition_its_job_built_first(project, t
     brief.write_text(brief.read_text().replace("languages: [en, kk]", "languages: [kk, en]"))
     charts, card = kazakh_parts(tmp_path / "kk-first")
     assert charts and (charts, card) == first
+
+
+def test_a_link_picture_is_drawn_with_the_font_files_as_they_are_now(project):
+    from briefs.card import card_png
+
+    fonts = project.templates / "fonts"
+    text = {"kind": "Statement", "title": "Title", "byline": "Org", "date": "1 May 2020"}
+    before = card_png(fonts, **text)
+    (fonts / "PTSans-Bold.ttf").write_bytes((fonts / "PTSerif-Bold.ttf").read_bytes())
+    assert card_png(fonts, **text) != before

@@ -41,3 +41,32 @@ def test_a_worker_serves_only_jobs_with_its_start_settings(monkeypatch):
     first = job.socket_path()
     monkeypatch.setenv("PYTHONHASHSEED", "12345")
     assert job.socket_path() != first
+
+
+WORKER_WITH_A_SHORT_IDLE_TIME = """
+import sys
+from briefs import worker
+worker.IDLE_SECONDS = 0.3
+worker.serve(sys.argv[1], sys.argv[2])
+"""
+
+
+def test_a_worker_stays_until_its_running_jobs_are_done(project, tmp_path, monkeypatch):
+    rows = "".join(f"| {number} | a row of a long table |\n" for number in range(300))
+    section = project.brief_dir("test-statement") / "body.en.md"
+    section.write_text("| a | b |\n|---|---|\n" + rows)  # prints in well over 0.3 s
+    path = tmp_path / "worker.sock"
+    worker = subprocess.Popen([sys.executable, "-c", WORKER_WITH_A_SHORT_IDLE_TIME, str(path),
+                               str(project.root)])
+    monkeypatch.setattr(job, "socket_path", lambda: path)
+    monkeypatch.setattr(job.subprocess, "Popen", lambda *args, **kwargs: None)  # only ours
+    try:
+        with open(os.devnull, "r+b") as nothing:
+            streams = (nothing.fileno(),) * 3
+            status = job.run_in_worker(["--root", str(project.root), "brief", "test-statement",
+                                        "--out", str(tmp_path / "out")], streams)
+        assert status == 0
+        assert (tmp_path / "out" / "test-statement.en.pdf").exists()
+        assert worker.wait(timeout=30) == 0  # and then leaves, idle
+    finally:
+        worker.kill()
