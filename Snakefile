@@ -5,6 +5,7 @@
 # Snakemake spends tens of milliseconds on each job, and a job per edition or per file would
 # spend more on that than on printing. See README "Build design" and "Performance".
 
+import os
 import re
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from briefs.content import Project, brief_inputs, discover, read_languages
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import edition_files, press_kit_file
 from briefs.job import run_for_workflow
-from briefs.workflow import case_files, package_files, template_files
+from briefs.workflow import case_files, package_files, stop_rescheduling_timers, template_files
 
 PROJECT = Project(Path(workflow.basedir))
 # --config audience=internal adds restricted records and marks every page; it writes to
@@ -74,8 +75,15 @@ wildcard_constraints:
     brief=r"[a-z0-9]+(-[a-z0-9]+)*",
 
 
+# Snakemake remakes a deleted file only if a target names it, not when a later step (here
+# the manifest) reads it; naming every output would slow down every run, so the targets
+# name the outputs that are missing now.
+MISSING = [path for path in OUTPUTS if not os.path.exists(path)]
+
+
 rule all:
     input:
+        MISSING,
         f"{OUT}/index.html",
         f"{OUT}/manifest.json",
 
@@ -174,3 +182,14 @@ rule write_manifest:
     run:
         briefs("manifest", *input.records, "--out", output[0], "--audience", AUDIENCE,
                "--pdf-variant", params.variant, log=log[0])
+
+
+# Snakemake's job-rate limiter starts a one-second timer on every scheduling round, and
+# Python waits for the last one before it exits: a second added to every build that ran
+# anything. Once the workflow is over they have nothing left to schedule.
+onsuccess:
+    stop_rescheduling_timers()
+
+
+onerror:
+    stop_rescheduling_timers()

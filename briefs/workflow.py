@@ -3,6 +3,7 @@
 import datetime
 import functools
 import json
+import threading
 from pathlib import Path
 
 from .cases import case_catalogues
@@ -67,3 +68,11 @@ def _casebook(project, index, internal):
     from .case_index import current_casebook
 
     return current_casebook(project, index, internal)
+
+
+def stop_rescheduling_timers():
+    """Cancel the timers Snakemake's scheduler leaves behind when the workflow is over
+    (see the Snakefile's onsuccess): Python would wait for them before exiting."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()

@@ -1,8 +1,12 @@
 """The real Snakemake workflow on the tests' own content tree."""
 
 import json
+import threading
 
 from pypdf import PdfReader
+
+from briefs.manifest import sha256
+from briefs.workflow import stop_rescheduling_timers
 
 from conftest import run_snakemake
 
@@ -95,6 +99,19 @@ def test_editing_one_section_rebuilds_its_brief_and_the_catalogue_only(project):
     assert changed == ["index.html", "manifest.json", *brief_files]
     assert "A new paragraph." in pdf_text(
         project.root / "build/test-statement/test-statement.en.pdf")[0]
+
+
+def test_a_deleted_pdf_is_printed_again_and_the_manifest_follows(project):
+    assert run_snakemake(project).returncode == 0
+    pdf = project.root / "build/test-statement/test-statement.ru.pdf"
+    manifest = project.root / "build/manifest.json"
+    pdf.unlink()
+    before = manifest.stat().st_mtime_ns
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    assert pdf.is_file() and manifest.stat().st_mtime_ns != before
+    entries = {e["path"]: e["sha256"] for e in json.loads(manifest.read_text())["outputs"]}
+    assert entries["test-statement/test-statement.ru.pdf"] == sha256(pdf)
 
 
 def test_a_content_mistake_stops_the_build_with_file_and_line(project):
@@ -226,3 +243,12 @@ def test_the_workflow_runs_unchanged_through_a_cluster_executor(built, tmp_path_
     for name in local:
         assert (built.root / "build" / name).read_bytes() == \
             (project.root / "build" / name).read_bytes(), name
+
+
+def test_the_schedulers_leftover_timers_are_cancelled_when_the_workflow_is_over():
+    fired = []
+    timer = threading.Timer(60, lambda: fired.append(True))
+    timer.start()
+    stop_rescheduling_timers()
+    timer.join(timeout=10)
+    assert not timer.is_alive() and not fired
