@@ -116,17 +116,33 @@ def serve(path, root):
 def answer(connection):
     with connection:
         message, fds, _, _ = socket.recv_fds(connection, 1 << 20, 3)
-        size = int.from_bytes(message[:4], "big")
-        while len(message) < 4 + size:
-            message += connection.recv(1 << 20)
-        folder, umask, environment, *arguments = message[4:4 + size].decode().split("\0")
-        child = os.fork()
-        if child == 0:
-            run_job(folder, int(umask), environment, arguments, fds)
-        for fd in fds:
-            os.close(fd)
+        try:
+            request = _whole_request(connection, message)
+            if request is None or len(fds) != 3:
+                return  # the client went away, or is not briefs.job: nothing to run
+            child = os.fork()
+            if child == 0:
+                folder, umask, environment, *arguments = request.decode().split("\0")
+                run_job(folder, int(umask), environment, arguments, fds)
+        finally:
+            for fd in fds:
+                os.close(fd)
         _, status = os.waitpid(child, 0)
         connection.sendall(os.waitstatus_to_exitcode(status).to_bytes(4, "big", signed=True))
+
+
+def _whole_request(connection, message):
+    """The request after its 4-byte length, reading until it is complete; None if the
+    connection closes first."""
+    if len(message) < 4:
+        return None
+    size = int.from_bytes(message[:4], "big")
+    while len(message) < 4 + size:
+        more = connection.recv(1 << 20)
+        if not more:
+            return None
+        message += more
+    return message[4:4 + size]
 
 
 def run_job(folder, umask, environment, arguments, fds):

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 
 from briefs import job
 
@@ -45,6 +46,7 @@ def test_a_worker_serves_only_jobs_with_its_start_settings(monkeypatch):
 
 WORKER_WITH_A_SHORT_IDLE_TIME = """
 import sys
+import time
 from briefs import worker
 worker.IDLE_SECONDS = 0.3
 worker.serve(sys.argv[1], sys.argv[2])
@@ -68,5 +70,23 @@ def test_a_worker_stays_until_its_running_jobs_are_done(project, tmp_path, monke
         assert status == 0
         assert (tmp_path / "out" / "test-statement.en.pdf").exists()
         assert worker.wait(timeout=30) == 0  # and then leaves, idle
+    finally:
+        worker.kill()
+
+
+def test_a_client_that_leaves_without_asking_costs_the_worker_nothing(project, tmp_path):
+    path = tmp_path / "worker.sock"
+    worker = subprocess.Popen([sys.executable, "-c", WORKER_WITH_A_SHORT_IDLE_TIME, str(path),
+                               str(project.root)])
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                job.connect(path).close()  # connects, then leaves without a request
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the worker never listened"
+                time.sleep(0.05)
+        assert worker.wait(timeout=30) == 0  # idle again, so it leaves
     finally:
         worker.kill()
