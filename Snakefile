@@ -13,7 +13,7 @@ from briefs.case_index import casebook_path, refresh_index
 from briefs.content import Project, brief_inputs, discover, read_languages
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import edition_files, press_kit_file
-from briefs.job import run_for_workflow
+from briefs.job import run_for_workflow, start_worker
 from briefs.workflow import case_files, package_files, stop_rescheduling_timers, template_files
 
 PROJECT = Project(Path(workflow.basedir))
@@ -37,6 +37,8 @@ try:
     EDITIONS = {brief: tuple(read_languages(PROJECT, brief)) for brief in discover(PROJECT)}
     # Parsed once here for planning and for every job (see briefs/case_index.py).
     refresh_index(PROJECT, CASEBOOK)
+    if not workflow.dryrun:
+        start_worker(PROJECT.root)  # it warms up while Snakemake plans
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 

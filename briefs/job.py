@@ -71,9 +71,7 @@ def worker_connection(root):
         return connect(path)
     except OSError:
         pass
-    subprocess.Popen([sys.executable, "-m", "briefs.worker", str(path), root],
-                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                     stderr=subprocess.DEVNULL, start_new_session=True)
+    _start(path, root)
     deadline = time.monotonic() + START_TIMEOUT
     while time.monotonic() < deadline:
         try:
@@ -83,10 +81,24 @@ def worker_connection(root):
     return None
 
 
+def start_worker(root):
+    """Start a worker for the jobs to come, if there is none, without waiting: it warms up
+    while Snakemake plans the build."""
+    path = socket_path()
+    if not os.environ.get("BRIEFS_NO_WORKER") and not path.exists():
+        _start(path, root)
+
+
+def _start(path, root):
+    subprocess.Popen([sys.executable, "-m", "briefs.worker", str(path), str(root)],
+                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 def run_in_worker(arguments, streams=(0, 1, 2)):
     """Run `briefs <arguments>` in a forked worker, with these file descriptors as its
     standard input, output and error; its exit status, or None if unreachable."""
-    connection = worker_connection(_root(arguments))
+    connection = worker_connection(project_root(arguments))
     if connection is None:
         return None
     with connection:
@@ -130,14 +142,15 @@ def _umask():
     return umask
 
 
-def _root(arguments):
-    """The project folder a job names with --root, or the working folder."""
+def project_root(arguments, folder=None):
+    """The project folder a job names with --root, or its working folder."""
+    folder = folder or os.getcwd()
     for index, argument in enumerate(arguments):
         if argument == "--root" and index + 1 < len(arguments):
-            return os.path.abspath(arguments[index + 1])
+            return os.path.abspath(os.path.join(folder, arguments[index + 1]))
         if argument.startswith("--root="):
-            return os.path.abspath(argument.removeprefix("--root="))
-    return os.getcwd()
+            return os.path.abspath(os.path.join(folder, argument.removeprefix("--root=")))
+    return os.path.abspath(folder)
 
 
 def main():

@@ -4,9 +4,9 @@
 
 It listens on a Unix socket only its user can reach, forks for each request, and in the
 child runs the briefs command line with the job's working folder, arguments and standard
-streams; the parent sends the child's exit status back. The parent runs no job itself, so
-every child starts from the same freshly imported state. It exits after a minute without
-requests and with no job running.
+streams; the parent sends the child's exit status back. The parent runs no job itself: it
+warms up each project on its first request, so every child of a project starts from the
+same state. It exits after a minute without requests and with no job running.
 """
 
 import os
@@ -17,7 +17,12 @@ import tempfile
 import threading
 from pathlib import Path
 
+from .job import project_root
+
 IDLE_SECONDS = 60
+# Forks wait while a project is warmed up, so that no child starts as a copy taken halfway.
+FORKING = threading.Lock()
+WARM_PROJECTS = set()  # the project folders warmed up in this worker
 
 
 # A page in the project's print stylesheet, using what briefs use: running heads, flex
@@ -37,12 +42,8 @@ def preload(root):
     A fresh process loads on first use WeasyPrint's hyphenation patterns and parts of its C
     interface, font machinery and stylesheet code, Babel's locale data, the message
     catalogues and Markdown's patterns: about 0.3 s, more than printing a one-page
-    statement takes. Using each once here, printing a small page with the print stylesheet
-    of the project that started the worker, pays that for every job, and so do reading the
-    project's case index and drawing a link picture. Besides data read from the installed
-    packages, these caches hold the parsed stylesheet, the index and the picture's fonts,
-    which a job uses only while their files are unchanged (briefs.pdf, briefs.case_index,
-    briefs.card), so jobs print the same bytes as a process of their own would.
+    statement takes. Using each once here pays that for every job; then warm_project does
+    the same for the project that started the worker.
     """
     import datetime
 
@@ -50,13 +51,7 @@ def preload(root):
 
     from . import case_helpers, cli, manifest, press_kit, publish, render  # noqa: F401
     from . import i18n
-    from .card import card_png
-    from .case_index import casebook_path, current_casebook
-    from .content import Project
     from .markdown_ext import EditionState, section_html
-    from .pdf import print_pdf
-    from .render import stylesheet
-    from .templating import environment
 
     for lang in i18n.BABEL_LOCALES:
         if pyphen.language_fallback(lang):
@@ -69,11 +64,32 @@ def preload(root):
         i18n.language_name(lang)
     section_html("# A\n\n- b[^1]\n\n| c |\n|---|\n| d |\n\n[^1]: e\n",
                  EditionState(print_notes=True), prefix="warm-")
+    warm_project(root)
+
+
+def warm_project(root):
+    """Print a small page with the project's print stylesheet, read its case index and draw
+    a link picture, so that its jobs find them parsed and loaded.
+
+    These caches hold the parsed stylesheet, the index and the picture's fonts, and a job
+    uses them only while their files are unchanged (briefs.pdf, briefs.case_index,
+    briefs.card), so jobs print the same bytes as a process of their own would. A project
+    whose files are broken is simply not warmed: its jobs say what is wrong.
+    """
+    import datetime
+
+    from .card import card_png
+    from .case_index import casebook_path, current_casebook
+    from .content import Project
+    from .pdf import print_pdf
+    from .render import stylesheet
+    from .templating import environment
+
     project = Project(Path(root))
-    for cache in sorted(Path(root, ".cache").glob("*")):  # the workflow's default caches
-        current_casebook(project, casebook_path(cache))
     with tempfile.TemporaryDirectory() as folder:
         try:
+            for cache in sorted(Path(root, ".cache").glob("*")):  # the workflow's defaults
+                current_casebook(project, casebook_path(cache))
             page = WARM_UP.format(stylesheet=stylesheet(project, environment(project), "print"))
             print_pdf(page, Path(folder, "warm.pdf"), project=project,
                       day=datetime.date(2020, 1, 1), identifier="warm-up")
@@ -84,7 +100,8 @@ def preload(root):
 
 
 def serve(path, root):
-    preload(root)
+    """Listen at once, so that jobs asking meanwhile wait for this worker rather than start
+    another; warm up; then answer."""
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     old_mask = os.umask(0o077)
     try:
@@ -95,6 +112,8 @@ def serve(path, root):
     finally:
         os.umask(old_mask)
     server.listen(64)
+    preload(root)
+    WARM_PROJECTS.add(root)
     server.settimeout(IDLE_SECONDS)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     try:
@@ -120,9 +139,14 @@ def answer(connection):
             request = _whole_request(connection, message)
             if request is None or len(fds) != 3:
                 return  # the client went away, or is not briefs.job: nothing to run
-            child = os.fork()
+            folder, umask, environment, *arguments = request.decode().split("\0")
+            with FORKING:
+                root = project_root(arguments, folder)
+                if root not in WARM_PROJECTS:
+                    warm_project(root)
+                    WARM_PROJECTS.add(root)
+                child = os.fork()
             if child == 0:
-                folder, umask, environment, *arguments = request.decode().split("\0")
                 run_job(folder, int(umask), environment, arguments, fds)
         finally:
             for fd in fds:

@@ -30,6 +30,32 @@ def test_a_job_in_the_worker_makes_the_same_bytes_as_on_its_own(project):
     assert alone == brief_files(project, "forked", worker=True)
 
 
+def test_a_worker_serves_each_project_with_its_own_stylesheet(project):
+    """A worker warmed up for one project keeps that project's parsed stylesheet; another
+    project's jobs must print with theirs."""
+    style = project.templates / "css" / "print.css"
+    style.write_text(style.read_text() + "\nbody { font-size: 13pt; }\n")
+    alone = brief_files(project, "alone", worker=False)
+    assert alone == brief_files(project, "forked", worker=True)
+
+
+def test_planning_starts_a_worker_without_waiting_for_it(project, tmp_path, monkeypatch):
+    path = tmp_path / "worker.sock"
+    monkeypatch.setattr(job, "socket_path", lambda: path)
+    monkeypatch.setenv("BRIEFS_NO_WORKER", "1")
+    job.start_worker(project.root)
+    monkeypatch.delenv("BRIEFS_NO_WORKER")
+    time.sleep(1)
+    assert not path.exists()  # asked not to
+    job.start_worker(project.root)
+    deadline = time.monotonic() + 30
+    while not path.exists():
+        assert time.monotonic() < deadline, "no worker started"
+        time.sleep(0.05)
+    with job.connect(path):
+        pass  # it listens
+
+
 def test_errors_and_exit_status_come_back_from_the_worker(project):
     (project.brief_dir("test-report") / "summary.en.md").write_text("{{ nope }}\n")
     result = run_job(project, "brief", "test-report", "--out", "out")
