@@ -186,9 +186,9 @@ rule write_manifest:
                "--pdf-variant", params.variant, log=log[0])
 
 
-# Snakemake's job-rate limiter starts a one-second timer on every scheduling round, and
-# Python waits for the last one before it exits: a second added to every build that ran
-# anything. Once the workflow is over they have nothing left to schedule.
+# Snakemake's job-rate limiter starts a timer on every scheduling round (its time span,
+# see profiles/default), and Python waits for the last one before it exits: seconds added
+# to every build that ran anything. Once the workflow is over they have nothing to do.
 onsuccess:
     stop_rescheduling_timers()
 

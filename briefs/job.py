@@ -5,8 +5,9 @@ a one-page brief. So each rule's `run:` block (run_for_workflow), or a shell com
 `python -m briefs.job <briefs arguments>`, hands the arguments to a long-lived worker on
 this machine (briefs.worker), which has everything imported and forks a fresh copy of
 itself for each job; the job's output, errors and exit status are the copy's. Every job is
-still the same pure function of its inputs: the worker keeps no state between jobs, and a
-job that cannot reach a worker runs the command in a process of its own. This module
+still the same pure function of its inputs: nothing passes from one job to the next, what
+the worker read while warming up is used only while its files are unchanged, and a job
+that cannot reach a worker runs the command in a process of its own. This module
 imports nothing heavy, as Snakemake imports it.
 """
 
