@@ -17,7 +17,6 @@ from weasyprint.urls import FatalURLFetchingError
 from .files import file_state, write_atomically
 
 
-
 class ProjectFetcher(URLFetcher):
     """Lets WeasyPrint read files under the given folders and data: URLs, nothing else.
 
