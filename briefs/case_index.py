@@ -49,7 +49,7 @@ def current_casebook(project, path, internal=False):
     try:
         saved, book = _read_index(os.path.abspath(path), file_state(path))
         if saved == fingerprint(project):
-            return replace(book, internal=internal, used=set(), queries=[])
+            return replace(book, internal=internal).for_edition()  # not the kept copy's account
     except Exception:  # no index yet, or one written by another version of this code
         pass
     return load_casebook(project, internal)
