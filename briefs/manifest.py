@@ -72,10 +72,21 @@ def build_manifest(out, record_paths, settings):
     return {
         "settings": settings,
         "software": {"python": platform.python_version(),
-                     **{name: metadata.version(name) for name in LIBRARIES}},
+                     **{name: metadata.version(name) for name in LIBRARIES},
+                     "font_subsetting": font_subsetting()},
         "outputs": outputs,
         "sources": dict(sorted(sources.items())),
     }
+
+
+def font_subsetting():
+    """Which library cuts the fonts embedded in the PDFs down to the glyphs they use:
+    HarfBuzz where the system has libharfbuzz-subset (Debian: libharfbuzz-subset0), else
+    fontTools, several times slower. The two write different bytes, so a rebuild that is
+    to match must use the same one."""
+    from weasyprint.text.ffi import harfbuzz_subset
+
+    return "fonttools" if harfbuzz_subset is None else "harfbuzz"
 
 
 def _entry(out, path):

@@ -1,5 +1,6 @@
 """Same sources, same bytes: in another folder, time zone, locale, hash seed and umask."""
 
+import ctypes.util
 import json
 import os
 import subprocess
@@ -43,6 +44,10 @@ def test_the_manifest_lists_outputs_sources_and_software(built):
     assert "content/cases/zzyzx-witness.yaml" not in manifest["sources"]  # restricted
     assert len(manifest["sources"]["content/briefs/test-report/summary.en.md"]) == 64
     assert manifest["software"]["weasyprint"] == "70.0"
+    # Which subsetter wrote the fonts changes the bytes, so a rebuild must know it.
+    system_has_it = ctypes.util.find_library("harfbuzz-subset") is not None
+    assert manifest["software"]["font_subsetting"] == ("harfbuzz" if system_has_it
+                                                       else "fonttools")
     assert manifest["settings"] == {"audience": "public", "pdf_variant": "pdf/ua-1"}
 
 
