@@ -14,7 +14,10 @@ from briefs.content import Project, brief_inputs, discover, read_languages
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import edition_files, press_kit_file
 from briefs.job import run_for_workflow, start_worker
-from briefs.workflow import case_files, package_files, stop_rescheduling_timers, template_files
+from briefs.workflow import (case_files, package_files, spare_garbage_collection,
+                             stop_rescheduling_timers, template_files)
+
+spare_garbage_collection()
 
 PROJECT = Project(Path(workflow.basedir))
 # --config audience=internal adds restricted records and marks every page; it writes to
@@ -184,6 +187,10 @@ rule write_manifest:
     run:
         briefs("manifest", *input.records, "--out", output[0], "--audience", AUDIENCE,
                "--pdf-variant", params.variant, log=log[0])
+
+
+onstart:
+    spare_garbage_collection()  # the plan is made: it lives until the end
 
 
 # Snakemake's job-rate limiter starts a timer on every scheduling round (its time span,

@@ -1,7 +1,9 @@
 """What the Snakefile asks the package: which files each job depends on."""
 
+import atexit
 import datetime
 import functools
+import gc
 import json
 import threading
 from pathlib import Path
@@ -76,3 +78,17 @@ def stop_rescheduling_timers():
     for thread in threading.enumerate():
         if isinstance(thread, threading.Timer):
             thread.cancel()
+
+
+def spare_garbage_collection():
+    """Keep Python's cyclic garbage collector off what Snakemake holds now, and off
+    everything when it exits.
+
+    Snakemake's modules, and later its plan of the build, live until it exits, yet every
+    full collection walks them again, and the last one at exit took 0.8 s after a 200-brief
+    build had finished. Frozen objects are never collected; at exit the operating system
+    frees them. Called when the Snakefile is read and again when the jobs start.
+    """
+    gc.freeze()
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)

@@ -1,6 +1,8 @@
 """The real Snakemake workflow on the tests' own content tree."""
 
 import json
+import subprocess
+import sys
 import threading
 
 from pypdf import PdfReader
@@ -252,3 +254,18 @@ def test_the_schedulers_leftover_timers_are_cancelled_when_the_workflow_is_over(
     stop_rescheduling_timers()
     timer.join(timeout=10)
     assert not timer.is_alive() and not fired
+
+
+def test_snakemakes_objects_are_kept_from_the_garbage_collector_until_exit():
+    # At exit the freeze must cover objects made after the call too (the plan of the build).
+    script = """
+import atexit, gc
+from briefs.workflow import spare_garbage_collection
+atexit.register(lambda: print(gc.get_freeze_count() - frozen >= 40_000))
+spare_garbage_collection()
+frozen = gc.get_freeze_count()
+plan = [[] for _ in range(50_000)]
+print(frozen > 0)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.stdout.split() == ["True", "True"], result.stderr
