@@ -1,11 +1,13 @@
 """Loading a content tree: briefs, their sections and the organisations, validated."""
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
 import pydantic
 
 from .errors import ContentError, ContentErrors
+from .files import file_state
 from .images import resolve
 from .model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
 from .yamlfile import load_mapping, read_text
@@ -55,11 +57,23 @@ def discover(project):
 def read_languages(project, brief_id):
     """The languages of a brief, read without full validation (for planning the build)."""
     path = project.brief_dir(brief_id) / "brief.yaml"
-    languages = load_mapping(path).data.get("languages")
+    languages = _fields(path).get("languages")
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         raise ContentError(path, "'languages' must be a list such as [en, ru]",
                            field="languages", hint="write for example: languages: [en]")
     return languages
+
+
+def _fields(path):
+    """A YAML file's fields, for planning: parsed once while the file is unchanged (the
+    workflow asks for each brief's languages and inputs, and the organisations, per brief).
+    Read only: the same dictionary serves every caller."""
+    return _parsed_fields(path, file_state(path))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_fields(path, state):
+    return load_mapping(path).data
 
 
 def validation_errors(document, model, extra=None):
@@ -196,7 +210,7 @@ def brief_inputs(project, brief_id, languages):
     """Every content file the editions in `languages` are made from, for the workflow to
     watch."""
     folder = project.brief_dir(brief_id)
-    data = load_mapping(folder / "brief.yaml").data
+    data = _fields(folder / "brief.yaml")
     files = [folder / "brief.yaml", project.content / "organisations.yaml"]
     files += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".md"
                     and p.name != "brief.yaml")
@@ -213,7 +227,7 @@ def brief_inputs(project, brief_id, languages):
     photo = data.get("photo")
     if isinstance(photo, dict) and isinstance(photo.get("file"), str):
         files.append(project.content / photo["file"])
-    organisations = load_mapping(project.content / "organisations.yaml").data
+    organisations = _fields(project.content / "organisations.yaml")
     for key in data.get("organisations") or []:
         logo = (organisations.get(key) or {}).get("logo") if isinstance(key, str) else None
         if isinstance(logo, str):

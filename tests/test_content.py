@@ -1,6 +1,7 @@
 import pytest
 
-from briefs.content import discover, edition_inputs, load_brief, load_organisations, load_sections
+from briefs.content import (discover, edition_inputs, load_brief, load_organisations, load_sections,
+                            read_languages)
 from briefs.errors import ContentError, ContentErrors
 
 
@@ -169,3 +170,10 @@ def test_edition_inputs_are_the_files_of_one_language(project):
     ru = edition_inputs(project, "test-statement", "ru")
     assert not any(p.endswith(".en.md") for p in ru)
     assert any(p.endswith("images/alpha.svg") for p in ru)
+
+
+def test_planning_reads_a_brief_again_once_it_changes(project):
+    path = write_brief(project, "planned", "languages: [en]\n")
+    assert read_languages(project, "planned") == ["en"]
+    path.write_text("languages: [en, kk, ru]\n", encoding="utf-8")
+    assert read_languages(project, "planned") == ["en", "kk", "ru"]
