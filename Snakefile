@@ -153,40 +153,29 @@ rule copy_fonts:
         "cp -r {input:q} {output:q} 2> {log:q}"
 
 
-rule publish_catalogue:
-    input:
-        records=RECORDS,
-        fonts=f"{OUT}/assets/fonts",
-        templates=template_files(PROJECT),
-    output:
-        f"{OUT}/index.html",
-    resources:
-        mem_mb=300,
-        runtime=5,
-    log:
-        f"{OUT}/logs/catalogue.log",
-    run:
-        briefs("catalogue", *input.records, "--out", output[0], log=log[0])
-
-
-rule write_manifest:
+# The catalogue and the manifest in one job: the manifest lists the catalogue, and a job
+# of its own cost Snakemake as much time as the catalogue itself takes after each edit.
+rule publish_catalogue_and_manifest:
     input:
         records=RECORDS,
         briefs=OUTPUTS,
-        catalogue=f"{OUT}/index.html",
         fonts=f"{OUT}/assets/fonts",
+        templates=template_files(PROJECT),
     output:
-        f"{OUT}/manifest.json",
+        catalogue=f"{OUT}/index.html",
+        manifest=f"{OUT}/manifest.json",
     params:
         variant=PDF_VARIANT,
     resources:
         mem_mb=300,
         runtime=5,
     log:
-        f"{OUT}/logs/manifest.log",
+        catalogue=f"{OUT}/logs/catalogue.log",
+        manifest=f"{OUT}/logs/manifest.log",
     run:
-        briefs("manifest", *input.records, "--out", output[0], "--audience", AUDIENCE,
-               "--pdf-variant", params.variant, log=log[0])
+        briefs("catalogue", *input.records, "--out", output.catalogue, log=log.catalogue)
+        briefs("manifest", *input.records, "--out", output.manifest, "--audience", AUDIENCE,
+               "--pdf-variant", params.variant, log=log.manifest)
 
 
 onstart:

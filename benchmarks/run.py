@@ -158,8 +158,10 @@ def print_html_files(root):
 def _print(path):
     from weasyprint import HTML
 
+    start = time.perf_counter()
     HTML(filename=str(path)).write_pdf(str(path.with_suffix(".pdf")), pdf_variant="pdf/ua-1",
                                        pdf_tags=True)
+    return path.stem, time.perf_counter() - start
 
 
 def _import_weasyprint():
@@ -167,10 +169,11 @@ def _import_weasyprint():
 
 
 def limit(paths):
+    """The wall time of printing every file, and each file's own print time."""
     start = time.perf_counter()
     with multiprocessing.get_context("spawn").Pool(2, initializer=_import_weasyprint) as pool:
-        pool.map(_print, sorted(paths, key=lambda p: -p.stat().st_size), chunksize=1)
-    return time.perf_counter() - start
+        seconds = pool.map(_print, sorted(paths, key=lambda p: -p.stat().st_size), chunksize=1)
+    return time.perf_counter() - start, dict(seconds)
 
 
 def touch_text(path, addition):
@@ -197,14 +200,17 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     figures = {key: [] for key in ("full", "limit", "noop", "edit", "edit_jobs", "edit_print",
-                                   "case", "snakemake", "import", "memory", "annex")}
+                                   "case", "snakemake", "import", "memory", "annex",
+                                   "annex_alone")}
     for run in range(args.runs):
         with tempfile.TemporaryDirectory() as folder:
             figures["snakemake"].append(snakemake_alone(Path(folder, "alone")))
             figures["import"].append(weasyprint_import())
             root = make_corpus(Path(folder, "corpus"), args.briefs, min(args.cases, 10_000))
             figures["full"].append(snakemake(root)[0])
-            figures["limit"].append(limit(print_html_files(root)))
+            seconds, each = limit(print_html_files(root))
+            figures["limit"].append(seconds)
+            figures["annex_alone"].append(each[f"{ANNEX}.en"])
             figures["noop"].append(snakemake(root)[0])
             touch_text(root / "content/briefs/brief-000/body.en.md", "\nOne more line.\n")
             seconds, jobs = snakemake(root)
@@ -241,14 +247,15 @@ def report(args, median, case):
           f"ratio {median['full'] / median['limit']:.2f} (target 1.2)")
     print(f"no-op rebuild:                 {median['noop']:.2f} s "
           f"(target 1.5 s; scaled {1.5 * slower:.2f} s)")
+    printing = median["edit_print"]
     print(f"one statement section edited:  {median['edit']:.2f} s, {int(median['edit_jobs'])} "
-          f"jobs; its print time {median['edit_print']:.2f} s (target print + 2 s = "
-          f"{median['edit_print'] + 2:.2f} s; scaled {median['edit_print'] + edit_allowance:.2f} s)")
+          f"jobs; its print time {printing:.2f} s (target print + 2 s = {printing + 2:.2f} s; "
+          f"scaled {printing + edit_allowance:.2f} s)")
     rebuilt, cite = case
     print(f"one case record edited:        {rebuilt} briefs rebuilt, {cite} cite it")
     print(f"annex report:                  {median['memory']:.0f} MB peak (its job, target "
           f"400 MB), {median['annex']:.1f} s (English edition; target 4 s, scaled "
-          f"{4 * slower_import:.1f} s)")
+          f"{4 * slower_import:.1f} s; WeasyPrint alone {median['annex_alone']:.1f} s)")
 
 
 if __name__ == "__main__":
