@@ -240,10 +240,19 @@ def load_casebook(project, internal=False):
 
     errors = []
 
+    def read(path):
+        """The file's YAML, or None with its problem noted: one file that is not valid YAML
+        must not hide the problems of the others."""
+        try:
+            return load_mapping(path)
+        except ContentError as error:
+            errors.append(error)
+            return None
+
     def catalogue(path, model):
-        if not path.is_file():
+        document = read(path) if path.is_file() else None
+        if document is None:
             return {}
-        document = load_mapping(path)
         entries = {}
         for key in document.data:
             entry, problems = validation_errors(document.sub(key), model)
@@ -256,7 +265,8 @@ def load_casebook(project, internal=False):
 
     codes = {}
     for path in sorted((project.content / "legal").glob("*.yaml")):
-        code, problems = validation_errors(load_mapping(path), LegalCode)
+        document = read(path)
+        code, problems = validation_errors(document, LegalCode) if document else (None, [])
         errors.extend(problems)
         if code:
             codes[path.stem] = code
@@ -264,7 +274,9 @@ def load_casebook(project, internal=False):
     regions = catalogue(project.content / "regions.yaml", Named)
     cases = {}
     for path in sorted((project.content / "cases").glob("*.yaml")):
-        document = load_mapping(path)
+        document = read(path)
+        if document is None:
+            continue
         case, problems = validation_errors(document, Case)
         errors.extend(problems)
         if case:

@@ -107,6 +107,15 @@ def test_schema_errors_name_the_field_and_line(project):
     assert error.field == "events.0.type" and error.line == 4 and "arested" in error.reason
 
 
+def test_a_record_that_is_not_yaml_does_not_hide_the_others_problems(project):
+    write_case(project, "broken", "id: broken\nname: {en: B\n")
+    write_case(project, "typo", "id: typo\nname: {en: T}\nregion: atlantis\n")
+    found = casebook_errors(project)
+    assert ("typo.yaml", "region", "unknown region 'atlantis'") in found
+    assert any(path == "broken.yaml" and "not valid YAML" in reason
+               for path, _, reason in found)
+
+
 @pytest.fixture
 def helpers(project):
     organisations = load_organisations(project)
