@@ -242,7 +242,7 @@ def run_verify(project, args):
     import subprocess
     import tempfile
 
-    from .manifest import changed_sources, differing_outputs, find_output
+    from .manifest import changed_software, changed_sources, differing_outputs, find_output
 
     manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
     if args.files:
@@ -255,6 +255,9 @@ def run_verify(project, args):
         return 1 if unknown else 0
     for relative in changed_sources(project, manifest):
         print(f"source changed since the build: {relative}")
+    for name, then, here in changed_software(manifest):
+        print(f"software differs from the build's, so outputs may too: {name} {here} here, "
+              f"{then} there")
     settings = manifest["settings"]
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, "-m", "snakemake", "--cores", "all", "--quiet", "all",

@@ -71,12 +71,24 @@ def build_manifest(out, record_paths, settings):
             outputs.append(_entry(out, path))
     return {
         "settings": settings,
-        "software": {"python": platform.python_version(),
-                     **{name: metadata.version(name) for name in LIBRARIES},
-                     "font_subsetting": font_subsetting()},
+        "software": software(),
         "outputs": outputs,
         "sources": dict(sorted(sources.items())),
     }
+
+
+def software():
+    """The versions of what shapes the outputs' bytes."""
+    return {"python": platform.python_version(),
+            **{name: metadata.version(name) for name in LIBRARIES},
+            "font_subsetting": font_subsetting()}
+
+
+def changed_software(manifest):
+    """(name, then, here) for what differs between the build's software and this machine's."""
+    here = software()
+    return [(name, then, here.get(name)) for name, then in manifest["software"].items()
+            if here.get(name) != then]
 
 
 def font_subsetting():

@@ -51,10 +51,19 @@ def test_the_manifest_lists_outputs_sources_and_software(built):
     assert manifest["settings"] == {"audience": "public", "pdf_variant": "pdf/ua-1"}
 
 
-def test_verify_rebuilds_and_finds_every_output_identical(built, capsys):
-    assert main(["--root", str(built.root), "verify", str(built.root / "build/manifest.json")]) == 0
+def test_verify_rebuilds_and_finds_every_output_identical(built, tmp_path, capsys):
+    # As if the build had subset its fonts with the other library: verify names that.
+    manifest = json.loads((built.root / "build/manifest.json").read_text())
+    here = manifest["software"]["font_subsetting"]
+    there = {"harfbuzz": "fonttools", "fonttools": "harfbuzz"}[here]
+    manifest["software"]["font_subsetting"] = there
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["--root", str(built.root), "verify", str(tmp_path / "manifest.json")]) == 0
     out = capsys.readouterr().out
     assert "39 of 39 outputs rebuilt byte for byte." in out
+    assert [line for line in out.splitlines() if line.startswith("software differs")] == [
+        f"software differs from the build's, so outputs may too: font_subsetting {here} here, "
+        f"{there} there"]
 
 
 def test_verify_tells_a_received_file_from_a_tampered_one(built, tmp_path, capsys):
