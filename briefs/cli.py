@@ -257,7 +257,7 @@ def run_verify(project, args):
         print(f"source changed since the build: {relative}")
     for name, then, here in changed_software(manifest):
         print(f"software differs from the build's, so outputs may too: {name} {here} here, "
-              f"{then} there")
+              f"{then} in the build")
     settings = manifest["settings"]
     with tempfile.TemporaryDirectory() as folder:
         command = [sys.executable, "-m", "snakemake", "--cores", "all", "--quiet", "all",

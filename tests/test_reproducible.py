@@ -63,7 +63,7 @@ def test_verify_rebuilds_and_finds_every_output_identical(built, tmp_path, capsy
     assert "39 of 39 outputs rebuilt byte for byte." in out
     assert [line for line in out.splitlines() if line.startswith("software differs")] == [
         f"software differs from the build's, so outputs may too: font_subsetting {here} here, "
-        f"{there} there"]
+        f"{there} in the build"]
 
 
 def test_verify_tells_a_received_file_from_a_tampered_one(built, tmp_path, capsys):
