@@ -15,7 +15,7 @@ ATTRIBUTES = {
     "li": {"value"},
     "ol": {"start"},
     "td": {"colspan", "rowspan", "style"},
-    "th": {"colspan", "rowspan", "style"},
+    "th": {"colspan", "rowspan", "scope", "style"},
 }
 
 

@@ -51,6 +51,27 @@ def test_pdfs_are_tagged_with_their_language_and_title_shown(built):
         assert root["/ViewerPreferences"]["/DisplayDocTitle"]
 
 
+def structure_elements(node):
+    """Every element of a PDF's structure tree under node, depth first."""
+    kids = node.get("/K", [])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        kid = kid.get_object()
+        if hasattr(kid, "get") and "/S" in kid:
+            yield kid
+            yield from structure_elements(kid)
+
+
+def test_each_case_table_cell_is_tagged_with_its_persons_name(built):
+    reader = PdfReader(built.root / "build/test-report/test-report.en.pdf")
+    elements = list(structure_elements(reader.trailer["/Root"]["/StructTreeRoot"]))
+    headers = {str(e["/ID"]): e for e in elements if e["/S"] == "/TH"}
+    cells = [e for e in elements if e["/S"] == "/TD"]
+    assert cells
+    for cell in cells:
+        row_header, column_header = (headers[str(key)] for key in cell["/A"]["/Headers"])
+        row = cell.raw_get("/P").idnum
+        assert row_header.raw_get("/P").idnum == row != column_header.raw_get("/P").idnum
+
 def test_metadata_names_the_organisations_and_no_local_paths(built):
     reader = PdfReader(built.root / "build/test-update/test-update.en.pdf")
     info = reader.metadata

@@ -24,6 +24,14 @@ def render(project):
     return render
 
 
+def test_case_table_prints_names_as_written_and_heads_each_row_with_one(project, render):
+    record = project.content / "cases" / "keeper-one.yaml"
+    record.write_text(record.read_text().replace("Keeper One", "Keeper *One* | <b>Jr</b>"))
+    html = render("test-report", medium="print")
+    # Markdown would have read the asterisks and the bar; the markup stays text.
+    assert '<tr><th scope="row">Keeper *One* | &lt;b&gt;Jr&lt;/b&gt;</th><td>North Province</td>' in html
+    assert '<th scope="col">Name</th>' in html
+
 def test_statement_has_letterhead_dateline_calls_and_contact(render):
     html = render("test-statement")
     assert '<html lang="en" class="kind-statement medium-web">' in html
