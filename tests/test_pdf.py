@@ -1,11 +1,14 @@
 """The printed PDFs as officials receive them: fonts, structure, metadata, navigation."""
 
+import datetime
+import gc
 import hashlib
 import re
 import subprocess
 import sys
 
 import pytest
+import weasyprint
 import weasyprint.text.ffi
 from pypdf import PdfReader
 
@@ -160,6 +163,21 @@ def test_printing_gives_the_bytes_weasyprint_gives_on_its_own(project, tmp_path,
                         identifier, "pdf/ua-1"], check=True, cwd=tmp_path)
     assert ours.read_bytes() == alone.read_bytes()
 
+
+def test_printing_pauses_the_garbage_collector_and_restores_it(project, tmp_path, monkeypatch):
+    seen = []
+    render = weasyprint.HTML.render
+    monkeypatch.setattr(weasyprint.HTML, "render",
+                        lambda self, **options: seen.append(gc.isenabled()) or render(self, **options))
+    html, day = "<html lang=en><title>T</title><p>Text</p></html>", datetime.date(2024, 1, 1)
+    print_pdf(html, tmp_path / "on.pdf", project=project, day=day, identifier="on")
+    gc.disable()
+    try:
+        print_pdf(html, tmp_path / "off.pdf", project=project, day=day, identifier="off")
+        assert not gc.isenabled()  # a caller that had paused it keeps it paused
+    finally:
+        gc.enable()
+    assert seen == [False, False] and gc.isenabled()
 
 def test_a_stylesheet_is_parsed_again_when_a_file_it_loads_changes(project):
     font = project.templates / "fonts" / "PTSans-Bold.ttf"
