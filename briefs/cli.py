@@ -184,8 +184,10 @@ def build_edition(project, env, brief, organisations, lang, files, casebook, tem
     sections = section_sources(project, env, brief, organisations, lang, cases)
     paged = render_edition(project, env, brief, organisations, lang, "print", cases, internal,
                            sources=sections)
+    printing = time.perf_counter()
     pages, size = print_pdf(paged, files["pdf"], project=project, day=brief.date,
                             identifier=f"{brief.id}.{lang}", variant=args.pdf_variant)
+    printing = time.perf_counter() - printing
     published = {"pdf_pages": pages, "pdf_kb": max(1, round(size / 1024)),
                  "site_url": args.site_url, "card_href": Path(files["card"]).name}
     web = render_edition(project, env, brief, organisations, lang, "web", cases, internal,
@@ -196,8 +198,8 @@ def build_edition(project, env, brief, organisations, lang, files, casebook, tem
     record = edition_record(brief, organisations, lang, pages=pages, pdf_bytes=size,
                             cases=cases, sources=sources)
     write_record(record, files["record"])
-    log.info("%s.%s: %d pages, %d bytes, %.2f s", brief.id, lang, pages, size,
-             time.perf_counter() - start)
+    log.info("%s.%s: %d pages, %d bytes, printed in %.2f s of %.2f s", brief.id, lang, pages,
+             size, printing, time.perf_counter() - start)
 
 
 def run_fingerprint(project, args):
