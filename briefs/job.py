@@ -13,6 +13,7 @@ imports nothing heavy, as Snakemake imports it.
 
 import functools
 import hashlib
+import importlib.util
 import os
 import socket
 import subprocess
@@ -32,11 +33,13 @@ START_SETTINGS = ("PYTHONHASHSEED", "TZ", "LANG", "LC_ALL", "LC_CTYPE")
 
 
 def socket_path():
-    """One worker per user, Python, start settings and version of this package's code."""
+    """One worker per user, Python, start settings, version of this package's code and
+    state of the installed packages (installing or upgrading any starts a new worker)."""
     digest = hashlib.sha256(sys.executable.encode())
     for name in START_SETTINGS:
         digest.update(f"{name}={os.environ.get(name)}".encode())
     digest.update(_code_digest(tuple((path, file_state(path)) for path in _code_files())))
+    digest.update(repr(file_state(installed_packages())).encode())
     folder = Path(os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir())
     return folder / f"briefs-worker-{os.getuid()}-{digest.hexdigest()[:16]}.sock"
 
@@ -44,6 +47,13 @@ def socket_path():
 def _code_files():
     return sorted(path for path in PACKAGE.rglob("*")
                   if path.suffix in (".py", ".po") and "__pycache__" not in path.parts)
+
+
+@functools.cache
+def installed_packages():
+    """The folder WeasyPrint is installed in (site-packages), found without importing it:
+    pip changes its modification time whenever it adds or removes a package there."""
+    return Path(importlib.util.find_spec("weasyprint").origin).parent.parent
 
 
 @functools.lru_cache(maxsize=1)
@@ -83,10 +93,14 @@ def worker_connection(root):
 
 
 def start_worker(root):
-    """Start a worker for the jobs to come, if there is none, without waiting: it warms up
-    while Snakemake plans the build."""
+    """Start a worker for the jobs to come, if none answers, without waiting: it warms up
+    while Snakemake plans the build. (A worker that was killed leaves its socket file.)"""
+    if os.environ.get("BRIEFS_NO_WORKER"):
+        return
     path = socket_path()
-    if not os.environ.get("BRIEFS_NO_WORKER") and not path.exists():
+    try:
+        connect(path).close()
+    except OSError:
         _start(path, root)
 
 

@@ -6,7 +6,8 @@ It listens on a Unix socket only its user can reach, forks for each request, and
 child runs the briefs command line with the job's working folder, arguments and standard
 streams; the parent sends the child's exit status back. The parent runs no job itself: it
 warms up each project on its first request, so every child of a project starts from the
-same state. It exits after a minute without requests and with no job running.
+same state. It exits after ten minutes without requests and with no job running, so that an
+editor's next run, minutes later, finds it warm instead of waiting seconds for a new one.
 """
 
 import gc
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from .job import project_root
 
-IDLE_SECONDS = 60
+IDLE_SECONDS = 600
 # Forks wait while a project is warmed up, so that no child starts as a copy taken halfway.
 FORKING = threading.Lock()
 WARM_PROJECTS = set()  # the project folders warmed up in this worker

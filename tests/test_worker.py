@@ -70,6 +70,38 @@ def test_a_worker_serves_only_jobs_with_its_start_settings(monkeypatch):
     assert job.socket_path() != first
 
 
+def test_installing_a_package_retires_the_running_worker(tmp_path, monkeypatch):
+    monkeypatch.setattr(job, "installed_packages", lambda: tmp_path)
+    before = job.socket_path()
+    (tmp_path / "newer_package-2.0.dist-info").mkdir()
+    assert job.socket_path() != before
+
+
+def test_planning_replaces_a_worker_that_was_killed(project, tmp_path, monkeypatch):
+    """A killed worker leaves its socket file behind; planning must still start one, so that
+    it warms up while Snakemake plans rather than when the first job asks."""
+    path = tmp_path / "worker.sock"
+    monkeypatch.setattr(job, "socket_path", lambda: path)
+    job.start_worker(project.root)
+    deadline = time.monotonic() + 30
+    while not path.exists():
+        assert time.monotonic() < deadline, "no worker started"
+        time.sleep(0.05)
+    subprocess.run(["pkill", "-KILL", "-f", f"briefs.worker {path}"], check=True)
+    time.sleep(0.5)
+    assert path.exists()  # left behind
+    job.start_worker(project.root)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            job.connect(path).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "no new worker listens"
+            time.sleep(0.05)
+    subprocess.run(["pkill", "-f", f"briefs.worker {path}"])
+
+
 WORKER_WITH_A_SHORT_IDLE_TIME = """
 import sys
 import time
