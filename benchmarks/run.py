@@ -7,10 +7,11 @@ It writes a corpus into a temporary folder (60% statements, 30% updates, 10% rep
 in English and Russian, and one report with a 1,000-row annex), then prints, each as a
 median of the runs: the full build with --cores 2; the limit (the same print HTML laid out
 by WeasyPrint alone in 2 worker processes that import it once) and the ratio; a no-op
-rebuild; one edited statement section (time and jobs run); one edited case record (how
-many briefs were rebuilt and how many cite it); the largest job's peak memory (the annex
-report's, run again on its own) and the annex's print time in the full build.
-Print times are those the jobs log, from the HTML to the PDF written.
+rebuild; one edited statement section (time and jobs run, with the worker still running
+from the run before, and again without one); one edited case record (how many briefs were
+rebuilt and how many cite it); the largest job's peak memory (the annex report's, run again
+on its own) and the annex's print time in the full build. Print times are those the jobs
+log, from the HTML to the PDF written.
 
 The issue's targets were set where Snakemake's no-op of a one-rule workflow took 0.76 s and
 importing WeasyPrint 0.76 s. Both are measured here too, in the same run, and each target is
@@ -198,6 +199,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     figures = {key: [] for key in ("full", "limit", "noop", "edit", "edit_jobs", "edit_print",
+                                   "edit_cold",
                                    "case", "snakemake", "import", "memory", "annex",
                                    "annex_alone")}
     for run in range(args.runs):
@@ -216,6 +218,9 @@ def main():
             figures["edit"].append(seconds)
             figures["edit_jobs"].append(jobs)
             figures["edit_print"].append(print_seconds(root, "brief-000"))
+            touch_text(root / "content/briefs/brief-000/body.en.md", "\nAnd another.\n")
+            subprocess.run(["pkill", "-f", "briefs.worker"])  # as if idle for ten minutes
+            figures["edit_cold"].append(snakemake(root)[0])
             before = {p: p.stat().st_mtime_ns for p in (root / "build").glob("*/*.pdf")}
             touch_text(root / "content/cases/case-0001.yaml", "notes: edited\n")
             snakemake(root)
@@ -248,6 +253,8 @@ def report(args, median, case):
     print(f"one statement section edited:  {median['edit']:.2f} s, {int(median['edit_jobs'])} "
           f"jobs; its print time {printing:.2f} s (target print + 2 s = {printing + 2:.2f} s; "
           f"scaled {printing + edit_allowance:.2f} s)")
+    print(f"the same with no worker running: {median['edit_cold']:.2f} s (a new one starts "
+          f"while Snakemake plans)")
     rebuilt, cite = case
     print(f"one case record edited:        {rebuilt} briefs rebuilt, {cite} cite it")
     print(f"annex report:                  {median['memory']:.0f} MB peak (its job, target "

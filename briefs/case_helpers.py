@@ -1,6 +1,7 @@
 """The functions section files call to show case data: names, boxes, lists, counts, tables.
 
-Each returns Markdown (raw HTML for the table) in the edition's language, computed as of the brief's data date.
+Each returns Markdown (the table as raw HTML) in the edition's language, computed as of
+the brief's data date.
 """
 
 import datetime

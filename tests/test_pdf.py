@@ -167,8 +167,8 @@ def test_printing_gives_the_bytes_weasyprint_gives_on_its_own(project, tmp_path,
 def test_printing_pauses_the_garbage_collector_and_restores_it(project, tmp_path, monkeypatch):
     seen = []
     render = weasyprint.HTML.render
-    monkeypatch.setattr(weasyprint.HTML, "render",
-                        lambda self, **options: seen.append(gc.isenabled()) or render(self, **options))
+    monkeypatch.setattr(weasyprint.HTML, "render", lambda self, **options: (
+        seen.append(gc.isenabled()) or render(self, **options)))
     html, day = "<html lang=en><title>T</title><p>Text</p></html>", datetime.date(2024, 1, 1)
     print_pdf(html, tmp_path / "on.pdf", project=project, day=day, identifier="on")
     gc.disable()
