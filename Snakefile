@@ -75,6 +75,7 @@ def case_inputs(wildcards):
 
 OUTPUTS = [path for brief, langs in EDITIONS.items() for path in outputs(brief, langs)]
 RECORDS = [path for brief in EDITIONS for path in records(brief)]
+PRESS_KITS = [press_kit_file(f"{OUT}/{brief}", brief) for brief in EDITIONS]
 
 wildcard_constraints:
     brief=r"[a-z0-9]+(-[a-z0-9]+)*",
@@ -155,10 +156,13 @@ rule copy_fonts:
 
 # The catalogue and the manifest in one job: the manifest lists the catalogue, and a job
 # of its own cost Snakemake as much time as the catalogue itself takes after each edit.
+# Each record gives the sizes and hashes of its edition's other files, so the job reads
+# records and press kits only: Snakemake then checks and checksums a third of the files
+# after each edit (about 0.5 s less at 200 briefs).
 rule publish_catalogue_and_manifest:
     input:
         records=RECORDS,
-        briefs=OUTPUTS,
+        press_kits=PRESS_KITS,
         fonts=f"{OUT}/assets/fonts",
         templates=template_files(PROJECT),
     output:

@@ -195,8 +195,8 @@ def build_edition(project, env, brief, organisations, lang, files, casebook, tem
     write_atomically(files["card"], edition_card(project, env, brief, organisations, lang))
     write_atomically(files["html"], web)
     sources = edition_sources(project, brief.id, lang, cases, templates)
-    record = edition_record(brief, organisations, lang, pages=pages, pdf_bytes=size,
-                            cases=cases, sources=sources)
+    record = edition_record(brief, organisations, lang, written=files, pages=pages,
+                            pdf_bytes=size, cases=cases, sources=sources)
     write_record(record, files["record"])
     log.info("%s.%s: %d pages, %d bytes, printed in %.2f s of %.2f s", brief.id, lang, pages,
              size, printing, time.perf_counter() - start)

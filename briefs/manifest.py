@@ -7,7 +7,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from .files import edition_files, press_kit_file, write_atomically
+from .files import press_kit_file, write_atomically
 from .cases import case_catalogues
 from .workflow import template_files
 
@@ -47,23 +47,26 @@ def template_sources(project):
 
 
 def build_manifest(out, record_paths, settings):
-    """The manifest of a build folder, from its editions' records and files."""
+    """The manifest of a build folder, from its editions' records and files.
+
+    An edition's web page, PDF and picture are listed as its record says its job wrote
+    them, so that the manifest reads 2 files per edition rather than 5, and Snakemake need
+    not check and checksum every output after each edit (see the Snakefile).
+    """
     out = Path(out)
     outputs, sources = [], {}
     for record_path in sorted(Path(p) for p in record_paths):
         record = json.loads(record_path.read_text(encoding="utf-8"))
         sources.update(record["sources"])
+        written = record["files"]
         for kind in ("html", "pdf"):
-            path = out / record[kind]
-            entry = {"path": record[kind], "brief": record["id"], "lang": record["lang"],
-                     "size": path.stat().st_size, "sha256": sha256(path),
+            entry = {**written[kind], "brief": record["id"], "lang": record["lang"],
                      "sources": sorted(record["sources"])}
             if kind == "pdf":
                 entry["pages"] = record["pages"]
             outputs.append(entry)
         outputs.append(_entry(out, record_path))
-        card = edition_files(out / record["id"], record["id"], record["lang"])["card"]
-        outputs.append(_entry(out, Path(card)))
+        outputs.append(written["card"])
     briefs = sorted({Path(p).parent.name for p in record_paths})
     kits = [Path(press_kit_file(out / brief, brief)) for brief in briefs]
     for path in [out / "index.html", *kits, *sorted((out / "assets").rglob("*"))]:
@@ -101,9 +104,13 @@ def font_subsetting():
     return "fonttools" if harfbuzz_subset is None else "harfbuzz"
 
 
+def file_entry(path, name):
+    """A file's entry in the manifest: its path in the build folder, size and SHA-256."""
+    return {"path": name, "size": Path(path).stat().st_size, "sha256": sha256(path)}
+
+
 def _entry(out, path):
-    return {"path": Path(path).relative_to(out).as_posix(), "size": Path(path).stat().st_size,
-            "sha256": sha256(path)}
+    return file_entry(path, Path(path).relative_to(out).as_posix())
 
 
 def write_manifest(out, record_paths, settings, target):

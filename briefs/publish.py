@@ -5,14 +5,16 @@ from itertools import groupby
 
 from . import i18n
 from .files import edition_files, write_atomically
+from .manifest import file_entry
 
 
-def edition_record(brief, organisations, lang, *, pages, pdf_bytes, cases, sources):
+def edition_record(brief, organisations, lang, *, written, pages, pdf_bytes, cases, sources):
     """What the catalogue needs to know about one edition, saved beside its outputs.
 
     It also says which case records the edition showed or counted, and which questions
     (filters as of a date) it asked: the workflow reads this to know which case files to
-    watch, as make reads the dependency files a compiler writes.
+    watch, as make reads the dependency files a compiler writes. And it gives the manifest
+    entries of the web page, PDF and picture just written (written: their paths).
     """
     used, queries = cases.dependencies()
     files = edition_files(brief.id, brief.id, lang)  # relative to the build folder
@@ -33,6 +35,8 @@ def edition_record(brief, organisations, lang, *, pages, pdf_bytes, cases, sourc
         "pages": pages,
         "pdf_bytes": pdf_bytes,
         "sources": sources,
+        "files": {kind: file_entry(written[kind], files[kind])
+                  for kind in ("html", "pdf", "card")},
     }
 
 

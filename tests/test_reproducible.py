@@ -1,6 +1,7 @@
 """Same sources, same bytes: in another folder, time zone, locale, hash seed and umask."""
 
 import ctypes.util
+import hashlib
 import json
 import os
 import subprocess
@@ -49,6 +50,17 @@ def test_the_manifest_lists_outputs_sources_and_software(built):
     assert manifest["software"]["font_subsetting"] == ("harfbuzz" if system_has_it
                                                        else "fonttools")
     assert manifest["settings"] == {"audience": "public", "pdf_variant": "pdf/ua-1"}
+
+
+def test_every_manifest_entry_has_the_size_and_hash_of_the_file_built(built):
+    # Editions' entries come from their records, written by their jobs: they must still
+    # be those of the files in the build folder, and list every one of them.
+    build = built.root / "build"
+    manifest = json.loads((build / "manifest.json").read_text())
+    listed = {e["path"]: (e["size"], e["sha256"]) for e in manifest["outputs"]}
+    on_disk = {path: (len(data), hashlib.sha256(data).hexdigest())
+               for path, data in outputs(built).items() if path != "manifest.json"}
+    assert listed == on_disk
 
 
 def test_verify_rebuilds_and_finds_every_output_identical(built, tmp_path, capsys):
