@@ -140,18 +140,25 @@ for LANGS in sorted(set(EDITIONS.values())):
                    "--pdf-variant", params.variant, log=log[0])
 
 
+# The web pages' fonts, file by file: a folder as input is judged by the folder's own time,
+# which a font replaced in place leaves unchanged, and a folder as output gets a
+# .snakemake_timestamp file that would be published with it.
+FONTS = sorted(p.name for p in (PROJECT.templates / "fonts").glob("*") if p.is_file())
+FONT_COPIES = [f"{OUT}/assets/fonts/{name}" for name in FONTS]
+
+
 rule copy_fonts:
     input:
-        PROJECT.templates / "fonts",
+        [PROJECT.templates / "fonts" / name for name in FONTS],
     output:
-        directory(f"{OUT}/assets/fonts"),
+        FONT_COPIES,
     resources:
         mem_mb=300,
         runtime=5,
     log:
         f"{OUT}/logs/assets.log",
     shell:
-        "cp -r {input:q} {output:q} 2> {log:q}"
+        "cp {input:q} $(dirname {output[0]:q}) 2> {log:q}"
 
 
 # The catalogue and the manifest in one job: the manifest lists the catalogue, and a job
@@ -163,7 +170,7 @@ rule publish_catalogue_and_manifest:
     input:
         records=RECORDS,
         press_kits=PRESS_KITS,
-        fonts=f"{OUT}/assets/fonts",
+        fonts=FONT_COPIES,
         templates=template_files(PROJECT),
     output:
         catalogue=f"{OUT}/index.html",

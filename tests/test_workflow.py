@@ -103,6 +103,19 @@ def test_editing_one_section_rebuilds_its_brief_and_the_catalogue_only(project):
         project.root / "build/test-statement/test-statement.en.pdf")[0]
 
 
+def test_the_web_fonts_are_copied_again_when_one_is_replaced(project):
+    target = "build/assets/fonts/LICENSE.txt"
+    copy = project.root / target
+    assert run_snakemake(project, target).returncode == 0
+    assert sorted(p.name for p in copy.parent.iterdir()) == sorted(
+        p.name for p in (project.templates / "fonts").iterdir())  # and nothing else
+    source = project.templates / "fonts/LICENSE.txt"
+    source.write_text(source.read_text() + "Replaced in place.\n")
+    result = run_snakemake(project, target)
+    assert result.returncode == 0, result.stderr
+    assert copy.read_text().endswith("Replaced in place.\n")
+
+
 def test_a_deleted_pdf_is_printed_again_and_the_manifest_follows(project):
     assert run_snakemake(project).returncode == 0
     pdf = project.root / "build/test-statement/test-statement.ru.pdf"
