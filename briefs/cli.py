@@ -240,19 +240,24 @@ def run_manifest(project, args):
 
 
 def run_verify(project, args):
-    import json
     import subprocess
     import tempfile
 
+    from .files import read_json
     from .manifest import changed_software, changed_sources, differing_outputs, find_output
 
-    manifest = json.loads(Path(args.manifest).read_text(encoding="utf-8"))
+    manifest = read_json(args.manifest, hint="name the manifest of a build, e.g. "
+                         "build/manifest.json")
     if args.files:
         unknown = 0
         for path in args.files:
-            entry = find_output(manifest, path)
-            print(f"{path}: " + (f"matches {entry['path']}" if entry
-                                 else "NOT in the manifest: these are not the bytes we built"))
+            entry = find_output(manifest, path) if Path(path).is_file() else None
+            if entry:
+                print(f"{path}: matches {entry['path']}")
+            elif Path(path).is_file():
+                print(f"{path}: NOT in the manifest: these are not the bytes we built")
+            else:
+                print(f"{path}: no such file")
             unknown += entry is None
         return 1 if unknown else 0
     for relative in changed_sources(project, manifest):

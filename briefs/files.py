@@ -1,8 +1,13 @@
 """Where outputs go, and writing them whole or not at all."""
 
+import json
 import os
 import tempfile
 from pathlib import Path
+
+from .errors import ContentError
+
+BUILD_FIRST = "build the briefs first (snakemake --cores all), then name files it wrote"
 
 
 def write_atomically(path, data):
@@ -24,6 +29,18 @@ def write_atomically(path, data):
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def read_json(path, hint=BUILD_FIRST):
+    """A JSON file the build wrote, such as an edition's record or the manifest; a missing
+    or damaged one says which and what to do."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(path, "no such file", hint=hint) from None
+    except (OSError, ValueError) as error:
+        raise ContentError(path, f"not a JSON file the build wrote ({error})",
+                           hint=hint) from None
 
 
 def file_state(path):

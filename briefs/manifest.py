@@ -7,7 +7,8 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from .files import press_kit_file, write_atomically
+from .errors import ContentError, shown_path
+from .files import press_kit_file, read_json, write_atomically
 from .cases import case_catalogues
 from .workflow import template_files
 
@@ -56,7 +57,11 @@ def build_manifest(out, record_paths, settings):
     out = Path(out)
     outputs, sources = [], {}
     for record_path in sorted(Path(p) for p in record_paths):
-        record = json.loads(record_path.read_text(encoding="utf-8"))
+        if not record_path.resolve().is_relative_to(out.resolve()):
+            raise ContentError(record_path, f"this record is not in {shown_path(out)}, the "
+                               "folder of the manifest", hint="write the manifest into the "
+                               "build folder the records are in, e.g. build/manifest.json")
+        record = read_json(record_path)
         sources.update(record["sources"])
         written = record["files"]
         for kind in ("html", "pdf"):
@@ -110,7 +115,7 @@ def file_entry(path, name):
 
 
 def _entry(out, path):
-    return file_entry(path, Path(path).relative_to(out).as_posix())
+    return file_entry(path, Path(path).resolve().relative_to(Path(out).resolve()).as_posix())
 
 
 def write_manifest(out, record_paths, settings, target):

@@ -4,7 +4,7 @@ import json
 from itertools import groupby
 
 from . import i18n
-from .files import edition_files, write_atomically
+from .files import edition_files, read_json, write_atomically
 from .manifest import file_entry
 
 
@@ -46,7 +46,7 @@ def write_record(record, path):
 
 def catalogue_entries(record_paths):
     """One entry per brief, newest first, with its editions in the brief's language order."""
-    records = [json.loads(path.read_text(encoding="utf-8")) for path in record_paths]
+    records = [read_json(path) for path in record_paths]
     records.sort(key=lambda r: r["id"])
     entries = []
     for brief_id, editions in groupby(records, key=lambda r: r["id"]):

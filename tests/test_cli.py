@@ -105,3 +105,19 @@ def test_a_link_picture_is_drawn_with_the_font_files_as_they_are_now(project):
     before = card_png(fonts, **text)
     (fonts / "PTSans-Bold.ttf").write_bytes((fonts / "PTSerif-Bold.ttf").read_bytes())
     assert card_png(fonts, **text) != before
+
+
+def test_the_build_commands_say_which_file_is_missing_or_misplaced(built, tmp_path, capsys):
+    record = built.root / "build/test-statement/test-statement.en.json"
+    assert run(built, "verify", str(tmp_path / "manifest.json")) == 1
+    err = capsys.readouterr().err
+    assert "manifest.json: no such file" in err and "e.g. build/manifest.json" in err
+    manifest = str(built.root / "build/manifest.json")
+    assert run(built, "verify", manifest, str(tmp_path / "received.pdf")) == 1
+    assert "received.pdf: no such file" in capsys.readouterr().out
+    assert run(built, "catalogue", str(tmp_path / "gone.json"), "--out",
+               str(tmp_path / "index.html")) == 1
+    assert "gone.json: no such file" in capsys.readouterr().err
+    assert run(built, "manifest", str(record), "--out", str(tmp_path / "manifest.json")) == 1
+    assert "this record is not in" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing half-written
