@@ -164,8 +164,8 @@ rule copy_fonts:
 # The catalogue and the manifest in one job: the manifest lists the catalogue, and a job
 # of its own cost Snakemake as much time as the catalogue itself takes after each edit.
 # Each record gives the sizes and hashes of its edition's other files, so the job reads
-# records and press kits only: Snakemake then checks and checksums a third of the files
-# after each edit (about 0.5 s less at 200 briefs).
+# records and press kits only: after each edit Snakemake then checks and checksums 600
+# files rather than 2,200 at 200 briefs (about 0.6 s less).
 rule publish_catalogue_and_manifest:
     input:
         records=RECORDS,
