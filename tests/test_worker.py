@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from briefs import job
 
@@ -17,9 +18,9 @@ def run_job(project, *arguments, worker=True):
                           capture_output=True, text=True)
 
 
-def brief_files(project, folder, worker):
+def brief_files(project, folder, worker, brief="test-column"):
     out = project.root / folder
-    result = run_job(project, "brief", "test-column", "--out", str(out), worker=worker)
+    result = run_job(project, "brief", brief, "--out", str(out), worker=worker)
     assert result.returncode == 0, result.stderr
     return {path.name: path.read_bytes() for path in out.iterdir()}
 
@@ -146,5 +147,33 @@ def test_a_client_that_leaves_without_asking_costs_the_worker_nothing(project, t
                 assert time.monotonic() < deadline, "the worker never listened"
                 time.sleep(0.05)
         assert worker.wait(timeout=30) == 0  # idle again, so it leaves
+    finally:
+        worker.kill()
+
+
+def test_a_project_that_draws_charts_has_them_loaded_after_its_first_job(project, tmp_path,
+                                                                         monkeypatch):
+    alone = brief_files(project, "alone", worker=False, brief="test-report")
+    path = tmp_path / "worker.sock"
+    worker = subprocess.Popen([sys.executable, "-m", "briefs.worker", str(path),
+                               str(project.root)])
+    monkeypatch.setattr(job, "socket_path", lambda: path)
+    monkeypatch.setattr(job.subprocess, "Popen", lambda *args, **kwargs: None)  # only ours
+    loaded = Path(f"/proc/{worker.pid}/maps")  # matplotlib's font library, once loaded
+    try:
+        with open(os.devnull, "r+b") as nothing:
+            streams = (nothing.fileno(),) * 3
+            status = job.run_in_worker(["--root", str(project.root), "brief", "test-column",
+                                        "--out", str(tmp_path / "column")], streams)
+            assert status == 0  # the fixture's report draws a chart; the column does not
+            deadline = time.monotonic() + 60
+            while "ft2font" not in loaded.read_text():
+                assert time.monotonic() < deadline, "matplotlib was not loaded"
+                time.sleep(0.1)
+            status = job.run_in_worker(["--root", str(project.root), "brief", "test-report",
+                                        "--out", str(tmp_path / "forked")], streams)
+        assert status == 0
+        forked = {p.name: p.read_bytes() for p in (tmp_path / "forked").iterdir()}
+        assert forked == alone
     finally:
         worker.kill()
