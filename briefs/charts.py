@@ -10,15 +10,32 @@ import io
 INK, ACCENT, WARM, RULE = "#1b1f24", "#1d4e89", "#a33b20", "#c9d1dc"
 
 
-def _pyplot(fonts):
+def load():
+    """Load matplotlib and draw a word in its own font, none of the project's: the worker
+    does this once, so that its jobs start with it loaded, and each job still reads the
+    project's fonts as they are now."""
+    pyplot = _matplotlib()
+    figure = pyplot.figure(figsize=(1, 1))
+    figure.text(0.5, 0.5, "chart")
+    _svg(figure, pyplot)
+
+
+def _matplotlib():
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import font_manager, pyplot
+    from matplotlib import pyplot
+
+    return pyplot
+
+
+def _pyplot(fonts):
+    pyplot = _matplotlib()
+    from matplotlib import font_manager
 
     for name in ("PTSans-Regular.ttf", "PTSans-Bold.ttf"):
         font_manager.fontManager.addfont(str(fonts / name))
-    matplotlib.rcParams.update({
+    pyplot.rcParams.update({
         "font.family": "PT Sans", "font.size": 10, "svg.fonttype": "path",
         "svg.hashsalt": "briefs", "axes.edgecolor": RULE, "axes.labelcolor": INK,
         "xtick.color": INK, "ytick.color": INK, "axes.spines.top": False,

@@ -107,15 +107,16 @@ CHART_CALL = re.compile(r"\bchart_\w+\(")
 
 
 def warm_charts(root):
-    """If the project's sections draw charts, draw one, so that its later jobs find
-    matplotlib loaded instead of spending about 0.8 s each on it.
+    """If the project's sections draw charts, load matplotlib (briefs.charts.load), so
+    that its later jobs do not spend about 0.8 s each on it.
 
     It runs once a job of the project has started, so that the first job, after an edit
     often the only one that prints, does not wait for it; a job asking meanwhile waits as
-    it does while a project is warmed up. The charts' bytes do not depend on it (a test
-    compares a job in the worker with one on its own).
+    it does while a project is warmed up. The project's fonts are not loaded here, so a
+    job draws with them as they are now (a test replaces one and compares a job in the
+    worker with one on its own).
     """
-    from .charts import bar_chart
+    from .charts import load
     from .content import Project
 
     with FORKING:
@@ -126,7 +127,7 @@ def warm_charts(root):
         try:
             if any(CHART_CALL.search(path.read_text(encoding="utf-8"))
                    for path in project.content.glob("briefs/*/*.md")):
-                bar_chart(project.templates / "fonts", labels=["a"], values=[1], xlabel="x")
+                load()
         except Exception:  # only an optimisation, as in warm_project
             pass
 

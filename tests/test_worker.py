@@ -151,9 +151,8 @@ def test_a_client_that_leaves_without_asking_costs_the_worker_nothing(project, t
         worker.kill()
 
 
-def test_a_project_that_draws_charts_has_them_loaded_after_its_first_job(project, tmp_path,
-                                                                         monkeypatch):
-    alone = brief_files(project, "alone", worker=False, brief="test-report")
+def test_charts_are_loaded_after_a_first_job_and_drawn_with_the_fonts_as_they_are(
+        project, tmp_path, monkeypatch):
     path = tmp_path / "worker.sock"
     worker = subprocess.Popen([sys.executable, "-m", "briefs.worker", str(path),
                                str(project.root)])
@@ -170,10 +169,15 @@ def test_a_project_that_draws_charts_has_them_loaded_after_its_first_job(project
             while "ft2font" not in loaded.read_text():
                 assert time.monotonic() < deadline, "matplotlib was not loaded"
                 time.sleep(0.1)
+            # A font replaced while the worker runs: its jobs must draw with the new one.
+            fonts = project.templates / "fonts"
+            serif = (fonts / "PTSerif-Regular.ttf").read_bytes()
+            (fonts / "PTSans-Regular.ttf").write_bytes(serif)
             status = job.run_in_worker(["--root", str(project.root), "brief", "test-report",
                                         "--out", str(tmp_path / "forked")], streams)
         assert status == 0
-        forked = {p.name: p.read_bytes() for p in (tmp_path / "forked").iterdir()}
-        assert forked == alone
     finally:
         worker.kill()
+    monkeypatch.undo()
+    forked = {p.name: p.read_bytes() for p in (tmp_path / "forked").iterdir()}
+    assert forked == brief_files(project, "alone", worker=False, brief="test-report")
