@@ -26,7 +26,7 @@ IDLE_SECONDS = 600
 # Forks wait while a project is warmed up, so that no child starts as a copy taken halfway.
 FORKING = threading.Lock()
 WARM_PROJECTS = set()  # the project folders warmed up in this worker
-CHARTS_WARM = set()  # the project folders whose charts have been drawn in this worker
+CHARTS_WARM = set()  # the project folders looked at for charts (see warm_charts)
 
 
 # A page in the project's print stylesheet, using what briefs use: running heads, flex
