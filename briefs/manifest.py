@@ -51,8 +51,8 @@ def build_manifest(out, record_paths, settings):
     """The manifest of a build folder, from its editions' records and files.
 
     An edition's web page, PDF and picture are listed as its record says its job wrote
-    them, so that the manifest reads 2 files per edition rather than 5, and Snakemake need
-    not check and checksum every output after each edit (see the Snakefile).
+    them, so that the manifest reads an edition's record rather than all its files, and
+    Snakemake need not check and checksum every output after each edit (see the Snakefile).
     """
     out = Path(out)
     outputs, sources = [], {}
