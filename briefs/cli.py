@@ -2,6 +2,7 @@
 
 import argparse
 import functools
+import gc
 import logging
 import os
 import sys
@@ -159,7 +160,9 @@ def run_brief(project, args):
     editions = {lang: edition_files(args.out, brief.id, lang) for lang in brief.languages}
     kit = press_kit_file(args.out, brief.id)
     try:
-        for lang, files in editions.items():
+        for number, (lang, files) in enumerate(editions.items()):
+            if number:
+                gc.collect()  # what the edition before left (briefs.pdf.collections_paused)
             build_edition(project, env, brief, organisations, lang, files,
                           lambda: casebook().for_edition(), templates, args)
         write_press_kit([files["record"] for files in editions.values()], brief.date, kit)

@@ -72,7 +72,7 @@ def print_pdf(html, target, *, project, day, identifier, variant="pdf/ua-1"):
     # No base URL: every resource is an absolute file: or data: URL already, and relative
     # links (to the other editions) must stay relative rather than carry this machine's
     # folders into the PDF.
-    with one_collection():
+    with collections_paused():
         document = HTML(string=page, base_url=None, url_fetcher=fetcher).render(
             stylesheets=sheets, font_config=fonts, **options)
         with source_date(day):
@@ -86,11 +86,14 @@ def print_pdf(html, target, *, project, day, identifier, variant="pdf/ua-1"):
 
 
 @contextmanager
-def one_collection():
-    """Collect cyclic garbage once, at the end, instead of as it is made.
+def collections_paused():
+    """No garbage collection while WeasyPrint prints; the caller collects when it suits.
 
     WeasyPrint makes millions of short-lived objects while it prints, and the collector's
-    passes over them took a quarter of a long report's print; its few cycles can wait.
+    passes over them took a quarter of a long report's print. A few cycles among what it
+    leaves keep each printed document alive until a collection, which for the 1,000-row
+    annex takes about half a second: worth it between two editions, not in a job's process
+    about to exit (briefs.cli.run_brief, briefs.worker.run_job).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -99,7 +102,6 @@ def one_collection():
     finally:
         if was_enabled:
             gc.enable()
-        gc.collect(0)
 
 
 HEAD_STYLE = re.compile(r"<style>(.*?)</style>", re.S)

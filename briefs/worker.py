@@ -101,6 +101,7 @@ def warm_project(root):
                      date="Date")
         except Exception:  # only an optimisation: jobs still print, each a little slower
             pass
+    gc.collect()  # the page's garbage, which gc.freeze would otherwise keep in every child
 
 
 CHART_CALL = re.compile(r"\bchart_\w+\(")
@@ -211,6 +212,10 @@ def run_job(folder, umask, environment, arguments, fds):
     """In the forked child: become the job (its folder, umask, environment and standard
     streams), run it, and never return."""
     status = 1
+    # The process ends with os._exit, which frees its memory whole: collecting the garbage
+    # its last edition leaves (briefs.pdf.collections_paused) would be work for nothing.
+    # The command collects between editions itself.
+    gc.disable()
     try:
         for target, fd in enumerate(fds):
             os.dup2(fd, target)

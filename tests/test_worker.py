@@ -1,12 +1,13 @@
 """Jobs run through the long-lived worker exactly as they would on their own."""
 
+import gc
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from briefs import job
+from briefs import job, worker
 
 
 def run_job(project, *arguments, worker=True):
@@ -181,3 +182,28 @@ def test_charts_are_loaded_after_a_first_job_and_drawn_with_the_fonts_as_they_ar
     monkeypatch.undo()
     forked = {p.name: p.read_bytes() for p in (tmp_path / "forked").iterdir()}
     assert forked == brief_files(project, "alone", worker=False, brief="test-report")
+
+
+def test_a_job_collects_garbage_between_its_editions_and_not_after_the_last(project, tmp_path):
+    """The garbage the last edition leaves goes with the job's process: collecting it
+    takes half a second for a long annex (briefs.worker.run_job)."""
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # the job's process, as the worker forks it
+        try:
+            os.close(reading)
+            gc.callbacks.append(lambda phase, info: phase == "stop" and os.write(writing, b"."))
+            environment = "\1".join(f"{k}={v}" for k, v in os.environ.items())
+            with open(os.devnull, "r+b") as nothing:
+                worker.run_job(str(project.root), 0o022, environment,
+                               ["brief", "test-column", "--out", str(tmp_path / "out")],
+                               [nothing.fileno()] * 3)
+        finally:
+            os._exit(1)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        collections = pipe.read()
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert len(list((tmp_path / "out").glob("test-column.*.pdf"))) == 2  # en and kk
+    assert collections == b"."  # once, between the two
