@@ -54,13 +54,15 @@ def build_manifest(out, record_paths, settings):
     them, so that the manifest reads an edition's record rather than all its files, and
     Snakemake need not check and checksum every output after each edit (see the Snakefile).
     """
-    out = Path(out)
+    folder = Path(out)
+    out = folder.resolve()  # once: resolving a path looks at each folder on its way
     outputs, sources = [], {}
-    for record_path in sorted(Path(p) for p in record_paths):
-        if not record_path.resolve().is_relative_to(out.resolve()):
-            raise ContentError(record_path, f"this record is not in {shown_path(out)}, the "
-                               "folder of the manifest", hint="write the manifest into the "
-                               "build folder the records are in, e.g. build/manifest.json")
+    for given in sorted(Path(p) for p in record_paths):
+        record_path = given.resolve()
+        if not record_path.is_relative_to(out):
+            raise ContentError(given, f"this record is not in {shown_path(folder)}, "
+                               "the folder of the manifest", hint="write the manifest into "
+                               "the build folder the records are in, e.g. build/manifest.json")
         record = read_json(record_path)
         sources.update(record["sources"])
         written = record["files"]
@@ -115,7 +117,8 @@ def file_entry(path, name):
 
 
 def _entry(out, path):
-    return file_entry(path, Path(path).resolve().relative_to(Path(out).resolve()).as_posix())
+    """The entry of a file under out, both resolved."""
+    return file_entry(path, path.relative_to(out).as_posix())
 
 
 def write_manifest(out, record_paths, settings, target):
