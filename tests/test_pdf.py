@@ -179,6 +179,7 @@ def test_printing_pauses_the_garbage_collector_and_restores_it(project, tmp_path
         gc.enable()
     assert seen == [False, False] and gc.isenabled()
 
+
 def test_a_stylesheet_is_parsed_again_when_a_file_it_loads_changes(project):
     font = project.templates / "fonts" / "PTSans-Bold.ttf"
     text = f'@font-face {{ font-family: x; src: url("{font.as_uri()}") }}'
