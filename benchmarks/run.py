@@ -8,12 +8,12 @@ in English and Russian, and one report with a 1,000-row annex), then prints, eac
 median of the runs: the full build with --cores 2; the limit (the same print HTML laid out
 by WeasyPrint alone in 2 worker processes that import it once) and the ratio; a no-op
 rebuild and one edited statement section (time and jobs run, with the worker still running
-from the run before), three times each per run, and the edit again without a worker; one edited case record (how many briefs were
-rebuilt and how many cite it); the largest job's peak memory (the annex report's, run again
-on its own); and the annex's print time, when its report is edited and rebuilt with nothing
-else running, and in the full build, where another job shares the two cores (both beside
-WeasyPrint alone printing the same HTML in the same conditions). Print times are those the
-jobs log, from the HTML to the PDF written.
+from the run before), three times each per run, and the edit again without a worker; one
+edited case record (how many briefs were rebuilt and how many cite it); the largest job's
+peak memory (the annex report's, run again on its own); and the annex's print time, when
+its report is edited and rebuilt with nothing else running, and in the full build, where
+another job shares the two cores (both beside WeasyPrint alone printing the same HTML in
+the same conditions). Print times are those the jobs log, from the HTML to the PDF written.
 
 The issue's targets were set where Snakemake's no-op of a one-rule workflow took 0.76 s and
 importing WeasyPrint 0.76 s. Both are measured here too, in the same run, and each target is
