@@ -9,12 +9,13 @@ import os
 import re
 from pathlib import Path
 
-from briefs.case_index import casebook_path, refresh_index
-from briefs.content import Project, brief_inputs, discover, read_languages
+from briefs.cases.cache import casebook_path, refresh_index
+from briefs.project import Project
+from briefs.content.load import brief_inputs, discover, read_languages
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import edition_files, press_kit_file
-from briefs.job import run_for_workflow, start_worker
-from briefs.workflow import (case_files, package_files, spare_garbage_collection,
+from briefs.build.job import run_for_workflow, start_worker
+from briefs.build.dependencies import (case_files, package_files, spare_garbage_collection,
                              stop_rescheduling_timers, template_files)
 
 spare_garbage_collection()

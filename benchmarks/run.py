@@ -139,11 +139,12 @@ def print_seconds(root, brief_id, lang=None):
 def print_html_files(root):
     """Every edition's print HTML, as the build jobs render it."""
     sys.path.insert(0, str(REPO))
-    from briefs.case_helpers import CaseHelpers
-    from briefs.cases import load_casebook
-    from briefs.content import Project, discover, load_brief, load_organisations
-    from briefs.render import render_edition
-    from briefs.templating import environment
+    from briefs.render.helpers import CaseHelpers
+    from briefs.cases.book import load_casebook
+    from briefs.project import Project
+    from briefs.content.load import discover, load_brief, load_organisations
+    from briefs.render.html import render_edition
+    from briefs.render.templates import environment
 
     project = Project(root)
     organisations, env = load_organisations(project), environment(project)

@@ -1,22 +1,8 @@
 """Advocacy briefs from Markdown and YAML to HTML and PDF.
 
-The stages, one module each: `content` (load and validate), `cases` and `case_helpers`
-(case records), `render` (HTML for the web and for print), `pdf` (WeasyPrint), `publish`
-(catalogue), `press_kit`, `manifest`; `cli` is the command line and `job`/`worker` run it
-for the workflow. The names below are imported on first use, so that `briefs.job`, which
-every workflow job starts, stays light.
+The package by stage, each importing only the ones before it: `content` (brief.yaml,
+sections and organisations, loaded and validated), `cases` (case records), `render` (the
+section language, Markdown, pictures, charts and page templates to HTML), `pdf` (printing
+with WeasyPrint), `publish` (catalogue, press kits, manifest) and `build` (what the
+Snakefile runs); `cli` parses the command line. See docs/architecture.md.
 """
-
-import importlib
-
-_EXPORTS = {
-    "ContentError": "errors", "ContentErrors": "errors", "Project": "content",
-    "discover": "content", "load_brief": "content", "load_organisations": "content",
-}
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name):
-    if name in _EXPORTS:
-        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
-    raise AttributeError(name)

@@ -9,8 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from .content import Project, discover, load_brief, load_organisations
-from .errors import ContentError, ContentErrors
+from briefs.project import Project
+from briefs.content.load import discover, load_brief, load_organisations
+from briefs.errors import ContentError, ContentErrors
 
 log = logging.getLogger("briefs")
 # The PDF standards WeasyPrint can follow that keep the document tagged.
@@ -97,7 +98,7 @@ def _parser():
 
 
 def run_new(project, args):
-    from .scaffold import new_brief
+    from briefs.content.scaffold import new_brief
 
     languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
     for path in new_brief(project, args.kind, args.brief_id, languages):
@@ -106,10 +107,10 @@ def run_new(project, args):
 
 
 def run_check(project, args):
-    from .case_helpers import CaseHelpers
-    from .cases import load_casebook
-    from .render import section_sources
-    from .templating import environment
+    from briefs.render.helpers import CaseHelpers
+    from briefs.cases.book import load_casebook
+    from briefs.render.html import section_sources
+    from briefs.render.templates import environment
 
     env = environment(project)
     problems = []
@@ -142,12 +143,12 @@ def _usable(casebook):
 
 def run_brief(project, args):
     """Every edition of one brief, then its press kit; on any failure none of its files."""
-    from .case_index import casebook_path, current_casebook
-    from .cases import load_casebook
-    from .files import edition_files, press_kit_file
-    from .manifest import template_sources
-    from .press_kit import write_press_kit
-    from .templating import environment
+    from briefs.cases.cache import casebook_path, current_casebook
+    from briefs.cases.book import load_casebook
+    from briefs.files import edition_files, press_kit_file
+    from briefs.publish.manifest import template_sources
+    from briefs.publish.press_kit import write_press_kit
+    from briefs.render.templates import environment
 
     organisations = load_organisations(project)
     brief = load_brief(project, args.brief_id, organisations)
@@ -174,12 +175,12 @@ def run_brief(project, args):
 
 def build_edition(project, env, brief, organisations, lang, files, casebook, templates, args):
     """One edition's print PDF, web page, link picture and record."""
-    from .case_helpers import CaseHelpers
-    from .files import write_atomically
-    from .manifest import edition_sources
-    from .pdf import print_pdf
-    from .publish import edition_record, write_record
-    from .render import render_edition, section_sources
+    from briefs.render.helpers import CaseHelpers
+    from briefs.files import write_atomically
+    from briefs.publish.manifest import edition_sources
+    from briefs.pdf import print_pdf
+    from briefs.publish.catalogue import edition_record, write_record
+    from briefs.render.html import render_edition, section_sources
 
     start = time.perf_counter()
     internal = args.audience == "internal"
@@ -206,8 +207,8 @@ def build_edition(project, env, brief, organisations, lang, files, casebook, tem
 
 
 def run_fingerprint(project, args):
-    from .files import write_atomically
-    from .manifest import sha256
+    from briefs.files import write_atomically
+    from briefs.publish.manifest import sha256
 
     names = [os.path.relpath(path, project.root) for path in args.files]
     write_atomically(args.out, "".join(f"{sha256(path)}  {name}\n"
@@ -215,17 +216,17 @@ def run_fingerprint(project, args):
 
 
 def run_catalogue(project, args):
-    from .publish import write_catalogue
-    from .templating import environment
+    from briefs.publish.catalogue import write_catalogue
+    from briefs.render.templates import environment
 
     write_catalogue(environment(project), [Path(p) for p in args.records], args.out)
 
 
 def edition_card(project, env, brief, organisations, lang):
     """The picture for shared links, labelled as the edition's pages are."""
-    from . import i18n
-    from .card import card_png
-    from .templating import use_language
+    from briefs import i18n
+    from briefs.render.card import card_png
+    from briefs.render.templates import use_language
 
     use_language(env, lang)
     # make_module, not .module: that one is made once, in the language of the first call.
@@ -236,7 +237,7 @@ def edition_card(project, env, brief, organisations, lang):
 
 
 def run_manifest(project, args):
-    from .manifest import write_manifest
+    from briefs.publish.manifest import write_manifest
 
     settings = {"audience": args.audience, "pdf_variant": args.pdf_variant}
     write_manifest(Path(args.out).parent, args.records, settings, args.out)
@@ -246,8 +247,8 @@ def run_verify(project, args):
     import subprocess
     import tempfile
 
-    from .files import read_json
-    from .manifest import changed_software, changed_sources, differing_outputs, find_output
+    from briefs.files import read_json
+    from briefs.publish.manifest import changed_software, changed_sources, differing_outputs, find_output
 
     manifest = read_json(args.manifest, hint="name the manifest of a build, e.g. "
                          "build/manifest.json")

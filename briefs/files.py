@@ -5,7 +5,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import ContentError
+from briefs.errors import ContentError
 
 BUILD_FIRST = "build the briefs first (snakemake --cores all), then name files it wrote"
 

@@ -15,7 +15,7 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError
 
-from .files import file_state, write_atomically
+from briefs.files import file_state, write_atomically
 
 
 class ProjectFetcher(URLFetcher):

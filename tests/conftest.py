@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from briefs.content import Project
+from briefs.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"

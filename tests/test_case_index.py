@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from briefs import case_index
-from briefs.case_index import current_casebook, refresh_index
-from briefs.cases import load_casebook
+from briefs.cases import cache as case_index
+from briefs.cases.cache import current_casebook, refresh_index
+from briefs.cases.book import load_casebook
 from briefs.errors import ContentError, ContentErrors
 
 from conftest import run_snakemake

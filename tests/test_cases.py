@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from briefs.case_helpers import CaseHelpers
-from briefs.cases import Case, load_casebook, status_on
-from briefs.content import load_brief, load_organisations
+from briefs.render.helpers import CaseHelpers
+from briefs.cases.book import Case, load_casebook, status_on
+from briefs.content.load import load_brief, load_organisations
 from briefs.errors import ContentErrors
 
 D = datetime.date
@@ -190,7 +190,7 @@ def test_period_events_group_each_persons_events_in_the_period(helpers):
     (lambda h: h.period_events(), "period_events needs a brief with a 'period'"),
 ])
 def test_bad_questions_are_refused(helpers, call, reason):
-    from briefs.cases import CaseQueryError
+    from briefs.cases.book import CaseQueryError
 
     with pytest.raises(CaseQueryError) as caught:
         call(helpers("test-report"))

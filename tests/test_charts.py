@@ -5,11 +5,11 @@ import re
 
 import pytest
 
-from briefs.case_helpers import CaseHelpers
-from briefs.cases import load_casebook
-from briefs.content import load_brief, load_organisations
-from briefs.render import render_edition
-from briefs.templating import environment
+from briefs.render.helpers import CaseHelpers
+from briefs.cases.book import load_casebook
+from briefs.content.load import load_brief, load_organisations
+from briefs.render.html import render_edition
+from briefs.render.templates import environment
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_the_same_chart_goes_to_the_web_page_and_the_pdf(project):
 
 
 def test_a_bad_date_for_a_chart_is_a_content_error(helpers):
-    from briefs.cases import CaseQueryError
+    from briefs.cases.book import CaseQueryError
 
     with pytest.raises(CaseQueryError, match="is not a date"):
         helpers("test-report").chart_held_over_time(since="last spring")

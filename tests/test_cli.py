@@ -3,8 +3,8 @@
 import pytest
 
 from briefs.cli import main
-from briefs.content import load_brief, load_organisations
-from briefs.model import KINDS
+from briefs.content.load import load_brief, load_organisations
+from briefs.content.model import KINDS
 
 
 def run(project, *args):
@@ -65,7 +65,7 @@ def test_a_brief_that_fails_in_one_language_leaves_none_of_its_files(project, tm
 
 
 def test_each_editions_link_picture_is_labelled_in_its_language(project, tmp_path, monkeypatch):
-    from briefs import card
+    from briefs.render import card
 
     labels = []
     original = card.card_png
@@ -98,7 +98,7 @@ def test_an_edition_is_the_same_whichever_edition_its_job_built_first(project, t
 
 
 def test_a_link_picture_is_drawn_with_the_font_files_as_they_are_now(project):
-    from briefs.card import card_png
+    from briefs.render.card import card_png
 
     fonts = project.templates / "fonts"
     text = {"kind": "Statement", "title": "Title", "byline": "Org", "date": "1 May 2020"}

@@ -1,6 +1,6 @@
 import pytest
 
-from briefs.content import (discover, edition_inputs, load_brief, load_organisations, load_sections,
+from briefs.content.load import (discover, edition_inputs, load_brief, load_organisations, load_sections,
                             read_languages)
 from briefs.errors import ContentError, ContentErrors
 

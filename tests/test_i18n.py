@@ -5,7 +5,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 
 from briefs import i18n
-from briefs.render import section_labels
+from briefs.render.html import section_labels
 
 REPO = Path(__file__).resolve().parent.parent
 DAY = datetime.date(2022, 11, 24)
@@ -51,7 +51,7 @@ def test_every_interface_string_is_translated(lang):
 
 
 def test_report_sections_are_numbered_after_the_summary_and_annexes_lettered(project):
-    from briefs.content import load_brief, load_organisations
+    from briefs.content.load import load_brief, load_organisations
 
     brief = load_brief(project, "test-report", load_organisations(project))
     translate = i18n.translations("ru").gettext

@@ -1,4 +1,4 @@
-from briefs.markdown_ext import EditionState, section_html
+from briefs.render.markdown_ext import EditionState, section_html
 
 TEXT = """# Arrests
 

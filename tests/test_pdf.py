@@ -12,13 +12,13 @@ import weasyprint
 import weasyprint.text.ffi
 from pypdf import PdfReader
 
-from briefs.case_helpers import CaseHelpers
-from briefs.cases import load_casebook
-from briefs.content import load_brief, load_organisations
+from briefs.render.helpers import CaseHelpers
+from briefs.cases.book import load_casebook
+from briefs.content.load import load_brief, load_organisations
 from briefs.pdf import (OpenArrays, ProjectFetcher, lift_styles, parsed_stylesheets,
                         print_pdf, source_date)
-from briefs.render import render_edition
-from briefs.templating import environment
+from briefs.render.html import render_edition
+from briefs.render.templates import environment
 
 from conftest import run_snakemake
 

@@ -4,11 +4,11 @@ import re
 
 import pytest
 
-from briefs.case_helpers import CaseHelpers
-from briefs.cases import load_casebook
-from briefs.content import load_brief, load_organisations
-from briefs.render import render_edition
-from briefs.templating import environment
+from briefs.render.helpers import CaseHelpers
+from briefs.cases.book import load_casebook
+from briefs.content.load import load_brief, load_organisations
+from briefs.render.html import render_edition
+from briefs.render.templates import environment
 
 
 @pytest.fixture
@@ -98,8 +98,8 @@ def test_kazakh_sections_can_ask_for_date_cases_plurals_and_lists(render):
 
 
 def test_internal_builds_mark_english_stand_ins(project):
-    from briefs.case_helpers import CaseHelpers
-    from briefs.cases import load_casebook
+    from briefs.render.helpers import CaseHelpers
+    from briefs.cases.book import load_casebook
 
     organisations = load_organisations(project)
     brief = load_brief(project, "test-column", organisations)
@@ -112,8 +112,8 @@ def test_internal_builds_mark_english_stand_ins(project):
 
 
 def test_web_pages_carry_sharing_metadata_and_the_pdf_size(project):
-    from briefs.case_helpers import CaseHelpers
-    from briefs.cases import load_casebook
+    from briefs.render.helpers import CaseHelpers
+    from briefs.cases.book import load_casebook
 
     organisations = load_organisations(project)
     brief = load_brief(project, "test-statement", organisations)

@@ -9,15 +9,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from briefs.case_helpers import CaseHelpers
-from briefs.cases import load_casebook
-from briefs.content import load_brief, load_organisations
+from briefs.render.helpers import CaseHelpers
+from briefs.cases.book import load_casebook
+from briefs.content.load import load_brief, load_organisations
 from briefs.errors import ContentError, ContentErrors
-from briefs.markdown_ext import EditionState, section_html
+from briefs.render.markdown_ext import EditionState, section_html
 from briefs.pdf import ProjectFetcher
-from briefs.render import render_edition
-from briefs.sanitize import clean_html
-from briefs.templating import environment
+from briefs.render.html import render_edition
+from briefs.render.sanitize import clean_html
+from briefs.render.templates import environment
 
 
 def render(project, brief_id="test-column", lang="en", medium="web"):

@@ -7,14 +7,14 @@ import sys
 import time
 from pathlib import Path
 
-from briefs import job, worker
+from briefs.build import job, worker
 
 
 def run_job(project, *arguments, worker=True):
     environment = {**os.environ}
     if not worker:
         environment["BRIEFS_NO_WORKER"] = "1"
-    return subprocess.run([sys.executable, "-m", "briefs.job", "--root", str(project.root),
+    return subprocess.run([sys.executable, "-m", "briefs.build.job", "--root", str(project.root),
                            *arguments], cwd=project.root, env=environment,
                           capture_output=True, text=True)
 
@@ -89,7 +89,7 @@ def test_planning_replaces_a_worker_that_was_killed(project, tmp_path, monkeypat
     while not path.exists():
         assert time.monotonic() < deadline, "no worker started"
         time.sleep(0.05)
-    subprocess.run(["pkill", "-KILL", "-f", f"briefs.worker {path}"], check=True)
+    subprocess.run(["pkill", "-KILL", "-f", f"briefs.build.worker {path}"], check=True)
     time.sleep(0.5)
     assert path.exists()  # left behind
     job.start_worker(project.root)
@@ -101,13 +101,13 @@ def test_planning_replaces_a_worker_that_was_killed(project, tmp_path, monkeypat
         except OSError:
             assert time.monotonic() < deadline, "no new worker listens"
             time.sleep(0.05)
-    subprocess.run(["pkill", "-f", f"briefs.worker {path}"])
+    subprocess.run(["pkill", "-f", f"briefs.build.worker {path}"])
 
 
 WORKER_WITH_A_SHORT_IDLE_TIME = """
 import sys
 import time
-from briefs import worker
+from briefs.build import worker
 worker.IDLE_SECONDS = 0.3
 worker.serve(sys.argv[1], sys.argv[2])
 """
@@ -155,7 +155,7 @@ def test_a_client_that_leaves_without_asking_costs_the_worker_nothing(project, t
 def test_charts_are_loaded_after_a_first_job_and_drawn_with_the_fonts_as_they_are(
         project, tmp_path, monkeypatch):
     path = tmp_path / "worker.sock"
-    worker = subprocess.Popen([sys.executable, "-m", "briefs.worker", str(path),
+    worker = subprocess.Popen([sys.executable, "-m", "briefs.build.worker", str(path),
                                str(project.root)])
     monkeypatch.setattr(job, "socket_path", lambda: path)
     monkeypatch.setattr(job.subprocess, "Popen", lambda *args, **kwargs: None)  # only ours

@@ -3,9 +3,9 @@
 import json
 from itertools import groupby
 
-from . import i18n
-from .files import edition_files, read_json, write_atomically
-from .manifest import file_entry
+from briefs import i18n
+from briefs.files import edition_files, read_json, write_atomically
+from briefs.publish.manifest import file_entry
 
 
 def edition_record(brief, organisations, lang, *, written, pages, pdf_bytes, cases, sources):

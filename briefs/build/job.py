@@ -22,9 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .files import file_state
+from briefs.files import file_state
 
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 20  # seconds to wait for a new worker to listen
 
 
@@ -105,7 +105,7 @@ def start_worker(root):
 
 
 def _start(path, root):
-    subprocess.Popen([sys.executable, "-m", "briefs.worker", str(path), str(root)],
+    subprocess.Popen([sys.executable, "-m", "briefs.build.worker", str(path), str(root)],
                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                      stderr=subprocess.DEVNULL, start_new_session=True)
 
@@ -172,7 +172,7 @@ def main():
     arguments = sys.argv[1:]
     status = None if os.environ.get("BRIEFS_NO_WORKER") else run_in_worker(arguments)
     if status is None:
-        from .cli import main as run_here
+        from briefs.cli import main as run_here
 
         status = run_here(arguments)
     sys.exit(status)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from .errors import ContentError
+from briefs.errors import ContentError
 
 FORMATS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
 IMG_TAG = re.compile(r"<img\b[^>]*>")

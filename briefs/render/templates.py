@@ -2,8 +2,8 @@
 
 import jinja2
 
-from . import i18n
-from .errors import TemplateCallError
+from briefs import i18n
+from briefs.errors import TemplateCallError
 
 
 def environment(project, cache=None):

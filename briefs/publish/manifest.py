@@ -7,10 +7,10 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from .errors import ContentError, shown_path
-from .files import press_kit_file, read_json, write_atomically
-from .cases import case_catalogues
-from .workflow import template_files
+from briefs.errors import ContentError, shown_path
+from briefs.files import press_kit_file, read_json, write_atomically
+from briefs.cases.book import case_catalogues
+from briefs.build.dependencies import template_files
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
@@ -29,7 +29,7 @@ def edition_sources(project, brief_id, lang, cases, templates):
     public builds, and so do their file names. templates: template_sources(project), the
     same for every edition.
     """
-    from .content import edition_inputs
+    from briefs.content.load import edition_inputs
 
     files = [Path(p) for p in edition_inputs(project, brief_id, lang)]
     used, queries = cases.dependencies()

@@ -6,37 +6,11 @@ from pathlib import Path
 
 import pydantic
 
-from .errors import ContentError, ContentErrors
-from .files import file_state
-from .images import resolve
-from .model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
-from .yamlfile import load_mapping, read_text
-
-
-@dataclass(frozen=True)
-class Project:
-    """Where a checkout keeps its content and templates."""
-
-    root: Path
-
-    @property
-    def content(self):
-        return self.root / "content"
-
-    @property
-    def templates(self):
-        return self.root / "templates"
-
-    @property
-    def briefs_dir(self):
-        return self.content / "briefs"
-
-    def brief_dir(self, brief_id):
-        return self.briefs_dir / brief_id
-
-    def section_path(self, brief_id, ref, lang):
-        folder = self.content / "sections" if ref.shared else self.brief_dir(brief_id)
-        return folder / f"{ref.stem}.{lang}.md"
+from briefs.errors import ContentError, ContentErrors
+from briefs.files import file_state
+from briefs.render.pictures import resolve
+from briefs.content.model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
+from briefs.content.yamlfile import load_mapping, read_text
 
 
 @dataclass(frozen=True)

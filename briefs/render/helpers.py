@@ -10,9 +10,9 @@ import hashlib
 
 from markupsafe import escape
 
-from . import i18n
-from . import charts
-from .cases import HELD, CaseQueryError, status_on
+from briefs import i18n
+from briefs.render import charts
+from briefs.cases.book import HELD, CaseQueryError, status_on
 
 
 

@@ -6,7 +6,7 @@ import textwrap
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .files import file_state
+from briefs.files import file_state
 
 SIZE = (1200, 630)
 ACCENT, INK, WARM = "#143a66", "#ffffff", "#f2b8a2"

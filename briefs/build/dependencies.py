@@ -8,10 +8,10 @@ import json
 import threading
 from pathlib import Path
 
-from .cases import case_catalogues
-from .errors import ContentError, ContentErrors, TemplateCallError
+from briefs.cases.book import case_catalogues
+from briefs.errors import ContentError, ContentErrors, TemplateCallError
 
-PACKAGE = Path(__file__).parent
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def template_files(project):
@@ -67,7 +67,7 @@ def _answers(project, queries, index, internal):
 
 @functools.cache
 def _casebook(project, index, internal):
-    from .case_index import current_casebook
+    from briefs.cases.cache import current_casebook
 
     return current_casebook(project, index, internal)
 

@@ -10,9 +10,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from .errors import ContentError, ContentErrors, TemplateCallError
-from .model import STEM, Strict, Text
-from .yamlfile import load_mapping
+from briefs.errors import ContentError, ContentErrors, TemplateCallError
+from briefs.content.model import STEM, Strict, Text
+from briefs.content.yamlfile import load_mapping
 
 EVENT_TYPES = (
     "detained", "charged", "pretrial_detention", "house_arrest", "restriction_of_liberty",
@@ -236,7 +236,7 @@ def case_catalogues(project):
 
 def load_casebook(project, internal=False):
     """Read and check every case record and catalogue; raise ContentErrors listing all problems."""
-    from .content import validation_errors
+    from briefs.content.load import validation_errors
 
     errors = []
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import ContentError
-from .model import BRIEF_ID, KINDS, UPDATE_THEMES
+from briefs.errors import ContentError
+from briefs.content.model import BRIEF_ID, KINDS, UPDATE_THEMES
 
 SCAFFOLDS = Path(__file__).parent / "scaffolds"
 SECTIONS = {

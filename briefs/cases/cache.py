@@ -16,8 +16,8 @@ import pickle
 from dataclasses import replace
 from pathlib import Path
 
-from .cases import case_catalogues, load_casebook
-from .files import file_state, write_atomically
+from briefs.cases.book import case_catalogues, load_casebook
+from briefs.files import file_state, write_atomically
 
 
 def casebook_path(cache):

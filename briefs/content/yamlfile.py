@@ -2,7 +2,7 @@
 
 import yaml
 
-from .errors import ContentError
+from briefs.errors import ContentError
 
 
 # libyaml's parser when PyYAML has it (the wheels do): a case book of thousands of records

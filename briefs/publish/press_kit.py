@@ -12,7 +12,7 @@ from pathlib import Path
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 
-from .files import write_atomically
+from briefs.files import write_atomically
 
 WEB_ONLY = re.compile(r'<a class="skip-link".*?</a>|<nav class="web-bar".*?</nav>', re.S)
 

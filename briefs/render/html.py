@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import jinja2
 from markupsafe import Markup
 
-from . import i18n
-from .content import load_sections
-from .errors import ContentError, ContentErrors, TemplateCallError
-from .images import check_pictures, clean_image_url, embed_pictures
-from .markdown_ext import EditionState, section_html
-from .sanitize import clean_html
-from .templating import use_language
+from briefs import i18n
+from briefs.content.load import load_sections
+from briefs.errors import ContentError, ContentErrors, TemplateCallError
+from briefs.render.pictures import check_pictures, clean_image_url, embed_pictures
+from briefs.render.markdown_ext import EditionState, section_html
+from briefs.render.sanitize import clean_html
+from briefs.render.templates import use_language
 
 MEDIA = ("web", "print")
 UNNUMBERED_ROLES = {"annex", "about"}

@@ -20,7 +20,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .job import project_root
+from briefs.build.job import project_root
 
 IDLE_SECONDS = 600
 # Forks wait while a project is warmed up, so that no child starts as a copy taken halfway.
@@ -53,9 +53,11 @@ def preload(root):
 
     import pyphen
 
-    from . import case_helpers, cli, manifest, press_kit, publish, render  # noqa: F401
-    from . import i18n
-    from .markdown_ext import EditionState, section_html
+    from briefs import cli  # noqa: F401
+    from briefs.publish import catalogue, manifest, press_kit  # noqa: F401
+    from briefs.render import helpers, html  # noqa: F401
+    from briefs import i18n
+    from briefs.render.markdown_ext import EditionState, section_html
 
     for lang in i18n.BABEL_LOCALES:
         if pyphen.language_fallback(lang):
@@ -82,12 +84,12 @@ def warm_project(root):
     """
     import datetime
 
-    from .card import card_png
-    from .case_index import casebook_path, current_casebook
-    from .content import Project
-    from .pdf import print_pdf
-    from .render import stylesheet
-    from .templating import environment
+    from briefs.render.card import card_png
+    from briefs.cases.cache import casebook_path, current_casebook
+    from briefs.project import Project
+    from briefs.pdf import print_pdf
+    from briefs.render.html import stylesheet
+    from briefs.render.templates import environment
 
     project = Project(Path(root))
     with tempfile.TemporaryDirectory() as folder:
@@ -117,8 +119,8 @@ def warm_charts(root):
     job draws with them as they are now (a test replaces one and compares a job in the
     worker with one on its own).
     """
-    from .charts import load
-    from .content import Project
+    from briefs.render.charts import load
+    from briefs.project import Project
 
     with FORKING:
         if root in CHARTS_WARM:
@@ -225,7 +227,7 @@ def run_job(folder, umask, environment, arguments, fds):
         os.environ.update(item.split("=", 1) for item in environment.split("\1") if "=" in item)
         sys.stdout = os.fdopen(1, "w", closefd=False)
         sys.stderr = os.fdopen(2, "w", closefd=False)
-        from .cli import main
+        from briefs.cli import main
 
         status = main(arguments)
     finally:
