@@ -1,22 +1,24 @@
 # Builds every brief in content/briefs: HTML and PDF per language, then the catalogue.
 #
-# One job per brief renders its web pages, prints its PDFs and packs its press kit, handing
-# the work to a warm worker process; the case book is parsed once, while planning.
+# One job per brief renders its web pages, prints its PDFs and packs its press kit; a job
+# server of this run, warm and started while Snakemake plans, forks a process for each.
 # Snakemake spends tens of milliseconds on each job, and a job per edition or per file would
-# spend more on that than on printing. See README "Build design" and "Performance".
+# spend more on that than on printing. See docs/architecture.md and docs/performance.md.
 
+import atexit
 import os
 import re
 from pathlib import Path
 
-from briefs.cases.cache import casebook_path, refresh_index
-from briefs.project import Project
-from briefs.content.load import brief_inputs, discover, read_languages
-from briefs.errors import ContentError, ContentErrors
-from briefs.files import edition_files, press_kit_file
-from briefs.build.job import run_for_workflow, start_worker
 from briefs.build.dependencies import (case_files, package_files, spare_garbage_collection,
-                             stop_rescheduling_timers, template_files)
+                                       stop_rescheduling_timers)
+from briefs.build.jobs import JobServer, explain
+from briefs.cases.cache import casebook
+from briefs.content.load import brief_inputs, discover, read_languages
+from briefs.edition import output_files, press_kit_file
+from briefs.errors import ContentError, ContentErrors
+from briefs.project import Project
+from briefs.render.templates import template_files
 
 spare_garbage_collection()
 
@@ -27,42 +29,54 @@ AUDIENCE = config.get("audience", "public")
 if AUDIENCE not in ("public", "internal"):
     raise WorkflowError(f"audience must be public or internal, not '{AUDIENCE}'")
 OUT = config.get("out", "build" if AUDIENCE == "public" else "build-internal")
-# Files only the build reads, never published: the parsed case book holds restricted records.
+if AUDIENCE == "internal" and Path(OUT).resolve().is_relative_to(PROJECT.root / "build"):
+    raise WorkflowError("an internal build may not write into build/, which is sent to "
+                        "readers: leave out 'out=' (it writes into build-internal/)")
+# The build's private files, never published: logs, scratch files, the case book.
 CACHE = config.get("cache", f".cache/{AUDIENCE}")
-CASEBOOK = str(casebook_path(CACHE))
 TOOLCHAIN = f"{CACHE}/templates-and-code.sha256"
 # --config pdf_variant=pdf/a-3u prints archival PDFs (PDF/A) instead of PDF/UA-1.
 PDF_VARIANT = config.get("pdf_variant", "pdf/ua-1")
 # --config site_url=https://briefs.example.org/ : where build/ is published, for canonical
 # links and the addresses of shared-link pictures.
 SITE_URL = config.get("site_url", "")
+SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CACHE]
 
 try:
     EDITIONS = {brief: tuple(read_languages(PROJECT, brief)) for brief in discover(PROJECT)}
-    # Parsed once here for planning and for every job (see briefs/case_index.py).
-    refresh_index(PROJECT, CASEBOOK)
-    if not workflow.dryrun:
-        start_worker(PROJECT.root)  # it warms up while Snakemake plans
+    TEMPLATES = template_files(PROJECT)
+    # Read and checked here, so that a mistake in a record stops the build before
+    # anything runs; kept for the dependencies of each brief.
+    BOOK = casebook(PROJECT, AUDIENCE, CACHE)
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 
+JOBS = JobServer(PROJECT.root, CACHE, AUDIENCE)
+if not workflow.dryrun and workflow.local_exec:
+    JOBS.start()  # it warms up while Snakemake plans
+    atexit.register(JOBS.stop)
 
-def briefs(*arguments, log):
-    """Run a briefs command for this job, in the worker that has everything loaded
-    (briefs/job.py); its messages go to the log, which Snakemake shows if it fails."""
-    if run_for_workflow(["--root", str(PROJECT.root), *map(str, arguments)], log) != 0:
-        raise WorkflowError(f"this step failed; why is in {log}, shown below")
+
+def briefs(*arguments, log, resources):
+    """Run a briefs command as this job, in a process the job server forks; its messages
+    go to the log, which Snakemake shows if it fails."""
+    limits = {"mem_mb": resources.get("mem_mb"), "runtime": resources.get("runtime")}
+    status = JOBS.run(["--root", str(PROJECT.root), *map(str, arguments)], log, limits)
+    if status != 0:
+        why = explain(status, limits)
+        raise WorkflowError(f"this step failed{': ' + why if why else ''}; why is in {log}, "
+                            "shown below")
 
 
 def outputs(brief, langs):
     """A brief's files: four per edition, then its press kit."""
     folder = f"{OUT}/{brief}"
-    return [*(path for lang in langs for path in edition_files(folder, brief, lang).values()),
+    return [*(path for lang in langs for path in output_files(folder, brief, lang).values()),
             press_kit_file(folder, brief)]
 
 
-def records(brief):
-    return [edition_files(f"{OUT}/{brief}", brief, lang)["record"] for lang in EDITIONS[brief]]
+def entries(brief):
+    return [output_files(f"{OUT}/{brief}", brief, lang)["entry"] for lang in EDITIONS[brief]]
 
 
 def content_inputs(wildcards):
@@ -70,12 +84,11 @@ def content_inputs(wildcards):
 
 
 def case_inputs(wildcards):
-    return case_files(PROJECT, records(wildcards.brief), CASEBOOK,
-                      internal=AUDIENCE == "internal")
+    return case_files(PROJECT, entries(wildcards.brief), BOOK)
 
 
 OUTPUTS = [path for brief, langs in EDITIONS.items() for path in outputs(brief, langs)]
-RECORDS = [path for brief in EDITIONS for path in records(brief)]
+ENTRIES = [path for brief in EDITIONS for path in entries(brief)]
 PRESS_KITS = [press_kit_file(f"{OUT}/{brief}", brief) for brief in EDITIONS]
 
 wildcard_constraints:
@@ -100,17 +113,18 @@ rule all:
 # changes when any of those do, rather than on fifty files each.
 rule fingerprint_templates_and_code:
     input:
-        templates=template_files(PROJECT),
+        templates=TEMPLATES,
         code=package_files(),
     output:
         TOOLCHAIN,
     resources:
-        mem_mb=300,
+        mem_mb=1000,
         runtime=5,
     log:
-        f"{OUT}/logs/templates-and-code.log",
+        f"{CACHE}/logs/templates-and-code.log",
     run:
-        briefs("fingerprint", *input, "--out", output[0], log=log[0])
+        briefs("fingerprint", *input, "--out", output[0], *SETTINGS, log=log[0],
+               resources=resources)
 
 
 # A brief's outputs depend on its languages, and a rule's outputs are fixed, so there is one
@@ -128,23 +142,22 @@ for LANGS in sorted(set(EDITIONS.values())):
         output:
             outputs("{brief}", LANGS),
         params:
-            variant=PDF_VARIANT,
             site_url=SITE_URL,
         log:
-            f"{OUT}/logs/{{brief}}.log",
+            f"{CACHE}/logs/{{brief}}.log",
         resources:
-            mem_mb=600,
+            mem_mb=1000,
             runtime=10,
         run:
-            briefs("brief", wildcards.brief, "--out", f"{OUT}/{wildcards.brief}", "--cache", CACHE,
-                   f"--site-url={params.site_url}", "--audience", AUDIENCE,
-                   "--pdf-variant", params.variant, log=log[0])
+            briefs("brief", wildcards.brief, "--out", f"{OUT}/{wildcards.brief}",
+                   f"--site-url={params.site_url}", *SETTINGS, log=log[0],
+                   resources=resources)
 
 
 # The web pages' fonts, file by file: a folder as input is judged by the folder's own time,
 # which a font replaced in place leaves unchanged, and a folder as output gets a
 # .snakemake_timestamp file that would be published with it.
-FONTS = sorted(p.name for p in (PROJECT.templates / "fonts").glob("*") if p.is_file())
+FONTS = [Path(path).name for path in TEMPLATES if Path(path).parent == PROJECT.templates / "fonts"]
 FONT_COPIES = [f"{OUT}/assets/fonts/{name}" for name in FONTS]
 
 
@@ -157,37 +170,33 @@ rule copy_fonts:
         mem_mb=300,
         runtime=5,
     log:
-        f"{OUT}/logs/assets.log",
+        f"{CACHE}/logs/assets.log",
     shell:
         "cp {input:q} $(dirname {output[0]:q}) 2> {log:q}"
 
 
 # The catalogue and the manifest in one job: the manifest lists the catalogue, and a job
 # of its own cost Snakemake as much time as the catalogue itself takes after each edit.
-# Each record gives the sizes and hashes of its edition's other files, so the job reads
-# records and press kits only: after each edit Snakemake then checks and checksums 600
+# Each entry gives the sizes and hashes of its edition's other files, so the job reads
+# entries and press kits only: after each edit Snakemake then checks and checksums 600
 # files rather than 2,200 at 200 briefs (about 0.6 s less).
 rule publish_catalogue_and_manifest:
     input:
-        records=RECORDS,
+        entries=ENTRIES,
         press_kits=PRESS_KITS,
         fonts=FONT_COPIES,
-        templates=template_files(PROJECT),
+        templates=TEMPLATES,
     output:
         catalogue=f"{OUT}/index.html",
         manifest=f"{OUT}/manifest.json",
-    params:
-        variant=PDF_VARIANT,
     resources:
-        mem_mb=300,
+        mem_mb=1000,
         runtime=5,
     log:
-        catalogue=f"{OUT}/logs/catalogue.log",
-        manifest=f"{OUT}/logs/manifest.log",
+        f"{CACHE}/logs/catalogue-and-manifest.log",
     run:
-        briefs("catalogue", *input.records, "--out", output.catalogue, log=log.catalogue)
-        briefs("manifest", *input.records, "--out", output.manifest, "--audience", AUDIENCE,
-               "--pdf-variant", params.variant, log=log.manifest)
+        briefs("publish", *input.entries, "--catalogue", output.catalogue, "--manifest",
+               output.manifest, *SETTINGS, log=log[0], resources=resources)
 
 
 onstart:
@@ -199,7 +208,9 @@ onstart:
 # to every build that ran anything. Once the workflow is over they have nothing to do.
 onsuccess:
     stop_rescheduling_timers()
+    JOBS.stop()
 
 
 onerror:
     stop_rescheduling_timers()
+    JOBS.stop()

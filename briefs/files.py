@@ -1,7 +1,14 @@
-"""Where outputs go, and writing them whole or not at all."""
+"""Writing outputs whole, through a private scratch folder, and reading what a build wrote.
 
+Outputs are first written into a scratch folder of the build's private cache (never the
+build folder, which is exactly what is sent), then renamed into place: a failed or killed
+job leaves neither a half-written file nor a temporary one where outputs are.
+"""
+
+import errno
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -10,29 +17,62 @@ from briefs.errors import ContentError
 BUILD_FIRST = "build the briefs first (snakemake --cores all), then name files it wrote"
 
 
-def write_atomically(path, data):
-    """Write bytes or text to path through a temporary file and a rename.
-
-    A failed or interrupted job never leaves a half-written file where a finished one
-    is expected.
-    """
+def write_whole(path, data, scratch):
+    """Write bytes or text to path through a file in scratch, renamed into place."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    Path(scratch).mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=scratch, prefix=f"{path.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            stream.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+        move_into_place(temporary, path)
     except BaseException:
-        os.unlink(temporary)
+        Path(temporary).unlink(missing_ok=True)
         raise
 
 
+def move_into_place(source, target):
+    """Rename source to target, which a reader sees whole or not at all. Where scratch is on
+    another file system than the target, the copy goes through a hidden name beside it."""
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(source, target)
+    except OSError as error:
+        if error.errno != errno.EXDEV:
+            raise
+        beside = Path(target).with_name(f".{Path(target).name}.partial")
+        try:
+            shutil.copyfile(source, beside)
+            os.replace(beside, target)
+        finally:
+            beside.unlink(missing_ok=True)
+            os.unlink(source)
+
+
+class Staging:
+    """A private folder in scratch where a job writes all its outputs, published together
+    by renaming them into place once every one is made, or removed if anything fails."""
+
+    def __init__(self, scratch):
+        Path(scratch).mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(dir=scratch, prefix="job-"))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, trace):
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def publish(self, out):
+        """Rename every staged file into the folder out, the press kit's last."""
+        staged = sorted(self.folder.iterdir(), key=lambda path: path.suffix == ".zip")
+        for path in staged:
+            move_into_place(path, Path(out) / path.name)
+
+
 def read_json(path, hint=BUILD_FIRST):
-    """A JSON file the build wrote, such as an edition's record or the manifest; a missing
+    """A JSON file the build wrote, such as an edition's entry or the manifest; a missing
     or damaged one says which and what to do."""
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
@@ -41,24 +81,3 @@ def read_json(path, hint=BUILD_FIRST):
     except (OSError, ValueError) as error:
         raise ContentError(path, f"not a JSON file the build wrote ({error})",
                            hint=hint) from None
-
-
-def file_state(path):
-    """What tells a changed file from the one read before: its size, time and inode; None
-    if there is no such file. Caches that outlive a job key what they read with it."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_size, found.st_mtime_ns, found.st_ino
-
-
-def edition_files(folder, brief_id, lang):
-    """Where a brief's build writes one edition: web page, PDF, record and link picture."""
-    stem = f"{folder}/{brief_id}.{lang}"
-    return {"html": f"{stem}.html", "pdf": f"{stem}.pdf", "record": f"{stem}.json",
-            "card": f"{stem}.card.png"}
-
-
-def press_kit_file(folder, brief_id):
-    return f"{folder}/{brief_id}-press-kit.zip"

@@ -13,35 +13,57 @@ from urllib.parse import unquote, urlsplit
 import weasyprint.pdf.fonts
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import FatalURLFetchingError
+from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
-from briefs.files import file_state, write_atomically
+from briefs.errors import ContentError
 
 
 class ProjectFetcher(URLFetcher):
-    """Lets WeasyPrint read files under the given folders and data: URLs, nothing else.
+    """Lets WeasyPrint read the project's files under content/ and templates/ (through
+    briefs.project, so never through a link) and data: URLs, nothing else.
 
     Hyperlinks are never fetched, only what the page needs to be drawn: images,
     stylesheets and fonts. Anything else stops the build and names the address.
     """
 
-    def __init__(self, roots):
-        super().__init__(allowed_protocols=("file", "data"))
-        self.roots = [Path(root).resolve() for root in roots]
+    KINDS = {".ttf": "font", ".otf": "font", ".woff": "font", ".woff2": "font",
+             ".css": "template"}
+
+    def __init__(self, project):
+        super().__init__(allowed_protocols=("data",))
+        self.project = project
 
     def fetch(self, url, headers=None):
-        if url.startswith("data:") or self._inside(url):
+        if url.startswith("data:"):
             return super().fetch(url, headers)
-        raise FatalURLFetchingError(
-            f"refused to load {url}: a brief may only use files under content/ and "
-            "templates/; copy the file into content/ and refer to it there")
+        path = self._inside(url)
+        if path is None:
+            raise Refused(ContentError(
+                url, "refused to load this address: a brief may only use files under "
+                "content/ and templates/", hint="copy the file into content/ and refer to it "
+                "there"))
+        try:
+            data = self.project.read_bytes(path, self.KINDS.get(path.suffix.lower(),
+                                                                "picture"))
+        except ContentError as error:
+            raise Refused(error) from None
+        return URLFetcherResponse(url, data)
 
     def _inside(self, url):
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            return False
-        path = Path(unquote(parts.path)).resolve()
-        return any(path.is_relative_to(root) for root in self.roots)
+            return None
+        path = Path(os.path.normpath(unquote(parts.path)))
+        roots = (self.project.content, self.project.templates)
+        return path if any(path.is_relative_to(root) for root in roots) else None
+
+
+class Refused(FatalURLFetchingError):
+    """A file the page may not use, which stops the printing (print_pdf says why)."""
+
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
 
 
 @contextmanager
@@ -59,30 +81,39 @@ def source_date(day):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def print_pdf(html, target, *, project, day, identifier, variant="pdf/ua-1"):
-    """Lay out the HTML and write the PDF atomically; return its pages and bytes.
+def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
+    """Lay out the HTML; return the PDF's bytes and its number of pages.
 
     The default PDF/UA-1 is tagged for screen readers; an archival variant such as
     pdf/a-3u is one switch away. Tags stay on whatever the variant.
     """
     options = {"pdf_variant": variant, "pdf_tags": True, "optimize_images": True}
-    fetcher = ProjectFetcher([project.content, project.templates])
+    fetcher = ProjectFetcher(project)
     page, texts = lift_styles(html)
-    fonts, sheets = parsed_stylesheets(tuple(texts), fetcher)
     # No base URL: every resource is an absolute file: or data: URL already, and relative
     # links (to the other editions) must stay relative rather than carry this machine's
     # folders into the PDF.
-    with collections_paused():
-        document = HTML(string=page, base_url=None, url_fetcher=fetcher).render(
-            stylesheets=sheets, font_config=fonts, **options)
-        with source_date(day):
-            data = document.write_pdf(
-                pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
-                **options)
-        pages = len(document.pages)
-        del document
-    write_atomically(target, data)
-    return pages, len(data)
+    with refusals():
+        fonts, sheets = parsed_stylesheets(tuple(texts), fetcher)
+        with collections_paused():
+            document = HTML(string=page, base_url=None, url_fetcher=fetcher).render(
+                stylesheets=sheets, font_config=fonts, **options)
+            with source_date(day):
+                data = document.write_pdf(
+                    pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
+                    **options)
+            pages = len(document.pages)
+            del document
+    return data, pages
+
+
+@contextmanager
+def refusals():
+    """A file the fetcher refused, as the ContentError it is."""
+    try:
+        yield
+    except Refused as refused:
+        raise refused.error from None
 
 
 @contextmanager
@@ -126,32 +157,32 @@ def parsed_stylesheets(texts, fetcher):
     """The font configuration and parsed sheets for these stylesheet texts.
 
     Sheets with @font-face rules are parsed together, into the one font configuration the
-    page must be laid out with; the others on their own. Both are kept by text, the
-    folders the fetcher may read, and the size and time of every file the text names, so
-    a changed font or picture is read again.
+    page must be laid out with; the others on their own. Both are kept by their text and
+    the bytes of every file the text names (fonts), so a changed font is read again.
     """
     faces = tuple(text for text in texts if "@font-face" in text)
-    fonts, face_sheets = _face_sheets(faces, tuple(fetcher.roots), _file_states(faces))
+    fonts, face_sheets = _face_sheets(faces, fetcher.project, _contents(fetcher, faces))
     return fonts, [face_sheets[text] if text in face_sheets
-                   else _plain_sheet(text, tuple(fetcher.roots), _file_states([text]))
+                   else _plain_sheet(text, fetcher.project, _contents(fetcher, [text]))
                    for text in texts]
 
 
 @functools.lru_cache(maxsize=4)
-def _face_sheets(texts, roots, _states):
+def _face_sheets(texts, project, _contents):
     fonts = FontConfiguration()
-    return fonts, {text: CSS(string=text, font_config=fonts, url_fetcher=ProjectFetcher(roots))
+    return fonts, {text: CSS(string=text, font_config=fonts, url_fetcher=ProjectFetcher(project))
                    for text in texts}
 
 
 @functools.lru_cache(maxsize=16)
-def _plain_sheet(text, roots, _states):
-    return CSS(string=text, url_fetcher=ProjectFetcher(roots))
+def _plain_sheet(text, project, _contents):
+    return CSS(string=text, url_fetcher=ProjectFetcher(project))
 
 
-def _file_states(texts):
+def _contents(fetcher, texts):
+    """The SHA-256 of every file the texts name: what the parsed sheets were made from."""
     urls = sorted({url for text in texts for url in FILE_URL.findall(text)})
-    return tuple((url, file_state(unquote(urlsplit(url).path))) for url in urls)
+    return tuple((url, hashlib.sha256(fetcher.fetch(url).read()).hexdigest()) for url in urls)
 
 
 class OpenArrays:

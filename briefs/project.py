@@ -1,7 +1,27 @@
-"""Where a checkout keeps its content and templates."""
+"""The project folder, and the one way the build reads its files.
 
+Every file the build reads (brief.yaml, sections, case records, catalogues, pictures,
+templates, fonts) is opened here, one folder at a time from the project's root and never
+through a symbolic link, so that nothing outside the project can be brought in, whatever
+the content says. Each kind of file has a size limit, so that one huge file cannot stop
+every build.
+"""
+
+import errno
+import fnmatch
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+
+from briefs.errors import ContentError
+
+KB, MB = 1024, 1024 * 1024
+# The largest file of each kind the build reads: far above any real one, far below harm.
+LIMITS = {"yaml": 256 * KB, "catalogue": 2 * MB, "section": 512 * KB, "picture": 20 * MB,
+          "template": 1 * MB, "font": 20 * MB}
+LINK_HINT = ("replace the link by a copy of the file itself: the build reads only files "
+             "inside the project, never through a link")
 
 
 @dataclass(frozen=True)
@@ -9,6 +29,9 @@ class Project:
     """Where a checkout keeps its content and templates."""
 
     root: Path
+
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(os.path.realpath(self.root)))
 
     @property
     def content(self):
@@ -28,3 +51,135 @@ class Project:
     def section_path(self, brief_id, ref, lang):
         folder = self.content / "sections" if ref.shared else self.brief_dir(brief_id)
         return folder / f"{ref.stem}.{lang}.md"
+
+    def relative(self, path):
+        """A path inside the project, as a relative one; ContentError if it is outside."""
+        path = Path(os.path.normpath(self.root / path))
+        if not path.is_relative_to(self.root) or path == self.root:
+            raise ContentError(path, "this file is outside the project",
+                               hint="keep every file the briefs use inside the project")
+        return path.relative_to(self.root)
+
+    def read_bytes(self, path, kind):
+        """The bytes of a regular file of the project, read beneath its root without
+        following any link; ContentError if it is not one, or larger than kind allows."""
+        relative = self.relative(path)
+        folder = self._open(relative.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            return self._read_in(folder, relative.parent, relative.name, kind)
+        finally:
+            os.close(folder)
+
+    def read_folder(self, folder, pattern, kind):
+        """{path: bytes} of the files of a folder that match a glob pattern, sorted, each
+        read as read_bytes reads one (the folder is opened once for all of them)."""
+        relative = self.relative(folder)
+        if not os.path.lexists(self.root / relative):
+            return {}
+        handle = self._open(relative, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            names = sorted(fnmatch.filter(os.listdir(handle), pattern))
+            return {self.root / relative / name: self._read_in(handle, relative, name, kind)
+                    for name in names}
+        finally:
+            os.close(handle)
+
+    def _read_in(self, folder, relative, name, kind):
+        """Read the file name of the open folder (relative to the root), as read_bytes does."""
+        try:
+            handle = os.open(name, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW, dir_fd=folder)
+        except OSError as error:
+            raise _open_error(self.root / relative / name, error) from None
+        limit = LIMITS[kind]
+        try:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                raise ContentError(self.root / relative / name, "this is not a regular file",
+                                   hint="replace it by an ordinary file")
+            data = os.read(handle, limit + 1)
+            while len(data) <= limit and (more := os.read(handle, limit + 1 - len(data))):
+                data += more
+        finally:
+            os.close(handle)
+        if len(data) > limit:
+            raise ContentError(self.root / relative / name, f"the file is larger than "
+                               f"{limit // KB} KB, the most a {kind} file may be",
+                               hint="split it into several files, or make it smaller")
+        return data
+
+    def read_text(self, path, kind):
+        """A UTF-8 text file of the project, without the byte-order mark some editors add."""
+        return text_of(path, self.read_bytes(path, kind))
+
+    def exists(self, path):
+        """Whether the project has something at path (a link counts: reading it says why not)."""
+        return os.path.lexists(self.root / self.relative(path))
+
+    def files(self, folder, pattern="*"):
+        """The regular files of a project folder whose names match a glob pattern, sorted;
+        a link among them, or on the way there, is refused, naming it. An absent folder has
+        no files."""
+        return [path for path, entry in self._entries(folder, pattern)
+                if entry.is_file(follow_symlinks=False)]
+
+    def folders(self, folder):
+        """The sub-folders of a project folder, sorted; links refused as in files()."""
+        return [path for path, entry in self._entries(folder, "*")
+                if entry.is_dir(follow_symlinks=False)]
+
+    def _entries(self, folder, pattern):
+        relative = self.relative(folder)
+        if not os.path.lexists(self.root / relative):
+            return []
+        handle = self._open(relative, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            entries = sorted(os.scandir(handle), key=lambda entry: entry.name)
+        finally:
+            os.close(handle)
+        found = []
+        for entry in entries:
+            path = self.root / relative / entry.name
+            if not fnmatch.fnmatchcase(entry.name, pattern):
+                continue
+            if entry.is_symlink():
+                raise ContentError(path, "this is a symbolic link", hint=LINK_HINT)
+            found.append((path, entry))
+        return found
+
+    def _open(self, relative, flags):
+        """Open relative beneath the root one name at a time, refusing links on the way."""
+        handle = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
+        parts = relative.parts
+        try:
+            for index, name in enumerate(parts):
+                last = index == len(parts) - 1
+                where = self.root.joinpath(*parts[:index + 1])
+                try:
+                    following = os.open(name, (flags if last else os.O_RDONLY | os.O_DIRECTORY)
+                                        | os.O_NOFOLLOW, dir_fd=handle)
+                except OSError as error:
+                    raise _open_error(where, error) from None
+                os.close(handle)
+                handle = following
+            return handle
+        except BaseException:
+            os.close(handle)
+            raise
+
+
+def text_of(path, data):
+    """The bytes of the file at path as UTF-8 text, without a byte-order mark."""
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise ContentError(path, "the file is not UTF-8 text",
+                           line=data[:error.start].count(b"\n") + 1,
+                           hint="save the file with UTF-8 encoding in your editor") from None
+
+
+def _open_error(path, error):
+    if error.errno in (errno.ELOOP, errno.ENOTDIR) and os.path.islink(path):
+        return ContentError(path, "this is a symbolic link", hint=LINK_HINT)
+    if error.errno == errno.ENOENT:
+        return ContentError(path, "no such file", hint="check the name, or add the file")
+    return ContentError(path, f"the file cannot be read ({error.strerror})",
+                        hint="check that the file exists and can be read")

@@ -1,3 +1,4 @@
+import dataclasses
 import shutil
 import subprocess
 import sys
@@ -5,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from briefs.edition import Settings, editions
 from briefs.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -39,3 +41,24 @@ def built(tmp_path_factory):
     result = run_snakemake(project)
     assert result.returncode == 0, result.stderr
     return project
+
+
+def edition(project, brief_id, lang="en", audience="public"):
+    """One edition of a brief of the project, as the build makes it (in any language)."""
+    settings = Settings(audience=audience, cache=project.root / ".cache" / audience)
+    return dataclasses.replace(editions(project, brief_id, settings)[0], lang=lang)
+
+
+def helpers(project, brief_id, lang="en", audience="public"):
+    from briefs.render.helpers import CaseHelpers
+
+    return CaseHelpers(edition(project, brief_id, lang, audience))
+
+
+def render(project, brief_id, lang="en", medium="web", audience="public", published=None):
+    """An edition's page, rendered as the build renders it, without printing."""
+    from briefs.render.html import render_edition, section_sources
+
+    case_helpers = helpers(project, brief_id, lang, audience)
+    sources = section_sources(case_helpers.edition, case_helpers)
+    return render_edition(case_helpers.edition, medium, case_helpers, sources, published)

@@ -1,75 +1,72 @@
-"""The parsed case book kept for planning and jobs: used only while it matches the files."""
+"""The case book kept between processes: keyed by the bytes it was read from."""
 
-import datetime
+import os
 
 import pytest
 
-from briefs.cases import cache as case_index
-from briefs.cases.cache import current_casebook, refresh_index
-from briefs.cases.book import load_casebook
+from briefs.cases import cache
+from briefs.cases.cache import casebook
 from briefs.errors import ContentError, ContentErrors
 
 from conftest import run_snakemake
 
 
 def no_parsing(*args, **kwargs):
-    raise AssertionError("the case files were parsed although the index matches them")
+    raise AssertionError("the case files were parsed although a copy has their key")
 
 
-def test_a_matching_index_is_read_instead_of_the_files(project, tmp_path, monkeypatch):
-    index = tmp_path / "cache" / "casebook.pickle"
-    refresh_index(project, index)
-    monkeypatch.setattr(case_index, "load_casebook", no_parsing)
-    book = current_casebook(project, index, internal=True)
-    assert book.cases.keys() == load_casebook(project).cases.keys() and book.internal
-    refresh_index(project, index)  # still matching: nothing to parse
+@pytest.fixture(autouse=True)
+def nothing_kept_in_memory():
+    cache._kept.clear()  # each test starts as a new process would
 
 
-def test_an_edited_record_is_read_from_the_files_until_the_index_is_refreshed(project, tmp_path):
-    index = tmp_path / "casebook.pickle"
-    refresh_index(project, index)
+def test_a_saved_copy_is_read_instead_of_the_files(project, tmp_path, monkeypatch):
+    first = casebook(project, "public", tmp_path)
+    cache._kept.clear()
+    monkeypatch.setattr(cache, "load_casebook", no_parsing)
+    again = casebook(project, "public", tmp_path)
+    assert again == first and "keeper-one" in again.cases
+
+
+def test_a_same_size_edit_with_its_time_put_back_is_read(project, tmp_path):
+    """The fault of a cache keyed by name, size and time: the edit was never printed."""
+    assert casebook(project, "public", tmp_path).cases["keeper-one"].name["en"] == "Keeper One"
     record = project.content / "cases" / "keeper-one.yaml"
+    before = os.stat(record)
     record.write_text(record.read_text().replace("Keeper One", "Keeper Uno"))
-    assert current_casebook(project, index).cases["keeper-one"].name["en"] == "Keeper Uno"
-    refresh_index(project, index)
-    assert case_index._saved_fingerprint(index) == case_index.fingerprint(project)
+    os.utime(record, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(record).st_size == before.st_size
+    assert casebook(project, "public", tmp_path).cases["keeper-one"].name["en"] == "Keeper Uno"
+    cache._kept.clear()  # and in a new process, from the saved copy's key
+    assert casebook(project, "public", tmp_path).cases["keeper-one"].name["en"] == "Keeper Uno"
 
 
-def test_a_rewritten_index_is_read_again_not_remembered(project, tmp_path, monkeypatch):
-    index = tmp_path / "casebook.pickle"
-    refresh_index(project, index)
-    assert current_casebook(project, index).cases["keeper-one"].name["en"] == "Keeper One"
-    record = project.content / "cases" / "keeper-one.yaml"
-    record.write_text(record.read_text().replace("Keeper One", "Keeper Uno"))
-    refresh_index(project, index)
-    monkeypatch.setattr(case_index, "load_casebook", no_parsing)
-    assert current_casebook(project, index).cases["keeper-one"].name["en"] == "Keeper Uno"
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"key": "x"}', None])
+def test_a_damaged_copy_is_read_again_from_the_files_and_written_anew(project, tmp_path,
+                                                                       damage):
+    casebook(project, "public", tmp_path)
+    saved = tmp_path / "casebook.json"
+    good = saved.read_bytes()
+    cache._kept.clear()
+    saved.write_bytes(good[: len(good) // 2] if damage is None else damage)
+    assert "keeper-one" in casebook(project, "public", tmp_path).cases
+    assert saved.read_bytes() == good
 
 
-def test_a_damaged_index_is_ignored(project, tmp_path):
-    index = tmp_path / "casebook.pickle"
-    index.write_bytes(b"not a pickle")
-    assert "keeper-one" in current_casebook(project, index).cases
+def test_the_public_copy_holds_nothing_restricted(project, tmp_path):
+    casebook(project, "public", tmp_path / "public")
+    saved = (tmp_path / "public" / "casebook.json").read_bytes()
+    for planted in (b"Zzyzx", b"Qvxtestimony", b"zzyzx"):
+        assert planted not in saved
+    casebook(project, "internal", tmp_path / "internal")
+    assert b"Zzyzx" in (tmp_path / "internal" / "casebook.json").read_bytes()
 
 
-def test_a_mistake_in_a_record_leaves_the_old_index_and_names_the_line(project, tmp_path):
-    index = tmp_path / "casebook.pickle"
-    refresh_index(project, index)
-    saved = index.read_bytes()
+def test_a_mistake_in_a_record_is_named_with_its_line(project, tmp_path):
     (project.content / "cases" / "keeper-two.yaml").write_text("id: keeper-two\nname: [\n")
     with pytest.raises((ContentError, ContentErrors)) as caught:
-        refresh_index(project, index)
+        casebook(project, "public", tmp_path)
     assert "keeper-two.yaml, line 3: this is not valid YAML" in str(caught.value)
-    assert index.read_bytes() == saved
-
-
-def test_each_edition_keeps_its_own_account_of_the_cases_it_used(project):
-    book = load_casebook(project)
-    first, second = book.for_edition(), book.for_edition()
-    first.case("keeper-one")
-    first.select(datetime.date(2021, 1, 1), status="held")
-    assert second.used == set() and second.queries == []
-    assert first.cases is second.cases  # the records themselves are shared, not copied
 
 
 def test_a_mistake_in_a_case_record_stops_the_build_before_anything_runs(project):

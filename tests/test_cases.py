@@ -6,9 +6,10 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from briefs.render.helpers import CaseHelpers
-from briefs.cases.book import Case, load_casebook, status_on
-from briefs.content.load import load_brief, load_organisations
+import conftest
+from briefs.cases.load import load_casebook
+from briefs.cases.queries import status_on
+from briefs.cases.schema import Case
 from briefs.errors import ContentErrors
 
 D = datetime.date
@@ -119,13 +120,7 @@ def test_a_record_that_is_not_yaml_does_not_hide_the_others_problems(project):
 
 @pytest.fixture
 def helpers(project):
-    organisations = load_organisations(project)
-
-    def make(brief_id, lang="en"):
-        brief = load_brief(project, brief_id, organisations)
-        return CaseHelpers(lambda: load_casebook(project), brief, lang, project.templates / "fonts")
-
-    return make
+    return lambda brief_id, lang="en": conftest.helpers(project, brief_id, lang)
 
 
 def plain(markdown):
@@ -182,15 +177,15 @@ def test_period_events_group_each_persons_events_in_the_period(helpers):
 
 
 @pytest.mark.parametrize("call, reason", [
-    (lambda h: h.case_box("nobody"), "there is no case record 'nobody'"),
-    (lambda h: h.name("zzyzx-witness"), "the case 'zzyzx-witness' is restricted"),
+    (lambda h: h.case_box("nobody"), "there is no public case record 'nobody'"),
+    (lambda h: h.name("zzyzx-witness"), "there is no public case record 'zzyzx-witness'"),
     (lambda h: h.count(status="jailed"), "unknown status 'jailed'"),
     (lambda h: h.names(region="mars"), "unknown region 'mars'"),
     (lambda h: h.names(colour="red"), "unknown filter 'colour'"),
     (lambda h: h.period_events(), "period_events needs a brief with a 'period'"),
 ])
 def test_bad_questions_are_refused(helpers, call, reason):
-    from briefs.cases.book import CaseQueryError
+    from briefs.cases.queries import CaseQueryError
 
     with pytest.raises(CaseQueryError) as caught:
         call(helpers("test-report"))
@@ -204,7 +199,7 @@ def test_an_unknown_case_in_a_section_names_brief_file_and_line(project, capsys)
     section.write_text("# Background\n\nSee {{ case_box('keeper-nine') }}.\n")
     assert main(["--root", str(project.root), "check"]) == 1
     err = capsys.readouterr().err
-    assert "test-report/background.en.md, line 3: there is no case record 'keeper-nine'" in err
+    assert "test-report/background.en.md, line 3: there is no public case record 'keeper-nine'" in err
     assert "add content/cases/keeper-nine.yaml" in err
 
 

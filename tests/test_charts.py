@@ -5,23 +5,12 @@ import re
 
 import pytest
 
-from briefs.render.helpers import CaseHelpers
-from briefs.cases.book import load_casebook
-from briefs.content.load import load_brief, load_organisations
-from briefs.render.html import render_edition
-from briefs.render.templates import environment
+import conftest
 
 
 @pytest.fixture
 def helpers(project):
-    organisations = load_organisations(project)
-
-    def make(brief_id, lang="en"):
-        return CaseHelpers(lambda: load_casebook(project),
-                           load_brief(project, brief_id, organisations), lang,
-                           project.templates / "fonts")
-
-    return make
+    return lambda brief_id, lang="en": conftest.helpers(project, brief_id, lang)
 
 
 def test_people_held_over_time_with_alt_text_from_the_data(helpers):
@@ -50,14 +39,8 @@ def test_detentions_per_month_and_cases_by_region_in_russian(helpers):
 
 
 def test_the_same_chart_goes_to_the_web_page_and_the_pdf(project):
-    organisations = load_organisations(project)
-    brief = load_brief(project, "test-report", organisations)
-    pages = {}
-    for medium in ("web", "print"):
-        cases = CaseHelpers(lambda: load_casebook(project), brief, "en",
-                            project.templates / "fonts")
-        pages[medium] = render_edition(project, environment(project), brief, organisations,
-                                       "en", medium, cases)
+    pages = {medium: conftest.render(project, "test-report", medium=medium)
+             for medium in ("web", "print")}
     charts = {m: re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)
               for m, html in pages.items()}
     assert charts["web"] == charts["print"] and len(charts["web"]) == 1
@@ -65,7 +48,7 @@ def test_the_same_chart_goes_to_the_web_page_and_the_pdf(project):
 
 
 def test_a_bad_date_for_a_chart_is_a_content_error(helpers):
-    from briefs.cases.book import CaseQueryError
+    from briefs.cases.queries import CaseQueryError
 
     with pytest.raises(CaseQueryError, match="is not a date"):
         helpers("test-report").chart_held_over_time(since="last spring")

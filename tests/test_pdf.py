@@ -12,14 +12,11 @@ import weasyprint
 import weasyprint.text.ffi
 from pypdf import PdfReader
 
-from briefs.render.helpers import CaseHelpers
-from briefs.cases.book import load_casebook
 from briefs.content.load import load_brief, load_organisations
 from briefs.pdf import (OpenArrays, ProjectFetcher, lift_styles, parsed_stylesheets,
                         print_pdf, source_date)
-from briefs.render.html import render_edition
-from briefs.render.templates import environment
 
+import conftest
 from conftest import run_snakemake
 
 OUR_FONTS = re.compile(r"^PT-(Serif|Sans)(-Bold)?(-Italic)?$")  # templates/fonts, as embedded
@@ -149,12 +146,11 @@ HTML(filename=html).write_pdf(target, pdf_variant=variant, pdf_tags=True,
 @pytest.mark.parametrize("internal", [False, True])
 def test_printing_gives_the_bytes_weasyprint_gives_on_its_own(project, tmp_path, internal):
     brief = load_brief(project, "test-report", load_organisations(project))
-    helpers = CaseHelpers(lambda: load_casebook(project, internal), brief, "en",
-                          project.templates / "fonts")
-    html = render_edition(project, environment(project), brief, load_organisations(project),
-                          "en", "print", helpers, internal)
+    html = conftest.render(project, "test-report", medium="print",
+                           audience="internal" if internal else "public")
     ours = tmp_path / "ours.pdf"
-    print_pdf(html, ours, project=project, day=brief.date, identifier="report.en")
+    ours.write_bytes(print_pdf(html, project=project, day=brief.date,
+                               identifier="report.en")[0])
     page, alone = tmp_path / "page.html", tmp_path / "alone.pdf"
     page.write_text(html, encoding="utf-8")
     with source_date(brief.date):
@@ -170,10 +166,10 @@ def test_printing_pauses_the_garbage_collector_and_restores_it(project, tmp_path
     monkeypatch.setattr(weasyprint.HTML, "render", lambda self, **options: (
         seen.append(gc.isenabled()) or render(self, **options)))
     html, day = "<html lang=en><title>T</title><p>Text</p></html>", datetime.date(2024, 1, 1)
-    print_pdf(html, tmp_path / "on.pdf", project=project, day=day, identifier="on")
+    print_pdf(html, project=project, day=day, identifier="on")
     gc.disable()
     try:
-        print_pdf(html, tmp_path / "off.pdf", project=project, day=day, identifier="off")
+        print_pdf(html, project=project, day=day, identifier="off")
         assert not gc.isenabled()  # a caller that had paused it keeps it paused
     finally:
         gc.enable()
@@ -183,7 +179,7 @@ def test_printing_pauses_the_garbage_collector_and_restores_it(project, tmp_path
 def test_a_stylesheet_is_parsed_again_when_a_file_it_loads_changes(project):
     font = project.templates / "fonts" / "PTSans-Bold.ttf"
     text = f'@font-face {{ font-family: x; src: url("{font.as_uri()}") }}'
-    fetcher = ProjectFetcher([project.templates])
+    fetcher = ProjectFetcher(project)
     first = parsed_stylesheets((text, "p { color: red }"), fetcher)
     assert parsed_stylesheets((text, "p { color: red }"), fetcher) == first
     font.write_bytes((project.templates / "fonts" / "PTSerif-Bold.ttf").read_bytes())

@@ -4,24 +4,13 @@ import re
 
 import pytest
 
-from briefs.render.helpers import CaseHelpers
-from briefs.cases.book import load_casebook
-from briefs.content.load import load_brief, load_organisations
-from briefs.render.html import render_edition
-from briefs.render.templates import environment
+import conftest
 
 
 @pytest.fixture
 def render(project):
-    organisations = load_organisations(project)
-    env = environment(project)
-
-    def render(brief_id, lang="en", medium="web"):
-        brief = load_brief(project, brief_id, organisations)
-        cases = CaseHelpers(lambda: load_casebook(project), brief, lang, project.templates / "fonts")
-        return render_edition(project, env, brief, organisations, lang, medium, cases)
-
-    return render
+    return lambda brief_id, lang="en", medium="web": conftest.render(project, brief_id, lang,
+                                                                     medium)
 
 
 def test_case_table_prints_names_as_written_and_heads_each_row_with_one(project, render):
@@ -98,30 +87,15 @@ def test_kazakh_sections_can_ask_for_date_cases_plurals_and_lists(render):
 
 
 def test_internal_builds_mark_english_stand_ins(project):
-    from briefs.render.helpers import CaseHelpers
-    from briefs.cases.book import load_casebook
-
-    organisations = load_organisations(project)
-    brief = load_brief(project, "test-column", organisations)
-    cases = CaseHelpers(lambda: load_casebook(project, internal=True), brief, "kk",
-                        project.templates / "fonts")
-    html = render_edition(project, environment(project), brief, organisations, "kk", "web",
-                          cases, internal=True)
+    html = conftest.render(project, "test-column", "kk", audience="internal")
     assert '<span class="untranslated" lang="en">Keeper Two</span>' in html
     assert "Бесінші Смотритель" in html  # translated names are not marked
 
 
 def test_web_pages_carry_sharing_metadata_and_the_pdf_size(project):
-    from briefs.render.helpers import CaseHelpers
-    from briefs.cases.book import load_casebook
-
-    organisations = load_organisations(project)
-    brief = load_brief(project, "test-statement", organisations)
-    cases = CaseHelpers(lambda: load_casebook(project), brief, "ru", project.templates / "fonts")
     published = {"pdf_pages": 2, "pdf_kb": 25, "site_url": "https://briefs.example.org/",
                  "card_href": "test-statement.ru.card.png"}
-    html = render_edition(project, environment(project), brief, organisations, "ru", "web",
-                          cases, published=published)
+    html = conftest.render(project, "test-statement", "ru", published=published)
     here = "https://briefs.example.org/test-statement/"
     assert f'<link rel="canonical" href="{here}test-statement.ru.html">' in html
     assert f'<link rel="alternate" hreflang="en" href="{here}test-statement.en.html">' in html

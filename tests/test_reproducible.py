@@ -4,6 +4,7 @@ import ctypes.util
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -69,9 +70,12 @@ def test_verify_rebuilds_and_finds_every_output_identical(built, tmp_path, capsy
     here = manifest["software"]["font_subsetting"]
     there = {"harfbuzz": "fonttools", "fonttools": "harfbuzz"}[here]
     manifest["software"]["font_subsetting"] = there
-    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
-    assert main(["--root", str(built.root), "verify", str(tmp_path / "manifest.json")]) == 0
+    sent = tmp_path / "sent"
+    shutil.copytree(built.root / "build", sent)
+    (sent / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["--root", str(built.root), "verify", str(sent / "manifest.json")]) == 0
     out = capsys.readouterr().out
+    assert f"All 38 files in {sent} are as the manifest lists them." in out
     assert "38 of 38 outputs rebuilt byte for byte." in out
     assert [line for line in out.splitlines() if line.startswith("software differs")] == [
         f"software differs from the build's, so outputs may too: font_subsetting {here} here, "

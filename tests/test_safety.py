@@ -9,23 +9,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from briefs.render.helpers import CaseHelpers
-from briefs.cases.book import load_casebook
 from briefs.content.load import load_brief, load_organisations
 from briefs.errors import ContentError, ContentErrors
+from briefs.pdf import ProjectFetcher, Refused
 from briefs.render.markdown_ext import EditionState, section_html
-from briefs.pdf import ProjectFetcher
-from briefs.render.html import render_edition
 from briefs.render.sanitize import clean_html
-from briefs.render.templates import environment
+
+import conftest
 
 
 def render(project, brief_id="test-column", lang="en", medium="web"):
-    organisations = load_organisations(project)
-    brief = load_brief(project, brief_id, organisations)
-    cases = CaseHelpers(lambda: load_casebook(project), brief, lang, project.templates / "fonts")
-    return render_edition(project, environment(project), brief, organisations, lang, medium,
-                          cases)
+    return conftest.render(project, brief_id, lang, medium)
 
 
 def write_body(project, text):
@@ -94,17 +88,15 @@ def test_photos_lose_exif_and_gps_metadata(project):
 
 
 def test_the_fetcher_reads_only_project_files(project, tmp_path):
-    fetcher = ProjectFetcher([project.content, project.templates])
+    fetcher = ProjectFetcher(project)
     font = (project.templates / "fonts" / "PTSans-Regular.ttf").as_uri()
     assert fetcher.fetch(font)
     assert fetcher.fetch("data:text/plain;base64,aGk=")
-    from weasyprint.urls import FatalURLFetchingError
-
     outside = tmp_path / "secret.txt"
     outside.write_text("secret")
     for url in ("https://example.org/x.css", outside.as_uri(),
                 (project.content / ".." / ".." / "secret.txt").as_uri()):
-        with pytest.raises(FatalURLFetchingError, match="refused to load"):
+        with pytest.raises(Refused, match="refused to load"):
             fetcher.fetch(url)
 
 

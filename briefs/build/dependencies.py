@@ -2,21 +2,16 @@
 
 import atexit
 import datetime
-import functools
 import gc
 import json
 import threading
 from pathlib import Path
 
-from briefs.cases.book import case_catalogues
+from briefs.cases.load import case_catalogues
+from briefs.cases.queries import CaseQueries
 from briefs.errors import ContentError, ContentErrors, TemplateCallError
 
 PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def template_files(project):
-    """Templates, stylesheets and fonts: a change to any of them rebuilds every edition."""
-    return sorted(str(p) for p in project.templates.rglob("*") if p.is_file())
 
 
 def package_files():
@@ -26,28 +21,28 @@ def package_files():
                   and "__pycache__" not in p.parts)
 
 
-def case_files(project, record_paths, index, internal=False):
+def case_files(project, entry_paths, book):
     """The case files a brief's editions depend on.
 
-    Each edition's record, written at its last build, lists the records it showed or
+    Each edition's entry, written at its last build, lists the records it showed or
     counted and the questions (filters as of a date) it asked. The brief depends on those
     records plus whoever answers the same questions with the case files as they are now,
     so that a person who newly matches, or no longer matches, rebuilds it, and an edit to
-    anyone else does not. Without records the brief is built anyway (they are among its
-    outputs), and a section edit rebuilds it and rewrites them. index: the case book's
-    index (see case_index), to answer the questions without parsing every record.
+    anyone else does not. Without entries the brief is built anyway (they are among its
+    outputs), and a section edit rebuilds it and rewrites them. book: the audience's case
+    book as the files are now.
     """
-    if not all(Path(path).is_file() for path in record_paths):
+    if not all(Path(path).is_file() for path in entry_paths):
         # Built anyway; the folder as a whole (one input, not thousands) is what it reads.
         folder = project.content / "cases"
         return [str(p) for p in [folder, *case_catalogues(project)] if p.exists()]
     try:
-        records = [json.loads(Path(path).read_text(encoding="utf-8")) for path in record_paths]
-        ids = {case_id for record in records for case_id in record["cases"]}
-        queries = [query for record in records for query in record["case_queries"]]
-        ids |= _answers(project, queries, index, internal)
+        entries = [json.loads(Path(path).read_text(encoding="utf-8")) for path in entry_paths]
+        ids = {case_id for entry in entries for case_id in entry["cases"]}
+        queries = [query for entry in entries for query in entry["case_queries"]]
+        ids |= _answers(queries, book)
     except (OSError, ValueError, KeyError, ContentError, ContentErrors, TemplateCallError):
-        # A damaged record, or a question that no longer makes sense: rebuild to say so.
+        # A damaged entry, or a question that no longer makes sense: rebuild to say so.
         everything = sorted((project.content / "cases").glob("*.yaml"))
         return [str(p) for p in everything + case_catalogues(project)]
     files = [project.content / "cases" / f"{case_id}.yaml" for case_id in sorted(ids)]
@@ -57,19 +52,11 @@ def case_files(project, record_paths, index, internal=False):
     return [str(p) for p in files + catalogues if p.exists()]
 
 
-def _answers(project, queries, index, internal):
-    if not queries:
-        return set()
-    book = _casebook(project, index, internal)
+def _answers(queries, book):
+    asking = CaseQueries(book)
     return {case.id for query in queries
-            for case in book.select(datetime.date.fromisoformat(query["day"]), **query["filters"])}
-
-
-@functools.cache
-def _casebook(project, index, internal):
-    from briefs.cases.cache import current_casebook
-
-    return current_casebook(project, index, internal)
+            for case in asking.select(datetime.date.fromisoformat(query["day"]),
+                                      **query["filters"])}
 
 
 def stop_rescheduling_timers():

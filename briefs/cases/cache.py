@@ -1,71 +1,80 @@
-"""The case book parsed once and kept in one file, for planning and every job to read.
+"""The case book kept between processes, keyed by the content it was read from.
 
-Parsing and checking thousands of case records takes a large share of a second; a
-workflow that did it while planning and again in every job would spend more time on that
-than on printing. The Snakefile refreshes this index while planning (so that a mistake in
-a record stops the build before anything runs), in the build's private cache folder:
-never in the published build folder, as it holds restricted records too. Whoever reads it
-first compares the fingerprint saved with it (names, sizes and modification times of the
-case files) with the files as they are, and parses them instead if they differ, so the
-index can only ever save time: a job depends on its case files, never on the index.
+Reading and checking thousands of records takes a third of a second; planning the build
+and every job that shows case data need the book. So the loaded view of an audience is
+kept in memory, and in `.cache/<audience>/casebook.json`, under a key made of the bytes of
+every case file and catalogue and of the code that reads them: whoever asks reads the
+files and hashes them (a few milliseconds), and parses them only if no copy has that key.
+A copy that is damaged or does not validate is ignored and written again. The public copy
+holds the public view only (briefs.cases.load).
 """
 
 import functools
-import os
-import pickle
-from dataclasses import replace
+import hashlib
+import json
 from pathlib import Path
 
-from briefs.cases.book import case_catalogues, load_casebook
-from briefs.files import file_state, write_atomically
+from pydantic import TypeAdapter
+
+from briefs.cases.load import CaseBook, case_catalogues, load_casebook
+from briefs.cases.schema import Case, LegalCode, Named
+from briefs.files import write_whole
+from briefs.project import text_of
+
+CODE = [Path(__file__).parent / name for name in ("schema.py", "load.py")] + [
+    Path(__file__).parent.parent / "content" / "model.py"]
+SHAPE = {"cases": TypeAdapter(dict[str, Case]), "codes": TypeAdapter(dict[str, LegalCode]),
+         "affiliations": TypeAdapter(dict[str, Named]),
+         "regions": TypeAdapter(dict[str, Named])}
+_kept = {}  # audience: (key, book), the last book this process read
 
 
-def casebook_path(cache):
-    """Where a build keeps its parsed case book, in its private cache folder."""
-    return Path(cache) / "casebook.pickle"
+def casebook(project, audience, cache=None):
+    """The case book of an audience as the files are now. cache: the build's private
+    folder for this audience (none: kept in memory only)."""
+    sources = project.read_folder(project.content / "cases", "*.yaml", "yaml")
+    sources.update((path, project.read_bytes(path, "catalogue"))
+                   for path in case_catalogues(project))
+    key = _key(project, audience, sources)
+    if audience in _kept and _kept[audience][0] == key:
+        return _kept[audience][1]
+    saved = Path(cache, "casebook.json") if cache else None
+    book = _read(saved, key) if saved else None
+    if book is None:
+        texts = {path: text_of(path, data) for path, data in sources.items()}
+        book = load_casebook(project, audience, texts)
+        if saved:
+            _write(saved, key, book)
+    _kept[audience] = (key, book)
+    return book
 
 
-def fingerprint(project):
-    """Names, sizes and modification times of the files the case book is read from."""
-    folder = project.content / "cases"
-    entries = sorted(os.scandir(folder), key=lambda e: e.name) if folder.is_dir() else []
-    records = [(entry.name, entry.stat()) for entry in entries if entry.name.endswith(".yaml")]
-    records += [(path.name, path.stat()) for path in case_catalogues(project)]
-    return [(name, stat.st_size, stat.st_mtime_ns) for name, stat in records]
+def _key(project, audience, sources):
+    digest = hashlib.sha256(f"{audience}\0{_code_digest()}\0".encode())
+    for path, data in sorted(sources.items()):
+        digest.update(f"{path.relative_to(project.root)}\0".encode())
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
 
 
-def refresh_index(project, path):
-    """Parse and check every case record if the index no longer matches the files, and
-    save it; raise ContentErrors listing every problem."""
-    current = fingerprint(project)
-    if _saved_fingerprint(path) != current:
-        book = load_casebook(project)
-        write_atomically(path, pickle.dumps(current, protocol=pickle.HIGHEST_PROTOCOL)
-                         + pickle.dumps(book, protocol=pickle.HIGHEST_PROTOCOL))
+@functools.cache
+def _code_digest():
+    return hashlib.sha256(b"".join(path.read_bytes() for path in CODE)).hexdigest()
 
 
-def current_casebook(project, path, internal=False):
-    """The case book as the case files are now: from the index if it still matches them."""
+def _read(path, key):
     try:
-        saved, book = _read_index(os.path.abspath(path), file_state(path))
-        if saved == fingerprint(project):
-            return replace(book, internal=internal).for_edition()  # not the kept copy's account
-    except Exception:  # no index yet, or one written by another version of this code
-        pass
-    return load_casebook(project, internal)
-
-
-@functools.lru_cache(maxsize=2)
-def _read_index(path, _state):
-    """The saved fingerprint and case book, kept while the file is unchanged: a worker
-    reads the index once for all the jobs it forks (briefs.worker)."""
-    with open(path, "rb") as stream:
-        return pickle.load(stream), pickle.load(stream)
-
-
-def _saved_fingerprint(path):
-    try:
-        with open(path, "rb") as stream:
-            return pickle.load(stream)
-    except Exception:
+        saved = json.loads(path.read_bytes())
+        if saved.get("key") != key:
+            return None
+        parts = {name: shape.validate_python(saved[name]) for name, shape in SHAPE.items()}
+        return CaseBook(**parts, audience=saved["audience"])
+    except Exception:  # absent, damaged, or of another shape: read the files instead
         return None
+
+
+def _write(path, key, book):
+    saved = {"key": key, "audience": book.audience,
+             **{name: shape.dump_python(getattr(book, name), mode="json", exclude_defaults=True)
+                for name, shape in SHAPE.items()}}
+    write_whole(path, json.dumps(saved, ensure_ascii=False, sort_keys=True), path.parent / "scratch")

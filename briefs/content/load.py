@@ -1,16 +1,16 @@
 """Loading a content tree: briefs, their sections and the organisations, validated."""
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pydantic
 
 from briefs.errors import ContentError, ContentErrors
-from briefs.files import file_state
-from briefs.render.pictures import resolve
 from briefs.content.model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
-from briefs.content.yamlfile import load_mapping, read_text
+from briefs.content.pictures import picture
+from briefs.content.yamlfile import load_mapping, parse_mapping, shorten
 
 
 @dataclass(frozen=True)
@@ -23,31 +23,30 @@ class Section:
 
 def discover(project):
     """The ids of all briefs, sorted: every folder of content/briefs with a brief.yaml."""
-    if not project.briefs_dir.is_dir():
-        return []
-    return sorted(p.parent.name for p in project.briefs_dir.glob("*/brief.yaml"))
+    return [folder.name for folder in project.folders(project.briefs_dir)
+            if project.files(folder, "brief.yaml")]
 
 
 def read_languages(project, brief_id):
     """The languages of a brief, read without full validation (for planning the build)."""
     path = project.brief_dir(brief_id) / "brief.yaml"
-    languages = _fields(path).get("languages")
+    languages = fields(project, path).get("languages")
     if not isinstance(languages, list) or not all(isinstance(x, str) for x in languages):
         raise ContentError(path, "'languages' must be a list such as [en, ru]",
                            field="languages", hint="write for example: languages: [en]")
     return languages
 
 
-def _fields(path):
-    """A YAML file's fields, for planning: parsed once while the file is unchanged (the
-    workflow asks for each brief's languages and inputs, and the organisations, per brief).
-    Read only: the same dictionary serves every caller."""
-    return _parsed_fields(path, file_state(path))
+def fields(project, path):
+    """A YAML file's fields, for planning, which asks for each brief's languages and inputs
+    and for the organisations once per brief: parsed once per text. Read only: the same
+    dictionary serves every caller."""
+    return _parsed_fields(path, project.read_text(path, "yaml"))
 
 
 @functools.lru_cache(maxsize=1024)
-def _parsed_fields(path, state):
-    return load_mapping(path).data
+def _parsed_fields(path, text):
+    return parse_mapping(path, text).data
 
 
 def validation_errors(document, model, extra=None):
@@ -83,17 +82,17 @@ def _content_error(document, error):
     elif error["type"] == "extra_forbidden":
         reason = "this field is not known"
     elif error["type"] == "literal_error":
-        reason = f"{reason}, found {error['input']!r}"
+        reason = f"{reason}, found {shorten(error['input'])!r}"
     return ContentError(document.path, reason, line=document.line_of(path), field=field or None,
                         hint=HINTS.get(error["type"]))
 
 
 def load_organisations(project):
     path = project.content / "organisations.yaml"
-    if not path.is_file():
+    if not project.exists(path):
         raise ContentError(path, "the file is missing",
                            hint="create it with one entry per organisation (docs/content.md)")
-    document = load_mapping(path)
+    document = load_mapping(project, path)
     organisations, errors = {}, []
     for key in document.data:
         sub = document.sub(key)
@@ -116,7 +115,7 @@ def load_brief(project, brief_id, organisations):
     if not BRIEF_ID.match(brief_id):
         raise ContentError(project.brief_dir(brief_id), f"'{brief_id}' is not a valid brief id",
                            hint="rename the folder with lower-case letters, digits and hyphens")
-    document = load_mapping(path)
+    document = load_mapping(project, path)
     brief, errors = validation_errors(document, Brief, {"id": brief_id})
     if brief is not None:
         errors = _brief_problems(project, document, brief, organisations)
@@ -128,10 +127,10 @@ def load_brief(project, brief_id, organisations):
 def _picture_problems(project, document, field_path, reference):
     """A picture named in a YAML file must be a JPEG, PNG or SVG file under content/."""
     try:
-        resolve(project.content, project.content, reference, document.path)
+        picture(project, project.content, reference, document.path,
+                line=document.line_of(field_path))
         return []
     except ContentError as error:
-        error.line = document.line_of(field_path)
         error.field = ".".join(field_path)
         return [error]
 
@@ -158,16 +157,16 @@ def _brief_problems(project, document, brief, organisations):
 def load_sections(project, brief, lang):
     """The brief's section files in one language, in reading order."""
     sections, errors = [], []
-    for index, ref in enumerate(brief.sections):
+    for ref in brief.sections:
         text_lang = "en" if lang in ref.untranslated else lang
         path = project.section_path(brief.id, ref, text_lang)
-        if not path.is_file():
+        if not project.exists(path):
             errors.append(ContentError(
                 path, "the section file is missing",
                 hint=f"write it, or remove '{ref.stem}' from 'sections' in brief.yaml"))
             continue
         try:
-            sections.append(Section(ref, path, read_text(path), text_lang))
+            sections.append(Section(ref, path, project.read_text(path, "section"), text_lang))
         except ContentError as problem:
             errors.append(problem)
     if errors:
@@ -181,29 +180,33 @@ def edition_inputs(project, brief_id, lang):
 
 
 def brief_inputs(project, brief_id, languages):
-    """Every content file the editions in `languages` are made from, for the workflow to
-    watch."""
+    """The content files the editions in `languages` are made from, for the workflow to
+    watch and the manifest to list: brief.yaml, the organisations and what brief.yaml
+    names. Other files of the brief's folder, such as drafts, are neither."""
     folder = project.brief_dir(brief_id)
-    data = _fields(folder / "brief.yaml")
+    data = fields(project, folder / "brief.yaml")
     files = [folder / "brief.yaml", project.content / "organisations.yaml"]
-    files += sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".md"
-                    and p.name != "brief.yaml")
     for lang in languages:
-        files += sorted(folder.glob(f"*.{lang}.md"))
         for entry in data.get("sections") or []:
+            entry = {"file": entry} if isinstance(entry, str) else entry
             if not isinstance(entry, dict):
                 continue
             text_lang = "en" if lang in (entry.get("untranslated") or []) else lang
             if isinstance(entry.get("shared"), str):
                 files.append(project.content / "sections" / f"{entry['shared']}.{text_lang}.md")
-            elif isinstance(entry.get("file"), str) and text_lang != lang:
-                files.append(folder / f"{entry['file']}.en.md")
+            elif isinstance(entry.get("file"), str):
+                files.append(folder / f"{entry['file']}.{text_lang}.md")
     photo = data.get("photo")
     if isinstance(photo, dict) and isinstance(photo.get("file"), str):
         files.append(project.content / photo["file"])
-    organisations = _fields(project.content / "organisations.yaml")
+    organisations = fields(project, project.content / "organisations.yaml")
     for key in data.get("organisations") or []:
         logo = (organisations.get(key) or {}).get("logo") if isinstance(key, str) else None
         if isinstance(logo, str):
             files.append(project.content / logo)
-    return [str(f) for f in dict.fromkeys(files) if f.exists()]
+    return [str(f) for f in dict.fromkeys(files) if _inside(project, f) and project.exists(f)]
+
+
+def _inside(project, path):
+    """Whether a path brief.yaml names is in content/ (the check says so when it is not)."""
+    return Path(os.path.normpath(path)).is_relative_to(project.content)

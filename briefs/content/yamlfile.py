@@ -1,4 +1,6 @@
-"""Reading YAML files with line numbers kept for error messages."""
+"""Reading YAML files with line numbers kept for error messages, and no aliases."""
+
+import re
 
 import yaml
 
@@ -53,24 +55,24 @@ def _child(node, key):
     return None
 
 
-def read_text(path):
-    """Read a UTF-8 text file, naming the file if it is not UTF-8."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise ContentError(
-            path, "the file is not UTF-8 text", line=line,
-            hint="save the file with UTF-8 encoding in your editor",
-        ) from None
+def shorten(value, limit=60):
+    """A value from a file, for a message: never more than limit characters of it."""
+    text = value if isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
-def load_mapping(path):
-    """Load a YAML file whose top level must be a mapping."""
-    text = read_text(path)
+def load_mapping(project, path, kind="yaml"):
+    """Load a project's YAML file whose top level must be a mapping."""
+    return parse_mapping(path, project.read_text(path, kind))
+
+
+def parse_mapping(path, text):
+    """Parse the text of the YAML file at path, whose top level must be a mapping."""
     loader = _Loader(text)
     try:
+        _refuse_deep_nesting(path, text)
         root = loader.get_single_node()
+        _refuse_aliases(path, root)
         data = loader.construct_document(root) if root is not None else None
     except yaml.reader.ReaderError as error:
         raise ContentError(path, f"the file contains a character YAML does not allow "
@@ -78,7 +80,7 @@ def load_mapping(path):
                            hint="delete the invisible control character on this line") from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        reason = f"this is not valid YAML ({error.problem})"
+        reason = f"this is not valid YAML ({shorten(error.problem)})"
         if error.context and error.context_mark and error.context_mark.line != mark.line:
             reason += f"; the problem may start on line {error.context_mark.line + 1}"
         raise ContentError(
@@ -86,6 +88,9 @@ def load_mapping(path):
             line=mark.line + 1 if mark else None,
             hint="check the indentation and quote texts that contain a colon",
         ) from None
+    except RecursionError:
+        raise ContentError(path, "lists or fields are nested too deeply",
+                           hint="write the values out flat, as docs/content.md shows") from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -95,6 +100,46 @@ def load_mapping(path):
             line=1, hint="start the file with fields such as 'kind: statement'",
         )
     return YamlDocument(path, data, root)
+
+
+MAX_DEPTH = 40  # content nests four or five levels; libyaml's composer crashes at 100,000
+# Nesting that deep needs a run of openers ("- - -", "[[[", "? ?"); indentation alone
+# cannot reach it in a file of the sizes allowed. Files without such a run are not scanned.
+OPENERS = re.compile(r"(?:[-?\[{]\s*){%d}" % MAX_DEPTH)
+
+
+def _refuse_deep_nesting(path, text):
+    """Refuse lists and mappings nested more than MAX_DEPTH deep."""
+    if not OPENERS.search(text):
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ContentError(path, "lists or fields are nested too deeply",
+                                   line=event.start_mark.line + 1,
+                                   hint="write the values out flat, as docs/content.md shows")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _refuse_aliases(path, root):
+    """Refuse YAML aliases (*name), merge keys included: a few lines of them can expand to
+    billions of values. An alias is a node met twice in the tree."""
+    seen, stack = set(), [(root, root)]
+    while stack:
+        node, parent = stack.pop()
+        if node is None or isinstance(node, yaml.ScalarNode):
+            continue
+        if id(node) in seen:
+            raise ContentError(path, "a YAML alias (*name) repeats a value written elsewhere",
+                               line=parent.start_mark.line + 1,
+                               hint="write the value out in full where it is needed")
+        seen.add(id(node))
+        children = node.value if isinstance(node, yaml.SequenceNode) else [
+            child for pair in node.value for child in pair]
+        stack.extend((child, node) for child in children)
 
 
 def _character(error):

@@ -1,44 +1,21 @@
 """build/manifest.json: every output with its hash and pages, and the sources it came from,
 so that anyone can prove a PDF is what the sources say, and rebuild it to check."""
 
-import hashlib
 import json
 import platform
 from importlib import metadata
 from pathlib import Path
 
+from briefs.edition import press_kit_file
 from briefs.errors import ContentError, shown_path
-from briefs.files import press_kit_file, read_json, write_atomically
-from briefs.cases.book import case_catalogues
-from briefs.build.dependencies import template_files
+from briefs.files import read_json, write_whole
+from briefs.publish.entry import file_entry, sha256
+from briefs.render.templates import template_files
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
              "pyyaml",
              "snakemake")
-
-
-def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def edition_sources(project, brief_id, lang, cases, templates):
-    """{path: sha256} of every file an edition was made from, relative to the project.
-
-    Case files are those the edition showed or counted; restricted records stay out of
-    public builds, and so do their file names. templates: template_sources(project), the
-    same for every edition.
-    """
-    from briefs.content.load import edition_inputs
-
-    files = [Path(p) for p in edition_inputs(project, brief_id, lang)]
-    used, queries = cases.dependencies()
-    if used or queries:
-        files += [project.content / "cases" / f"{case_id}.yaml" for case_id in used]
-        files += case_catalogues(project)
-    sources = {f.relative_to(project.root).as_posix(): sha256(f)
-               for f in sorted(set(files)) if f.is_file()}
-    return {**sources, **templates}
 
 
 def template_sources(project):
@@ -48,22 +25,16 @@ def template_sources(project):
 
 
 def build_manifest(out, record_paths, settings):
-    """The manifest of a build folder, from its editions' records and files.
+    """The manifest of a build folder, from its editions' entries and files.
 
-    An edition's web page, PDF and picture are listed as its record says its job wrote
-    them, so that the manifest reads an edition's record rather than all its files, and
+    An edition's web page, PDF and picture are listed as its entry says its job wrote
+    them, so that the manifest reads an edition's entry rather than all its files, and
     Snakemake need not check and checksum every output after each edit (see the Snakefile).
     """
-    folder = Path(out)
-    out = folder.resolve()  # once: resolving a path looks at each folder on its way
+    out = Path(out).resolve()  # once: resolving a path looks at each folder on its way
     outputs, sources = [], {}
-    for given in sorted(Path(p) for p in record_paths):
+    for given, record in read_entries(out, record_paths, settings).items():
         record_path = given.resolve()
-        if not record_path.is_relative_to(out):
-            raise ContentError(given, f"this record is not in {shown_path(folder)}, "
-                               "the folder of the manifest", hint="write the manifest into "
-                               "the build folder the records are in, e.g. build/manifest.json")
-        record = read_json(record_path)
         sources.update(record["sources"])
         written = record["files"]
         for kind in ("html", "pdf"):
@@ -85,6 +56,23 @@ def build_manifest(out, record_paths, settings):
         "outputs": outputs,
         "sources": dict(sorted(sources.items())),
     }
+
+
+def read_entries(out, paths, settings):
+    """{path: entry} of editions' entries, which must lie in the build folder out and be
+    built for the audience of settings."""
+    folder, entries = Path(out).resolve(), {}
+    for given in sorted(Path(p) for p in paths):
+        if not given.resolve().is_relative_to(folder):
+            raise ContentError(given, f"this record is not in {shown_path(out)}, "
+                               "the folder of the manifest", hint="write the manifest into "
+                               "the build folder the records are in, e.g. build/manifest.json")
+        entry = entries[given] = read_json(given)
+        if entry.get("audience") != settings["audience"]:
+            raise ContentError(given, f"this entry was built for the {entry.get('audience')} "
+                               f"audience, not the {settings['audience']} one",
+                               hint="build each audience into its own folder")
+    return entries
 
 
 def software():
@@ -111,20 +99,15 @@ def font_subsetting():
     return "fonttools" if harfbuzz_subset is None else "harfbuzz"
 
 
-def file_entry(path, name):
-    """A file's entry in the manifest: its path in the build folder, size and SHA-256."""
-    return {"path": name, "size": Path(path).stat().st_size, "sha256": sha256(path)}
-
-
 def _entry(out, path):
     """The entry of a file under out, both resolved."""
     return file_entry(path, path.relative_to(out).as_posix())
 
 
-def write_manifest(out, record_paths, settings, target):
+def write_manifest(out, record_paths, settings, target, scratch):
     manifest = build_manifest(out, record_paths, settings)
-    write_atomically(target, json.dumps(manifest, ensure_ascii=False, indent=1,
-                                        sort_keys=True) + "\n")
+    write_whole(target, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
+                + "\n", scratch)
 
 
 def changed_sources(project, manifest):

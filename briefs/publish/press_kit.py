@@ -12,7 +12,7 @@ from pathlib import Path
 from inscriptis import get_text
 from inscriptis.model.config import ParserConfig
 
-from briefs.files import write_atomically
+from briefs.files import write_whole
 
 WEB_ONLY = re.compile(r'<a class="skip-link".*?</a>|<nav class="web-bar".*?</nav>', re.S)
 
@@ -40,7 +40,7 @@ def kit_files(record_paths):
     return files + [("manifest.json", manifest.encode("utf-8"))]
 
 
-def write_press_kit(record_paths, day, target):
+def write_press_kit(record_paths, day, target, scratch):
     """The zip, dated with the brief's date so that the same sources give the same bytes."""
     buffer = io.BytesIO()
     stamp = datetime.datetime.combine(day, datetime.time(12)).timetuple()[:6]
@@ -50,5 +50,5 @@ def write_press_kit(record_paths, day, target):
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
-    write_atomically(target, buffer.getvalue())
+    write_whole(target, buffer.getvalue(), scratch)
 

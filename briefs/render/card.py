@@ -6,19 +6,32 @@ import textwrap
 
 from PIL import Image, ImageDraw, ImageFont
 
-from briefs.files import file_state
+from briefs import i18n
+from briefs.render.templates import environment, use_language
 
 SIZE = (1200, 630)
 ACCENT, INK, WARM = "#143a66", "#ffffff", "#f2b8a2"
 
 
-def card_png(fonts, *, kind, title, byline, date):
+def edition_card(edition):
+    """The picture for an edition's shared links, labelled as its pages are."""
+    env = environment(edition.project)
+    use_language(env, edition.lang)
+    # make_module, not .module: that one is made once, in the language of the first call.
+    kind = env.get_template("partials/macros.html").make_module().kind_name(edition.brief)
+    names = ", ".join(organisation.short_name[edition.lang]
+                      for organisation in edition.publishers)
+    return card_png(edition.project, kind=str(kind), title=edition.brief.title[edition.lang],
+                    byline=names, date=i18n.long_date(edition.brief.date, edition.lang))
+
+
+def card_png(project, *, kind, title, byline, date):
     """A 1200×630 PNG drawn with the project's fonts, the same bytes on every machine."""
     image = Image.new("RGB", SIZE, ACCENT)
     draw = ImageDraw.Draw(image)
-    label = font(fonts / "PTSans-Bold.ttf", 30)
-    heading = font(fonts / "PTSans-Bold.ttf", 64)
-    small = font(fonts / "PTSans-Regular.ttf", 34)
+    bold = project.read_bytes(project.templates / "fonts" / "PTSans-Bold.ttf", "font")
+    regular = project.read_bytes(project.templates / "fonts" / "PTSans-Regular.ttf", "font")
+    label, heading, small = font(bold, 30), font(bold, 64), font(regular, 34)
     draw.text((80, 80), kind.upper(), font=label, fill=WARM)
     lines = textwrap.wrap(title, width=30)[:4]
     for index, line in enumerate(lines):
@@ -32,11 +45,7 @@ def card_png(fonts, *, kind, title, byline, date):
     return buffer.getvalue()
 
 
-def font(path, size):
-    """A font at a size, loaded once per process while its file is unchanged."""
-    return _loaded_font(str(path), size, file_state(path))
-
-
 @functools.lru_cache(maxsize=8)
-def _loaded_font(path, size, _state):
-    return ImageFont.truetype(path, size)
+def font(data, size):
+    """A font at a size, loaded once per process for these bytes."""
+    return ImageFont.truetype(io.BytesIO(data), size)

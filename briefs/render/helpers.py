@@ -5,14 +5,14 @@ the brief's data date.
 """
 
 import datetime
-import functools
 import hashlib
 
 from markupsafe import escape
 
 from briefs import i18n
 from briefs.render import charts
-from briefs.cases.book import HELD, CaseQueryError, status_on
+from briefs.cases.queries import HELD, CaseQueryError, status_on
+from briefs.render.sandbox import SectionFunction
 
 
 
@@ -95,48 +95,54 @@ def text_in(value, lang, mark=False):
 class CaseHelpers:
     """The case functions of one edition, bound to its language and data date."""
 
-    def __init__(self, load_casebook, brief, lang, fonts=None):
-        self._load = load_casebook
-        self.fonts = fonts  # for charts: the project's templates/fonts
+    def __init__(self, edition):
+        self.edition = edition
+        self.fonts = edition.project.templates / "fonts"  # for charts
         self.generated = {}  # pictures drawn for this edition: {file name: bytes}
-        self.brief = brief
-        self.lang = lang
-        self.day = brief.data_date
-        self._ = i18n.translations(lang).gettext
+        self.brief = edition.brief
+        self.lang = edition.lang
+        self.day = edition.day
+        self._ = i18n.translations(self.lang).gettext
 
-    @functools.cached_property
-    def book(self):
-        """The case book, read only when a section first asks for case data."""
-        return self._load()
+    @property
+    def cases(self):
+        """The edition's questions to the case book, read when a section first asks."""
+        return self.edition.cases
 
     def dependencies(self):
         """The case ids this edition showed or counted, and the questions it asked."""
-        if "book" not in self.__dict__:  # no section asked for case data
+        if not self.edition.asked_cases():
             return [], []
-        return sorted(self.book.used), list(self.book.queries)
+        return sorted(self.cases.used), list(self.cases.queries)
 
     def functions(self):
-        return {"name": self.name, "status": self.status, "case_box": self.case_box,
-                "names": self.names, "chart_held_over_time": self.chart_held_over_time,
-                "chart_detentions_per_month": self.chart_detentions_per_month,
-                "chart_by_region": self.chart_by_region,
-                "chart_by_affiliation": self.chart_by_affiliation,
-                "count": self.count, "case_table": self.case_table,
-                "period_events": self.period_events}
+        """The functions sections may call, as SectionFunctions: name, then usage."""
+        usages = {
+            "name": 'name("case-id")', "status": 'status("case-id")',
+            "case_box": 'case_box("case-id")', "names": 'names(status="held")',
+            "count": 'count(status="held")', "case_table": 'case_table(status="held")',
+            "period_events": 'period_events(tag="assembly")',
+            "chart_held_over_time": 'chart_held_over_time(since="2020-01-01")',
+            "chart_detentions_per_month": 'chart_detentions_per_month(tag="assembly")',
+            "chart_by_region": 'chart_by_region(status="held")',
+            "chart_by_affiliation": 'chart_by_affiliation(status="held")',
+        }
+        return {name: SectionFunction(name, getattr(self, name), usage)
+                for name, usage in usages.items()}
 
     def name(self, case_id):
-        return self._text(self.book.case(case_id).name)
+        return self._text(self.cases.case(case_id).name)
 
     def status(self, case_id):
         """The person's status as of the data date, for a sentence: 'in pre-trial detention
         since 1 June 2020'."""
-        return self._status(self.book.case(case_id))
+        return self._status(self.cases.case(case_id))
 
     def names(self, **filters):
         return i18n.joined([self._name(c) for c in self._select(filters)], self.lang)
 
     def count(self, **filters):
-        return len(self.book.select(self.day, **filters))
+        return len(self.cases.select(self.day, **filters))
 
     def case_table(self, **filters):
         """An HTML table (Markdown would cost more time than printing it, at a thousand
@@ -148,7 +154,7 @@ class CaseHelpers:
                 "</thead>", "<tbody>"]
         for case in self._select(filters):
             status = status_on(case, self.day)
-            region = self.book.regions.get(self.book.field(case, "region"))
+            region = self.cases.book.regions.get(case.region)
             cells = [
                 self._text(region.name) if region else "",
                 self._charges_short(case),
@@ -161,10 +167,10 @@ class CaseHelpers:
         return "\n".join(rows + ["</tbody>", "</table>", "</div>"]) + "\n"
 
     def case_box(self, case_id):
-        case = self.book.case(case_id)
+        case = self.cases.case(case_id)
         lines = ['<div class="case-box" markdown="1">', "",
                  f'<p class="case-name">{self._name(case)}</p>']
-        occupation = self.book.field(case, "occupation")
+        occupation = case.occupation
         if occupation:
             lines.append(f'<p class="case-role">{self._text(occupation)}</p>')
         status = self._status(case)
@@ -213,7 +219,7 @@ class CaseHelpers:
         months = charts.month_ends(start, self.day)
         held, limited = [], []
         for month in months:
-            statuses = [status_on(c, month).key for c in self.book.select(month, **filters)]
+            statuses = [status_on(c, month).key for c in self.cases.select(month, **filters)]
             held.append(sum(s in HELD for s in statuses))
             limited.append(sum(s in ("house_arrest", "restricted_liberty") for s in statuses))
         _ = self._
@@ -252,7 +258,7 @@ class CaseHelpers:
     def chart_by_region(self, **filters):
         """How many of the selected cases come from each region, as of the data date."""
         def regions(case):
-            region = self.book.regions.get(self.book.field(case, "region"))
+            region = self.cases.book.regions.get(case.region)
             return [text_in(region.name, self.lang) if region else self._("region not known")]
 
         _ = self._
@@ -262,8 +268,8 @@ class CaseHelpers:
     def chart_by_affiliation(self, **filters):
         """How many of the selected cases belong to each party or movement."""
         def affiliations(case):
-            keys = self.book.field(case, "affiliations")
-            return ([text_in(self.book.affiliations[k].name, self.lang) for k in keys]
+            keys = case.affiliations
+            return ([text_in(self.cases.book.affiliations[k].name, self.lang) for k in keys]
                     or [self._("no affiliation recorded")])
 
         _ = self._
@@ -290,7 +296,7 @@ class CaseHelpers:
                 f'<img src="{name}" alt="{escape(alt)}"></figure>\n')
 
     def _select(self, filters):
-        cases = self.book.select(self.day, **filters)
+        cases = self.cases.select(self.day, **filters)
         return sorted(cases, key=lambda c: text_in(c.name, self.lang).casefold())
 
     def _name(self, case):
@@ -299,7 +305,7 @@ class CaseHelpers:
     def _text(self, value):
         """A text of the records for the page: escaped, and in internal builds with its
         English stand-in marked where the translation is missing."""
-        if value.get(self.lang) or not self.book.internal:
+        if value.get(self.lang) or not self.edition.settings.internal:
             return str(escape(text_in(value, self.lang)))
         return text_in(value, self.lang, mark=True)
 
@@ -315,7 +321,7 @@ class CaseHelpers:
                 or self._("date not recorded"))
 
     def _events(self, case):
-        return [e for e in case.events if e.date <= self.day and self.book.visible(e)]
+        return [e for e in case.events if e.date <= self.day]
 
     def _event_text(self, case, event):
         text = self._text(event.text) if event.text else self._(EVENT_NAME[event.type])
@@ -324,7 +330,7 @@ class CaseHelpers:
         return text + refs
 
     def _source(self, case, source_id):
-        return next((s for s in case.sources if s.id == source_id and self.book.visible(s)), None)
+        return next((s for s in case.sources if s.id == source_id), None)
 
     def _source_notes(self, case, events):
         notes = []
@@ -337,7 +343,7 @@ class CaseHelpers:
         return list(dict.fromkeys(notes))
 
     def _article(self, charge):
-        code = self.book.codes[charge.code]
+        code = self.cases.book.codes[charge.code]
         article = self._("art. %(number)s") % {"number": charge.article}
         if charge.part:
             article += " " + self._("(part %(part)s)") % {"part": charge.part}

@@ -1,19 +1,19 @@
 """Rendering one edition (a brief in one language) to HTML, for the web or for print."""
 
 import string
-import traceback
 from dataclasses import dataclass
 
-import jinja2
 from markupsafe import Markup
 
 from briefs import i18n
 from briefs.content.load import load_sections
-from briefs.errors import ContentError, ContentErrors, TemplateCallError
-from briefs.render.pictures import check_pictures, clean_image_url, embed_pictures
+from briefs.content.pictures import picture
+from briefs.errors import ContentError, ContentErrors
+from briefs.render import sandbox
 from briefs.render.markdown_ext import EditionState, section_html
+from briefs.render.pictures import data_url, embed_pictures, section_pictures
 from briefs.render.sanitize import clean_html
-from briefs.render.templates import use_language
+from briefs.render.templates import environment, use_language
 
 MEDIA = ("web", "print")
 UNNUMBERED_ROLES = {"annex", "about"}
@@ -43,18 +43,17 @@ def section_labels(brief, translate):
     return labels
 
 
-def section_sources(project, env, brief, organisations, lang, cases):
-    """Each section's Markdown after its Jinja step, with every template mistake found.
+def section_sources(edition, helpers):
+    """Each section's Markdown after its calls have run, with every mistake found.
 
-    cases: the edition's CaseHelpers, whose functions the sections may call.
+    helpers: the edition's CaseHelpers, whose functions the sections may call.
     """
-    use_language(env, lang)
-    context = {"brief": brief, "lang": lang, "organisations": organisations,
-               **cases.functions()}
+    env = sandbox.environment()
+    context = sandbox.section_context(edition.brief, edition.lang, helpers.functions())
     sources, errors = [], []
-    for section in load_sections(project, brief, lang):
+    for section in load_sections(edition.project, edition.brief, edition.lang):
         try:
-            sources.append((section, _section_source(project, env, section, context)))
+            sources.append((section, sandbox.run_section(env, section, context)))
         except ContentError as error:
             errors.append(error)
     if errors:
@@ -62,16 +61,15 @@ def section_sources(project, env, brief, organisations, lang, cases):
     return sources
 
 
-def render_edition(project, env, brief, organisations, lang, medium, cases, internal=False,
-                   published=None, sources=None):
+def render_edition(edition, medium, helpers, sources, published=None):
     """The complete HTML page of one edition; internal editions are marked restricted.
 
-    published: what the web page says about its siblings: the PDF's pages and bytes, the
-    card picture, and the site's address if one is configured.
-    sources: the edition's section_sources, when the other medium has already made them.
+    sources: the edition's section_sources. published: what the web page says about its
+    siblings: the PDF's pages and bytes, the card picture, and the site's address.
     """
-    if sources is None:
-        sources = section_sources(project, env, brief, organisations, lang, cases)
+    brief, lang = edition.brief, edition.lang
+    env = environment(edition.project)
+    use_language(env, lang)
     state = EditionState(print_notes=medium == "print")
     sections, notes = [], []
     translate = i18n.translations(lang).gettext
@@ -80,48 +78,25 @@ def render_edition(project, env, brief, organisations, lang, medium, cases, inte
         body, section_notes = section_html(source, state, label=label,
                                            prefix=f"{section.ref.stem}-",
                                            back_label=translate("Back to the text"))
-        where = (project.content, section.path.parent, section.path, source, cases.generated)
-        check_pictures(body, *where)
-        body = embed_pictures(clean_html(body), *where)
-        section_notes = clean_html(section_notes)
+        pictures = section_pictures(body, edition, section, helpers.generated)
+        body = embed_pictures(clean_html(body), pictures)
         sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body),
                                         section.lang))
-        notes.append(section_notes)
-    context = page_context(project, brief, organisations, lang, medium)
-    context["stylesheet"] = Markup(stylesheet(project, env, medium))
+        notes.append(clean_html(section_notes))
+    context = page_context(edition, medium)
+    context["stylesheet"] = Markup(stylesheet(edition.project, medium))
     levels = TOC_LEVELS.get(brief.kind, ())
     context.update(published or {})
-    context.update(sections=sections, notes=Markup("".join(notes)), internal=internal,
+    context.update(sections=sections, notes=Markup("".join(notes)),
+                   internal=edition.settings.internal,
                    contents=[h for h in state.headings if h.level in levels])
     return env.get_template(f"{brief.kind}.html").render(context)
 
 
-def _section_source(project, env, section, context):
-    """Run a section file through Jinja, turning template mistakes into content errors."""
-    name = "content/" + section.path.relative_to(project.content).as_posix()
-    try:
-        return env.get_template(name).render(context)
-    except jinja2.TemplateSyntaxError as error:
-        raise ContentError(section.path, f"template syntax error: {error.message}",
-                           line=error.lineno,
-                           hint="check the {{ ... }} and {% ... %} parts of this line") from None
-    except TemplateCallError as error:
-        raise ContentError(section.path, error.reason, line=_template_line(error, section.path),
-                           hint=error.hint) from None
-    except jinja2.UndefinedError as error:
-        raise ContentError(section.path, f"unknown name in a template: {error.message}",
-                           line=_template_line(error, section.path),
-                           hint="check the spelling; write {{ '{{' }} for a literal '{{'") from None
-
-
-def _template_line(error, path):
-    lines = [frame.lineno for frame in traceback.extract_tb(error.__traceback__)
-             if frame.filename == str(path)]
-    return lines[-1] if lines else None
-
-
-def page_context(project, brief, organisations, lang, medium):
+def page_context(edition, medium):
     """Everything the page templates print, for one language and medium."""
+    brief, lang, project = edition.brief, edition.lang, edition.project
+
     def text(value):
         return value[lang] if value else ""
 
@@ -130,7 +105,7 @@ def page_context(project, brief, organisations, lang, medium):
         "lang": lang,
         "medium": medium,
         "t": text,
-        "organisations": [organisations[key] for key in brief.organisations],
+        "organisations": edition.publishers,
         # A printed edition points to the other editions' PDFs, a web page to their pages.
         "editions": [{"lang": other, "name": i18n.language_name(other),
                       "href": f"{brief.id}.{other}.{'pdf' if medium == 'print' else 'html'}",
@@ -145,14 +120,15 @@ def page_context(project, brief, organisations, lang, medium):
     }
 
 
-def stylesheet(project, env, medium):
+def stylesheet(project, medium):
     """The page's style: fonts, common rules and the medium's own. It is one text for all
-    editions, so that printing parses it once (briefs.pdf) and a worker before any job."""
+    editions, so that printing parses it once per process (briefs.pdf)."""
     fonts = project.templates / "fonts"
     font_base = fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/"
-    return env.get_template("css/page.css").render(medium=medium, font_base=font_base)
+    return environment(project).get_template("css/page.css").render(medium=medium,
+                                                                     font_base=font_base)
 
 
 def image_url(project, relative):
     """A picture named in brief.yaml or organisations.yaml (checked when they were loaded)."""
-    return clean_image_url(project.content / relative)
+    return data_url(picture(project, project.content, relative, project.content / relative))

@@ -1,70 +1,69 @@
-"""The Jinja environment: page templates from templates/, section Markdown from content/."""
+"""The page templates' environment: templates/ read as project files, never through links.
+
+Page templates are the project's own code (base.html, a template per kind, partials and
+CSS), unlike sections, which run in the sandbox (briefs.render.sandbox).
+"""
+
+import functools
 
 import jinja2
 
 from briefs import i18n
-from briefs.errors import TemplateCallError
+from briefs.render.sandbox import date_filter
 
 
-def environment(project, cache=None):
-    """One environment per process. Section files are addressed as 'content/<path>'.
+class ProjectLoader(jinja2.BaseLoader):
+    """Templates under templates/, read with the project's checks; a template is up to
+    date while its text is unchanged."""
 
-    cache: a private folder where compiled templates are kept, keyed by their text, so that
-    each of a build's jobs loads them instead of compiling them again.
-    """
-    loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(project.templates),
-        jinja2.PrefixLoader({"content": jinja2.FileSystemLoader(project.content)}),
-    ])
+    def __init__(self, project):
+        self.project = project
+
+    def get_source(self, environment, template):
+        path = self.project.templates / template
+        if not self.project.exists(path):
+            raise jinja2.TemplateNotFound(template)
+        text = self.project.read_text(path, "template")
+        return text, str(path), lambda: self._unchanged(path, text)
+
+    def _unchanged(self, path, text):
+        try:
+            return self.project.read_text(path, "template") == text
+        except Exception:
+            return False
+
+
+def template_files(project, folder=None):
+    """Templates, stylesheets and fonts, sorted: a change to any rebuilds every edition.
+    A link among them is refused, naming it."""
+    folder = folder or project.templates
+    files = [str(path) for path in project.files(folder)]
+    for sub in project.folders(folder):
+        files += template_files(project, sub)
+    return sorted(files)
+
+
+@functools.cache
+def environment(project):
+    """One environment per project and process."""
     env = jinja2.Environment(
-        loader=loader,
+        loader=ProjectLoader(project),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
                                             default_for_string=False),
         extensions=["jinja2.ext.i18n"],
         keep_trailing_newline=True,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(_folder(cache)) if cache else None,
     )
     env.filters["date"] = date_filter
     env.filters["join_list"] = join_filter
     env.filters["tr"] = text_filter
     env.globals["css_string"] = css_string
-    env.globals["plural"] = plural_global
     return env
-
-
-def _folder(path):
-    path.mkdir(parents=True, exist_ok=True)
-    return str(path)
 
 
 def use_language(env, lang):
     """Point the i18n extension at one language's message catalogue."""
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)
-
-
-@jinja2.pass_context
-def date_filter(context, value, case=None):
-    """A date as the edition's language writes it; Kazakh text may ask for the locative
-    ('2022 жылғы 24 қарашада') or the ablative ('... қарашадан') with case=."""
-    text = i18n.long_date(value, context["lang"])
-    if case is not None and context["lang"] == "kk":
-        if case not in ("locative", "ablative"):
-            raise TemplateCallError(f"unknown case '{case}' for a date",
-                                    "use case='locative' or case='ablative'")
-        text = i18n.kazakh_case(text, case)
-    return text
-
-
-@jinja2.pass_context
-def plural_global(context, number, **forms):
-    """'5 political prisoners': plural(n, one=..., few=..., many=..., other=...)."""
-    try:
-        return i18n.plural(number, context["lang"], forms)
-    except KeyError as missing:
-        raise TemplateCallError(
-            f"plural() needs the form '{missing.args[0]}' for {number} in '{context['lang']}'",
-            "give one=..., few=..., many=... or other=... as the language needs") from None
 
 
 @jinja2.pass_context

@@ -1,0 +1,93 @@
+"""What the workflow's jobs do: build one brief, fingerprint the templates and code, and
+publish the catalogue and manifest. The Snakefile runs each through `briefs <command>`."""
+
+import gc
+import logging
+import os
+import time
+from pathlib import Path
+
+from briefs.edition import editions, press_kit_file
+from briefs.errors import ContentError
+from briefs.files import Staging, write_whole
+from briefs.pdf import print_pdf
+from briefs.publish.catalogue import write_catalogue
+from briefs.publish.entry import edition_entry, entry_text, sha256
+from briefs.publish.manifest import read_entries, template_sources, write_manifest
+from briefs.publish.press_kit import write_press_kit
+from briefs.render.card import edition_card
+from briefs.render.helpers import CaseHelpers
+from briefs.render.html import render_edition, section_sources
+
+log = logging.getLogger("briefs")
+
+
+def build_brief(project, brief_id, out, settings):
+    """Every edition of one brief, then its press kit, published into out together; on any
+    failure none of them (they are made in a staging folder of the private cache)."""
+    refuse_internal_into_public(project, out, settings)
+    templates = template_sources(project)
+    with Staging(scratch(settings)) as staging:
+        built = editions(project, brief_id, settings, staging.folder)
+        for number, edition in enumerate(built):
+            if number:
+                gc.collect()  # what the edition before left (briefs.pdf.collections_paused)
+            build_edition(edition, templates)
+        brief = built[0].brief
+        write_press_kit([edition.files["entry"] for edition in built], brief.date,
+                        press_kit_file(staging.folder, brief.id), scratch(settings))
+        staging.publish(out)
+
+
+def build_edition(edition, templates):
+    """One edition's PDF, web page, link picture and entry."""
+    start = time.perf_counter()
+    files, settings = edition.files, edition.settings
+    helpers = CaseHelpers(edition)
+    sources = section_sources(edition, helpers)
+    paged = render_edition(edition, "print", helpers, sources)
+    printing = time.perf_counter()
+    pdf, pages = print_pdf(paged, project=edition.project, day=edition.brief.date,
+                           identifier=f"{edition.brief.id}.{edition.lang}",
+                           variant=settings.pdf_variant)
+    printing = time.perf_counter() - printing
+    Path(files["pdf"]).write_bytes(pdf)
+    published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
+                 "site_url": settings.site_url, "card_href": Path(files["card"]).name}
+    Path(files["html"]).write_text(render_edition(edition, "web", helpers, sources, published),
+                                   encoding="utf-8")
+    Path(files["card"]).write_bytes(edition_card(edition))
+    entry = edition_entry(edition, pages=pages, helpers=helpers, templates=templates)
+    Path(files["entry"]).write_text(entry_text(entry), encoding="utf-8")
+    log.info("%s.%s: %d pages, %d bytes, printed in %.2f s of %.2f s", edition.brief.id,
+             edition.lang, pages, len(pdf), printing, time.perf_counter() - start)
+
+
+def scratch(settings):
+    """Where a job writes before renaming into place: the build's private cache."""
+    return Path(settings.cache) / "scratch"
+
+
+def refuse_internal_into_public(project, out, settings):
+    """The internal audience may never write into build/, the folder that is sent."""
+    public, target = (project.root / "build").resolve(), Path(out).resolve()
+    if settings.internal and target.is_relative_to(public):
+        raise ContentError(out, "an internal build may not write into build/, which is sent "
+                           "to readers", hint="leave out 'out=', so that it writes into "
+                           "build-internal/, or name another folder")
+
+
+def fingerprint(project, files, out, settings):
+    """The SHA-256 of files, one per line, as sha256sum writes them."""
+    names = [os.path.relpath(path, project.root) for path in files]
+    write_whole(out, "".join(f"{sha256(path)}  {name}\n" for path, name in zip(files, names)),
+                scratch(settings))
+
+
+def publish(project, entries, catalogue, manifest, settings):
+    """The catalogue of all briefs, then the manifest that lists it."""
+    refuse_internal_into_public(project, catalogue, settings)
+    chosen = {"audience": settings.audience, "pdf_variant": settings.pdf_variant}
+    read_entries(Path(manifest).parent, entries, chosen)  # before writing anything
+    write_catalogue(project, entries, catalogue, scratch(settings))
+    write_manifest(Path(manifest).parent, entries, chosen, manifest, scratch(settings))

@@ -1,0 +1,272 @@
+"""The build's job server: a warm process owned by the Snakemake run, one fork per job.
+
+Starting Python and importing WeasyPrint costs about a second, several times the work of
+printing a one-page statement. So the Snakefile starts this server while Snakemake plans
+(JobServer.start), connected to it by an anonymous socket pair; the server imports and
+warms up everything once, then forks a fresh copy of itself for each job, whose output
+goes to the job's log. A job is still a pure function of its inputs: every cache it
+inherits is keyed by content. Nothing outlives the run: the server ends when its socket
+closes (Snakemake exits, however it exits) and kills the jobs it forked; both ask the
+kernel to kill them if their parent dies. Temporary files live in the build's private
+cache, never in /tmp. If the server is gone, a job runs in a process of its own.
+
+    python -m briefs.build.jobs <socket fd> <project> <cache folder> <audience>
+"""
+
+import ctypes
+import gc
+import json
+import os
+import select
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+PR_SET_PDEATHSIG = 1
+MESSAGE = 65536
+
+
+class JobServer:
+    """The Snakemake side: starts the server, hands it jobs, stops it."""
+
+    def __init__(self, root, cache, audience):
+        self.root, self.cache, self.audience = str(root), Path(cache), audience
+        self.process = self.control = None
+        self.lock = threading.Lock()
+
+    def start(self):
+        """Start the server without waiting for it: it warms up while Snakemake plans."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        (self.cache / "logs").mkdir(parents=True, exist_ok=True)
+        with open(self.cache / "logs" / "job-server.log", "wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "briefs.build.jobs", str(theirs.fileno()), self.root,
+                 str(self.cache), self.audience],
+                pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        theirs.close()
+        self.control = ours
+
+    def stop(self):
+        """Close the server's socket, which ends it and its jobs; wait for it to go."""
+        if self.process is None:
+            return
+        self.control.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # ours, by its PID
+            self.process.wait()
+        self.process = None
+
+    def run(self, arguments, log, limits):
+        """Run `briefs <arguments>` as a job writing to log, within limits (mem_mb,
+        runtime in minutes); return its exit status, or -N if signal N ended it."""
+        with open(log, "wb") as output:
+            status = self._ask(arguments, output, limits) if self.process else None
+            if status is not None:
+                return status
+            if self.process:
+                output.write(b"The build's job server has stopped: this job runs in a "
+                             b"process of its own.\n")
+                output.flush()
+            return subprocess.run([sys.executable, "-m", "briefs", *arguments],
+                                  stdin=subprocess.DEVNULL, stdout=output, stderr=output,
+                                  env={**os.environ, "TMPDIR": str(private_tmp(self.cache))}
+                                  ).returncode
+
+    def _ask(self, arguments, output, limits):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        with ours:
+            try:
+                request = json.dumps({"arguments": arguments, "limits": limits}).encode()
+                with self.lock:
+                    socket.send_fds(self.control, [request], [output.fileno(), theirs.fileno()])
+                theirs.close()
+                answer = ours.recv(64)
+            except OSError:
+                return None
+            finally:
+                theirs.close()
+        return int(answer) if answer else None
+
+
+def explain(status, limits):
+    """Why a job that failed failed, when its log cannot say: it was killed."""
+    if status >= 0:
+        return ""
+    number = -status
+    name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else ""
+    hint = {signal.SIGKILL: " (out of memory?)", signal.SIGABRT: " (out of memory?)",
+            signal.SIGALRM: f" (longer than the {limits.get('runtime')} minutes it may take)"}
+    return f"killed by signal {number} {name}{hint.get(number, '')}".rstrip()
+
+
+def private_tmp(cache):
+    """A folder for temporary files of this process, in the build's private cache."""
+    folder = Path(cache) / "tmp" / str(os.getpid())
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# The server side.
+
+def serve(control, root, cache, audience):
+    """Warm up, then fork a job for each request until the socket closes."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the jobs and Snakemake
+    children = {}  # pid: (reply socket, limits)
+    signal.signal(signal.SIGTERM, lambda *_: _shut_down(children, cache))
+    _forget_dead_folders(cache)
+    tmp = private_tmp(cache)
+    import tempfile
+
+    tempfile.tempdir = os.environ["TMPDIR"] = str(tmp)
+    warm_up(root, cache, audience, control)
+    wakeup_read, wakeup_write = os.pipe()
+    os.set_blocking(wakeup_write, False)
+    signal.set_wakeup_fd(wakeup_write)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    selector = selectors.DefaultSelector()
+    selector.register(control, selectors.EVENT_READ)
+    selector.register(wakeup_read, selectors.EVENT_READ)
+    while True:
+        for key, _ in selector.select():
+            if key.fileobj is control:
+                message, fds, _, _ = socket.recv_fds(control, MESSAGE, 2)
+                if not message:
+                    _shut_down(children, cache)
+                _fork_job(control, json.loads(message), fds, children, tmp)
+            else:
+                os.read(wakeup_read, 512)
+        _report_ended(children, tmp)
+
+
+def _fork_job(control, request, fds, children, tmp):
+    output, reply = fds
+    gc.freeze()  # a job's collections skip what it inherits, which stays shared
+    pid = os.fork()
+    if pid == 0:
+        control.close()
+        os.close(reply)
+        _run_job(request, output, tmp)
+    os.close(output)
+    children[pid] = (reply, request["limits"])
+
+
+def _report_ended(children, tmp):
+    while children:
+        pid, status = os.waitpid(-1, os.WNOHANG)
+        if pid == 0:
+            return
+        reply, _ = children.pop(pid)
+        code = os.waitstatus_to_exitcode(status)
+        try:
+            os.write(reply, str(code).encode())
+        except OSError:
+            pass
+        os.close(reply)
+        shutil.rmtree(tmp / str(pid), ignore_errors=True)
+
+
+def _shut_down(children, cache):
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)  # the jobs it forked, by their PIDs
+    for pid in children:
+        os.waitpid(pid, 0)
+    shutil.rmtree(Path(cache) / "tmp" / str(os.getpid()), ignore_errors=True)
+    os._exit(0)
+
+
+def _run_job(request, output, tmp):
+    """In the forked child: become the job, run it, and never return."""
+    status = 1
+    try:
+        _die_with_parent()
+        for number in (signal.SIGTERM, signal.SIGCHLD):
+            signal.signal(number, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.set_wakeup_fd(-1)
+        os.dup2(output, 1)
+        os.dup2(output, 2)
+        os.close(output)
+        sys.stdout = os.fdopen(1, "w", closefd=False)
+        sys.stderr = os.fdopen(2, "w", closefd=False)
+        _limit(request["limits"])
+        import tempfile
+
+        folder = tmp / str(os.getpid())
+        folder.mkdir()
+        tempfile.tempdir = os.environ["TMPDIR"] = str(folder)
+        gc.disable()  # the process ends with os._exit, which frees its memory whole
+        from briefs.cli import main
+
+        status = main(request["arguments"])
+    except KeyboardInterrupt:
+        print("Interrupted (Ctrl-C): nothing of this job was kept.", file=sys.stderr)
+        status = 130
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status or 0)
+
+
+def _limit(limits):
+    """The job's memory (address space) and time, as its rule declares them."""
+    import resource
+
+    if limits.get("mem_mb"):
+        size = int(limits["mem_mb"]) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (size, size))
+    if limits.get("runtime"):
+        signal.alarm(int(float(limits["runtime"]) * 60))
+
+
+def _die_with_parent():
+    """Ask the kernel to kill this process when its parent ends, and leave at once if
+    that has already happened."""
+    parent = os.getppid()
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent or parent == 1:
+        os._exit(1)
+
+
+def _forget_dead_folders(cache):
+    """Remove temporary folders left by servers that were killed."""
+    for folder in (Path(cache) / "tmp").glob("*"):
+        try:
+            os.kill(int(folder.name), 0)
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            pass
+
+
+def warm_up(root, cache, audience, control):
+    """Import and load what the jobs need, so that each forked job starts warm: WeasyPrint
+    and the package, the project's print stylesheet and fonts (by printing a small page),
+    its case book, the link picture's fonts, and matplotlib if sections draw charts and no
+    job is waiting yet. Every cache this fills is keyed by content. A project whose files
+    are broken is not warmed: its jobs say what is wrong."""
+    from briefs.build.warm import warm_project
+
+    try:
+        warm_project(root, cache, audience, lambda: _pending(control))
+    except Exception:  # only an optimisation: jobs still print, each a little slower
+        traceback.print_exc()
+    gc.collect()  # the warm-up's garbage, which gc.freeze would keep in every child
+
+
+def _pending(control):
+    return bool(select.select([control], [], [], 0)[0])
+
+
+if __name__ == "__main__":
+    serve(socket.socket(fileno=int(sys.argv[1])), *sys.argv[2:5])

@@ -1,0 +1,180 @@
+"""Reading and checking the case records, and making the audience's view of them.
+
+The public view is made here, once, as the records are read: restricted records are not
+even validated, and from public ones every restricted event, charge, recognition and
+source, every field named in restricted_fields and the notes are removed. Nothing after
+this point (status, counts, filters, tables, charts, timelines, the manifest) can show or
+count what it never received. The internal view keeps everything.
+"""
+
+from dataclasses import dataclass
+
+from briefs.cases.schema import Case, LegalCode, Named
+from briefs.content.load import validation_errors
+from briefs.content.model import STEM
+from briefs.content.yamlfile import parse_mapping
+from briefs.errors import ContentError, ContentErrors
+
+AUDIENCES = ("public", "internal")
+EMPTY_FIELDS = {"born": None, "region": None, "occupation": None, "affiliations": []}
+
+
+@dataclass(frozen=True)
+class CaseBook:
+    """The case records and catalogues one audience may see, checked together."""
+
+    cases: dict
+    codes: dict
+    affiliations: dict
+    regions: dict
+    audience: str = "public"
+
+
+def case_catalogues(project):
+    """The files case records refer to: legal codes, affiliations and regions."""
+    content = project.content
+    return project.files(content / "legal", "*.yaml") + [
+        path for path in (content / "affiliations.yaml", content / "regions.yaml")
+        if project.exists(path)]
+
+
+def source_files(project):
+    """Every file a case book is read from: the records, then the catalogues."""
+    return project.files(project.content / "cases", "*.yaml") + case_catalogues(project)
+
+
+def load_casebook(project, audience="public", texts=None):
+    """Read and check the records an audience may see; raise ContentErrors listing every
+    problem. texts: {path: text} of source_files(project), where already read."""
+    errors = []
+
+    def read(path, kind="yaml"):
+        """The file's YAML, or None with its problem noted: one file that is not valid YAML
+        must not hide the problems of the others."""
+        try:
+            text = texts[path] if texts else project.read_text(path, kind)
+            return parse_mapping(path, text)
+        except ContentError as error:
+            errors.append(error)
+            return None
+
+    def catalogue(path, model):
+        document = read(path, "catalogue") if project.exists(path) else None
+        if document is None:
+            return {}
+        entries = {}
+        for key in document.data:
+            entry, problems = validation_errors(document.sub(key), model)
+            for problem in problems:
+                problem.field = f"{key}.{problem.field}" if problem.field else str(key)
+            errors.extend(problems)
+            if entry:
+                entries[str(key)] = entry
+        return entries
+
+    codes = {}
+    for path in project.files(project.content / "legal", "*.yaml"):
+        document = read(path, "catalogue")
+        code, problems = validation_errors(document, LegalCode) if document else (None, [])
+        errors.extend(problems)
+        if code:
+            codes[path.stem] = code
+    affiliations = catalogue(project.content / "affiliations.yaml", Named)
+    regions = catalogue(project.content / "regions.yaml", Named)
+    cases = {}
+    for path in project.files(project.content / "cases", "*.yaml"):
+        document = read(path)
+        if document is None or (audience == "public"
+                                and document.data.get("visibility") == "restricted"):
+            continue
+        case, problems = validation_errors(document, Case)
+        errors.extend(problems)
+        if case:
+            errors.extend(ContentError(path, reason, line=document.line_of(where),
+                                       field=".".join(map(str, where)), hint=hint)
+                          for where, reason, hint in case_problems(case, path.stem, codes,
+                                                                   affiliations, regions))
+            cases[case.id] = case if audience == "internal" else public_view(case)
+    if errors:
+        raise ContentErrors(errors)
+    return CaseBook(cases, codes, affiliations, regions, audience)
+
+
+def public_view(case):
+    """A public record as the public may see it: without what is restricted, or notes."""
+    sources = [source for source in case.sources if source.visibility == "public"]
+    public = {source.id for source in sources}
+    events = [event.model_copy(update={"sources": [s for s in event.sources if s in public]})
+              for event in case.events if event.visibility == "public"]
+    recognition = [item.model_copy(update={"source": item.source if item.source in public
+                                           else None})
+                   for item in case.recognition if item.visibility == "public"]
+    charges = [charge for charge in case.charges if charge.visibility == "public"]
+    hidden = {name: EMPTY_FIELDS[name] for name in case.restricted_fields}
+    return case.model_copy(update={"events": events, "sources": sources, "charges": charges,
+                                   "recognition": recognition, "notes": None,
+                                   "restricted_fields": [], **hidden})
+
+
+def case_problems(case, stem, codes, affiliations, regions):
+    """Consistency rules beyond the schema: (field path, reason, hint) for each problem."""
+    problems = []
+    if case.id != stem:
+        problems.append((("id",), f"the id '{case.id}' differs from the file name '{stem}'",
+                         "make them the same"))
+    if not STEM.match(case.id):
+        problems.append((("id",), f"'{case.id}' is not a valid id",
+                         "use lower-case letters, digits and hyphens"))
+    source_ids = [s.id for s in case.sources]
+    for index, source_id in enumerate(source_ids):
+        if source_ids.index(source_id) != index:
+            problems.append((("sources", index, "id"), f"the source id '{source_id}' is used "
+                             "twice", "give each source its own id"))
+    problems += _timeline_problems(case, set(source_ids))
+    for index, charge in enumerate(case.charges):
+        code = codes.get(charge.code)
+        if code is None:
+            problems.append((("charges", index, "code"), f"unknown legal code '{charge.code}'",
+                             f"add content/legal/{charge.code}.yaml"))
+        elif charge.article not in code.articles:
+            problems.append((("charges", index, "article"),
+                             f"article '{charge.article}' is not in {charge.code}.yaml",
+                             f"add it to content/legal/{charge.code}.yaml"))
+    for index, key in enumerate(case.affiliations):
+        if key not in affiliations:
+            problems.append((("affiliations", index), f"unknown affiliation '{key}'",
+                             "add it to content/affiliations.yaml"))
+    if case.region is not None and case.region not in regions:
+        problems.append((("region",), f"unknown region '{case.region}'",
+                         "add it to content/regions.yaml"))
+    for index, recognition in enumerate(case.recognition):
+        if recognition.source is not None and recognition.source not in source_ids:
+            problems.append((("recognition", index, "source"),
+                             f"unknown source '{recognition.source}'",
+                             "add it under 'sources' in this file"))
+    return problems
+
+
+def _timeline_problems(case, source_ids):
+    problems, convicted, died = [], False, None
+    for index, event in enumerate(case.events):
+        where = ("events", index)
+        if index and event.date < case.events[index - 1].date:
+            problems.append((where + ("date",), "events are out of date order",
+                             "list the events from the earliest to the latest"))
+        if died is not None:
+            problems.append((where + ("type",), f"an event after the death on {died}",
+                             "check the date or remove the event"))
+        if event.type == "sentenced" and not convicted:
+            problems.append((where + ("type",), "a sentence without a conviction before it",
+                             "add a 'convicted' event on or before this date"))
+        if event.sentence is not None and event.type != "sentenced":
+            problems.append((where + ("sentence",), "only a 'sentenced' event has a sentence",
+                             "remove 'sentence' or change the type"))
+        convicted = convicted or event.type == "convicted"
+        died = event.date if event.type == "died" else died
+        for position, source_id in enumerate(event.sources):
+            if source_id not in source_ids:
+                problems.append((where + ("sources", position), f"unknown source '{source_id}'",
+                                 "add it under 'sources' in this file"))
+    return problems

@@ -1,0 +1,90 @@
+"""The format of a case record (content/cases/<case-id>.yaml) and of the catalogues it
+refers to: the criminal code's articles, affiliations and regions. See docs/cases.md."""
+
+import datetime
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from briefs.content.model import Strict, Text
+
+EVENT_TYPES = (
+    "detained", "charged", "pretrial_detention", "house_arrest", "restriction_of_liberty",
+    "psychiatric_detention", "convicted", "sentenced", "appeal_rejected", "released",
+    "acquitted", "pardoned", "died", "fined", "summoned", "attacked", "other",
+)
+RESTRICTABLE_FIELDS = ("born", "region", "occupation", "affiliations")
+Visibility = Literal["public", "restricted"]
+Precision = Literal["day", "month", "year", "unknown"]
+
+
+class Source(Strict):
+    id: str
+    title: str
+    url: str = Field(pattern=r"^https?://\S+$")
+    date: datetime.date | None = None
+    visibility: Visibility = "public"
+
+
+class Sentence(Strict):
+    kind: Literal["prison", "restriction_of_liberty", "suspended", "fine"] = "prison"
+    years: float | None = None
+
+
+class Event(Strict):
+    date: datetime.date
+    precision: Precision = "day"
+    type: Literal[EVENT_TYPES]
+    text: Text = {}
+    sources: list[str] = []
+    sentence: Sentence | None = None
+    visibility: Visibility = "public"
+
+
+class Charge(Strict):
+    code: str = "criminal-code"
+    article: str
+    part: int | None = None
+    date: datetime.date | None = None
+    precision: Precision = "day"
+    visibility: Visibility = "public"
+
+
+class Recognition(Strict):
+    by: Text
+    date: datetime.date
+    source: str | None = None
+    visibility: Visibility = "public"
+
+
+class Case(Strict):
+    id: str
+    name: Text
+    born: int | datetime.date | None = None
+    region: str | None = None
+    occupation: Text | None = None
+    affiliations: list[str] = []
+    tags: list[str] = []
+    charges: list[Charge] = []
+    events: list[Event] = []
+    recognition: list[Recognition] = []
+    sources: list[Source] = []
+    visibility: Visibility = "public"
+    restricted_fields: list[Literal[RESTRICTABLE_FIELDS]] = []
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _has_english_name(self):
+        if not self.name.get("en"):
+            raise ValueError("the name in 'en' is required: other languages fall back to it")
+        return self
+
+
+class LegalCode(Strict):
+    title: Text
+    short: Text
+    articles: dict[str, Text]
+
+
+class Named(Strict):
+    name: Text

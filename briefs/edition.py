@@ -1,0 +1,85 @@
+"""An edition: one brief in one language for one audience, with what every stage needs.
+
+The build makes one per language of a brief and passes it to render, print and publish;
+`briefs check` and the preview make them the same way.
+"""
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from briefs.cases.cache import casebook
+from briefs.cases.queries import CaseQueries
+from briefs.content.load import load_brief, load_organisations
+from briefs.project import Project
+
+AUDIENCES = ("public", "internal")
+# The PDF standards WeasyPrint can follow that keep the document tagged.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2a", "pdf/a-2u", "pdf/a-3a", "pdf/a-3u",
+                "pdf/a-4u")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a whole build shares: who it is for, the PDF standard, where it is published
+    and the build's private folder for this audience (None: keep nothing)."""
+
+    audience: str = "public"
+    pdf_variant: str = "pdf/ua-1"
+    site_url: str = ""
+    cache: Path | None = None
+
+    @property
+    def internal(self):
+        return self.audience == "internal"
+
+
+def output_files(folder, brief_id, lang):
+    """Where one edition is written: web page, PDF, entry (what the catalogue and manifest
+    read) and link picture."""
+    stem = f"{folder}/{brief_id}.{lang}"
+    return {"html": f"{stem}.html", "pdf": f"{stem}.pdf", "entry": f"{stem}.json",
+            "card": f"{stem}.card.png"}
+
+
+def press_kit_file(folder, brief_id):
+    return f"{folder}/{brief_id}-press-kit.zip"
+
+
+@dataclass
+class Edition:
+    project: Project
+    brief: object  # a briefs.content.model.Brief
+    lang: str
+    organisations: dict  # every organisation of the project, by key
+    settings: Settings
+    files: dict = field(default_factory=dict)  # output_files(), where it is built
+
+    @property
+    def day(self):
+        """The date the edition's facts are valid for."""
+        return self.brief.data_date
+
+    @property
+    def publishers(self):
+        """The brief's organisations, the publishing one first."""
+        return [self.organisations[key] for key in self.brief.organisations]
+
+    @functools.cached_property
+    def cases(self):
+        """The edition's questions to the case book of its audience, read when a section
+        first asks for case data."""
+        return CaseQueries(casebook(self.project, self.settings.audience, self.settings.cache))
+
+    def asked_cases(self):
+        """Whether any section asked for case data."""
+        return "cases" in self.__dict__
+
+
+def editions(project, brief_id, settings, folder=None):
+    """The editions of one brief, in its language order; folder: where they are built."""
+    organisations = load_organisations(project)
+    brief = load_brief(project, brief_id, organisations)
+    return [Edition(project, brief, lang, organisations, settings,
+                    output_files(folder, brief.id, lang) if folder else {})
+            for lang in brief.languages]

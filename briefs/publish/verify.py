@@ -1,0 +1,91 @@
+"""`briefs verify`: check that what was sent is what the manifest lists, and that the
+sources give exactly those bytes again."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from briefs.files import read_json
+from briefs.publish.manifest import (changed_software, changed_sources, differing_outputs,
+                                     find_output)
+from briefs.publish.entry import sha256
+
+
+def verify(project, manifest_path, files=()):
+    """Print what differs and return the exit status: 0 when everything matches."""
+    manifest = read_json(manifest_path, hint="name the manifest of a build, e.g. "
+                         "build/manifest.json")
+    if files:
+        return _look_up(manifest, files)
+    problems = _sent_files(manifest, Path(manifest_path).parent)
+    for relative in changed_sources(project, manifest):
+        print(f"source changed since the build: {relative}")
+    for name, then, here in changed_software(manifest):
+        print(f"software differs from the build's, so outputs may too: {name} {here} here, "
+              f"{then} in the build")
+    differing = _rebuilt_differences(project, manifest)
+    if differing is None:
+        return 2
+    for path in differing:
+        print(f"DIFFERS: {path}")
+    total = len(manifest["outputs"])
+    print(f"{total - len(differing)} of {total} outputs rebuilt byte for byte.")
+    return 1 if differing or problems else 0
+
+
+def _look_up(manifest, files):
+    unknown = 0
+    for path in files:
+        entry = find_output(manifest, path) if Path(path).is_file() else None
+        if entry:
+            print(f"{path}: matches {entry['path']}")
+        elif Path(path).is_file():
+            print(f"{path}: NOT in the manifest: these are not the bytes we built")
+        else:
+            print(f"{path}: no such file")
+        unknown += entry is None
+    return 1 if unknown else 0
+
+
+def _sent_files(manifest, folder):
+    """Compare the files beside the manifest with its list; print and count what differs."""
+    listed = {entry["path"]: entry for entry in manifest["outputs"]}
+    present = {path.relative_to(folder).as_posix() for path in folder.rglob("*")
+               if path.is_file() or path.is_symlink()} - {"manifest.json"}
+    problems = 0
+    for name in sorted(listed):
+        if name not in present:
+            print(f"MISSING from {folder}: {name}")
+        elif (folder / name).is_symlink() or sha256(folder / name) != listed[name]["sha256"]:
+            print(f"CHANGED since the build: {name}")
+        else:
+            continue
+        problems += 1
+    for name in sorted(present - set(listed)):
+        print(f"NOT LISTED in the manifest: {name}")
+        problems += 1
+    if not problems:
+        print(f"All {len(listed)} files in {folder} are as the manifest lists them.")
+    return problems
+
+
+def _rebuilt_differences(project, manifest):
+    """Rebuild into the project's private cache and compare; None if the rebuild fails."""
+    settings = manifest["settings"]
+    folder = project.root / ".cache" / "verify"
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        command = [sys.executable, "-m", "snakemake", "--cores", "all", "--quiet", "all",
+                   "--snakefile", str(project.root / "Snakefile"), "--config",
+                   f"out={folder}/build", f"cache={folder}/cache",
+                   f"audience={settings['audience']}",
+                   f"pdf_variant={settings['pdf_variant']}"]
+        result = subprocess.run(command, cwd=project.root, capture_output=True, text=True)
+        if result.returncode != 0:
+            print(result.stdout[-3000:] + result.stderr[-3000:], file=sys.stderr)
+            print("error: the rebuild failed; nothing was compared", file=sys.stderr)
+            return None
+        return differing_outputs(manifest, folder / "build")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
