@@ -14,12 +14,14 @@ def shown_path(path):
 class ContentError(Exception):
     """A mistake in content that an editor can fix: which file, where, what to do."""
 
+    LONGEST = 400  # characters of a reason: what it quotes from a file is cut short
+
     def __init__(self, path, reason, *, line=None, field=None, hint=None):
         self.path = str(path)
-        self.reason = reason
+        self.reason = reason if len(reason) <= self.LONGEST else reason[:self.LONGEST] + "…"
         self.line = line
         self.field = field
-        self.hint = hint
+        self.hint = hint if not hint or len(hint) <= self.LONGEST else hint[:self.LONGEST] + "…"
         super().__init__(str(self))
 
     def __str__(self):

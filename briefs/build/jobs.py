@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 from pathlib import Path
@@ -46,8 +47,8 @@ class JobServer:
         (self.cache / "logs").mkdir(parents=True, exist_ok=True)
         with open(self.cache / "logs" / "job-server.log", "wb") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "briefs.build.jobs", str(theirs.fileno()), self.root,
-                 str(self.cache), self.audience],
+                [sys.executable, "-P", "-m", "briefs.build.jobs", str(theirs.fileno()),
+                 self.root, str(self.cache), self.audience], env=same_code(),
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         theirs.close()
         self.control = ours
@@ -75,10 +76,7 @@ class JobServer:
                 output.write(b"The build's job server has stopped: this job runs in a "
                              b"process of its own.\n")
                 output.flush()
-            return subprocess.run([sys.executable, "-m", "briefs", *arguments],
-                                  stdin=subprocess.DEVNULL, stdout=output, stderr=output,
-                                  env={**os.environ, "TMPDIR": str(private_tmp(self.cache))}
-                                  ).returncode
+            return run_alone(arguments, output, self.cache)
 
     def _ask(self, arguments, output, limits):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -94,6 +92,27 @@ class JobServer:
             finally:
                 theirs.close()
         return int(answer) if answer else None
+
+
+def run_alone(arguments, output, cache):
+    """Run `briefs <arguments>` in a process of its own, with a temporary folder of its own
+    in the private cache, removed when it ends."""
+    (Path(cache) / "tmp").mkdir(parents=True, exist_ok=True)
+    folder = tempfile.mkdtemp(dir=Path(cache) / "tmp", prefix="alone-")
+    try:
+        return subprocess.run([sys.executable, "-P", "-m", "briefs", *arguments],
+                              stdin=subprocess.DEVNULL, stdout=output, stderr=output,
+                              env={**same_code(), "TMPDIR": folder}).returncode
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def same_code():
+    """The environment of a process that imports this very package, whatever its working
+    folder holds (with python -P, which leaves the working folder out of the path)."""
+    package = str(Path(__file__).resolve().parent.parent.parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": package + (os.pathsep + path if path else "")}
 
 
 def explain(status, limits):
@@ -124,8 +143,6 @@ def serve(control, root, cache, audience):
     signal.signal(signal.SIGTERM, lambda *_: _shut_down(children, cache))
     _forget_dead_folders(cache)
     tmp = private_tmp(cache)
-    import tempfile
-
     tempfile.tempdir = os.environ["TMPDIR"] = str(tmp)
     warm_up(root, cache, audience, control)
     wakeup_read, wakeup_write = os.pipe()
@@ -198,8 +215,6 @@ def _run_job(request, output, tmp):
         sys.stdout = os.fdopen(1, "w", closefd=False)
         sys.stderr = os.fdopen(2, "w", closefd=False)
         _limit(request["limits"])
-        import tempfile
-
         folder = tmp / str(os.getpid())
         folder.mkdir()
         tempfile.tempdir = os.environ["TMPDIR"] = str(folder)
@@ -210,6 +225,9 @@ def _run_job(request, output, tmp):
     except KeyboardInterrupt:
         print("Interrupted (Ctrl-C): nothing of this job was kept.", file=sys.stderr)
         status = 130
+    except MemoryError:
+        print(f"This job needed more memory than the {request['limits'].get('mem_mb')} MB "
+              "its rule allows (mem_mb): nothing of it was kept.", file=sys.stderr)
     except BaseException:
         traceback.print_exc()
     finally:
@@ -226,7 +244,7 @@ def _limit(limits):
         size = int(limits["mem_mb"]) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (size, size))
     if limits.get("runtime"):
-        signal.alarm(int(float(limits["runtime"]) * 60))
+        signal.setitimer(signal.ITIMER_REAL, float(limits["runtime"]) * 60)
 
 
 def _die_with_parent():
@@ -239,13 +257,13 @@ def _die_with_parent():
 
 
 def _forget_dead_folders(cache):
-    """Remove temporary folders left by servers that were killed."""
-    for folder in (Path(cache) / "tmp").glob("*"):
+    """Remove the temporary folders of servers that were killed (named by their PIDs)."""
+    for folder in (Path(cache) / "tmp").glob("[0-9]*"):
         try:
             os.kill(int(folder.name), 0)
-        except (ValueError, ProcessLookupError):
+        except ProcessLookupError:
             shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
+        except (ValueError, PermissionError):
             pass
 
 

@@ -5,6 +5,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from briefs.cases.schema import Sentence
+from briefs.content.yamlfile import shorten
 from briefs.errors import TemplateCallError
 
 STATUS_BY_EVENT = {
@@ -80,9 +81,10 @@ class CaseQueries:
 
     def case(self, case_id):
         if case_id not in self.book.cases:
+            name = shorten(case_id)
             raise CaseQueryError(
                 f"there is no {'' if self.book.audience == 'internal' else 'public '}case "
-                f"record '{case_id}'", f"check the spelling, or add content/cases/{case_id}.yaml")
+                f"record '{name}'", f"check the spelling, or add content/cases/{name}.yaml")
         self.used.add(case_id)
         return self.book.cases[case_id]
 
@@ -90,7 +92,7 @@ class CaseQueries:
         """The cases matching every filter given, as of `day`."""
         unknown = sorted(set(filters) - set(FILTERS))
         if unknown:
-            raise CaseQueryError(f"unknown filter '{unknown[0]}'",
+            raise CaseQueryError(f"unknown filter '{shorten(unknown[0])}'",
                                  f"filter by: {', '.join(FILTERS)}")
         self._check_filter_values(filters.get("status"), filters.get("affiliation"),
                                   filters.get("region"))
@@ -114,12 +116,12 @@ class CaseQueries:
 
     def _check_filter_values(self, status, affiliation, region):
         if status is not None and status not in STATUSES + ("held",):
-            raise CaseQueryError(f"unknown status '{status}'",
+            raise CaseQueryError(f"unknown status '{shorten(status)}'",
                                  f"use one of: held, {', '.join(STATUSES)}")
         if affiliation is not None and affiliation not in self.book.affiliations:
-            raise CaseQueryError(f"unknown affiliation '{affiliation}'",
+            raise CaseQueryError(f"unknown affiliation '{shorten(affiliation)}'",
                                  f"use one of: {', '.join(sorted(self.book.affiliations))}")
         if region is not None and region not in self.book.regions:
-            raise CaseQueryError(f"unknown region '{region}'",
+            raise CaseQueryError(f"unknown region '{shorten(region)}'",
                                  f"use one of: {', '.join(sorted(self.book.regions))}")
 

@@ -4,6 +4,7 @@ size a page can use. The render stage embeds them (briefs.render.pictures)."""
 import io
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,10 +12,11 @@ import defusedxml.ElementTree
 from defusedxml import DefusedXmlException
 from PIL import Image
 
-from briefs.errors import ContentError
+from briefs.errors import ContentError, shown_path
 
 EXTENSIONS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".svg": "svg"}
 MAX_PIXELS = 25_000_000  # a 6,000 x 4,000 photo; decoded, a picture costs 3 to 4 bytes a pixel
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses twice as many anywhere else it opens
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -49,8 +51,8 @@ def picture(project, folder, reference, source, line=None):
     try:
         data = project.read_bytes(path, "picture")
     except ContentError as error:
-        raise refuse(f"the picture '{reference}' cannot be used: {error.reason}",
-                     error.hint) from None
+        raise refuse(f"the picture '{reference}' cannot be used: {shown_path(error.path)}: "
+                     f"{error.reason}", error.hint) from None
     kind = _kind(data)
     if kind != expected:
         raise refuse(f"'{reference}' is named as a {expected.upper()} picture but its content "
@@ -75,14 +77,24 @@ def _kind(data):
 
 def _raster_problem(data):
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with _size_only(), Image.open(io.BytesIO(data)) as image:  # reads the header
             width, height = image.size
-    except (OSError, Image.DecompressionBombError):
+    except OSError:
         return "cannot be read as a picture", "save it again from your photo program"
     if width * height > MAX_PIXELS:
         return (f"has {width} x {height} pixels, more than the {MAX_PIXELS // 1_000_000} million "
                 "a brief may use", "make it smaller: 3,000 pixels across is plenty for print")
     return None
+
+
+@contextmanager
+def _size_only():
+    """Let Pillow read the size of any picture, without decoding it, so that we say it."""
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 def _svg_problem(data):

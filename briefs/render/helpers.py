@@ -11,7 +11,7 @@ from markupsafe import escape
 
 from briefs import i18n
 from briefs.render import charts
-from briefs.cases.queries import HELD, CaseQueryError, status_on
+from briefs.cases.queries import HELD, CaseQueryError, on_record_by, status_on
 from briefs.render.sandbox import SectionFunction
 
 
@@ -310,6 +310,13 @@ class CaseHelpers:
         return text_in(value, self.lang, mark=True)
 
     def _status(self, case):
+        if not on_record_by(case, self.day):
+            public = "" if self.edition.settings.internal else "public "
+            raise CaseQueryError(
+                f"'{case.id}' has no {public}events or charges by "
+                f"{i18n.long_date(self.day, 'en')}, so no status can be given for that date",
+                "remove the call or use name() instead; if an event by then may be "
+                "published, make it public in the case record")
         status = status_on(case, self.day)
         if status.precision == "unknown":
             return f"{self._(STATUS_PLAIN[status.key])} ({self._('date not recorded')})"

@@ -170,15 +170,15 @@ def _check_expression(node, path, context):
     if not isinstance(node, EXPRESSIONS):
         raise _refused(node, path, _construct(node))
     if isinstance(node, nodes.Name) and node.name not in context:
-        raise ContentError(path, f"unknown name in a template: '{node.name}' is undefined",
+        raise ContentError(path, f"unknown name in a template: '{shorten(node.name)}' is "
+                           "undefined",
                            line=node.lineno, hint=f"check the spelling; {CHECK_DOCS}")
     if isinstance(node, nodes.Call) and (
             not isinstance(node.node, nodes.Name)
             or not isinstance(context.get(node.node.name), SectionFunction)
             or node.dyn_args or node.dyn_kwargs):
         raise _refused(node, path, "calling this")
-    if isinstance(node, (nodes.Getattr, nodes.Getitem)) and str(
-            getattr(node, "attr", getattr(node, "arg", ""))).startswith("_"):
+    if isinstance(node, (nodes.Getattr, nodes.Getitem)) and str(_attribute(node)).startswith("_"):
         raise _refused(node, path, "a name that starts with '_'")
     if isinstance(node, nodes.Filter) and node.name not in FILTERS + ("date",):
         raise _refused(node, path, f"the filter '{node.name}'")
@@ -188,6 +188,13 @@ def _check_expression(node, path, context):
         if isinstance(child, nodes.Stmt):
             raise _refused(child, path, _construct(child))
         _check_expression(child, path, context)
+
+
+def _attribute(node):
+    """The name an attribute or item access asks for: brief.x, brief['x']."""
+    if isinstance(node, nodes.Getattr):
+        return node.attr
+    return node.arg.value if isinstance(node.arg, nodes.Const) else ""
 
 
 def _construct(node):
@@ -218,22 +225,23 @@ class TimeLimit(Exception):
 
 @contextmanager
 def time_limit(seconds):
-    """Raise TimeLimit in this thread after seconds, where a signal can reach it (the main
-    thread of a job or of `briefs check`); elsewhere, no limit."""
+    """Raise TimeLimit in this thread after seconds of processor time, where a signal can
+    reach it (the main thread of a job or of `briefs check`); elsewhere, no limit. (The
+    wall-clock alarm is the job's own: briefs.build.jobs.)"""
     def expire(*_):
         raise TimeLimit
 
     try:
-        previous = signal.signal(signal.SIGALRM, expire)
+        previous = signal.signal(signal.SIGPROF, expire)
     except ValueError:  # not the main thread
         yield
         return
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 @jinja2.pass_context

@@ -1,0 +1,231 @@
+"""The build's job server: jobs forked warm make the bytes a process of their own makes,
+every failure is explained, and nothing outlives the run."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from briefs.build.jobs import JobServer, explain
+
+from conftest import run_snakemake
+
+SLOW = "| a | b |\n|---|---|\n" + "".join(f"| {n} | a row of a long table |\n"
+                                         for n in range(600))
+
+
+@pytest.fixture
+def server(project):
+    jobs = JobServer(project.root, project.root / ".cache" / "public", "public")
+    jobs.start()
+    yield jobs
+    jobs.stop()
+
+
+def brief_job(project, brief, out):
+    return ["--root", str(project.root), "brief", brief, "--out", str(out)]
+
+
+def files_of(folder):
+    return {path.name: path.read_bytes() for path in Path(folder).iterdir()}
+
+
+def test_a_job_in_the_server_makes_the_same_bytes_as_a_process_of_its_own(project, server,
+                                                                         tmp_path):
+    log = tmp_path / "job.log"
+    assert server.run(brief_job(project, "test-report", tmp_path / "forked"), log, {}) == 0
+    alone = subprocess.run([sys.executable, "-m", "briefs",
+                            *brief_job(project, "test-report", tmp_path / "alone")],
+                           capture_output=True, text=True)
+    assert alone.returncode == 0, alone.stderr
+    assert files_of(tmp_path / "forked") == files_of(tmp_path / "alone")
+    assert "test-report.en: 5 pages" in log.read_text()
+
+
+def test_a_bug_in_a_job_reaches_its_log_with_a_traceback(project, server, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    log = tmp_path / "job.log"
+    assert server.run(brief_job(project, "test-statement", blocker / "out"), log, {}) == 1
+    text = log.read_text()
+    assert "Traceback" in text and "NotADirectoryError" in text
+
+
+def children_of(pid):
+    """The jobs a server forked: its children that are copies of it (not, say, the fc-list
+    that matplotlib runs while the server warms up)."""
+    command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                if Path(f"/proc/{child}/cmdline").read_bytes() == command:
+                    found.append(int(child))
+            except OSError:
+                pass
+    return found
+
+
+def run_in_thread(server, arguments, log, limits):
+    result = {}
+    thread = threading.Thread(target=lambda: result.update(
+        status=server.run(arguments, log, limits)))
+    thread.start()
+    return thread, result
+
+
+def wait_for(condition, seconds=60):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited in vain"
+        time.sleep(0.05)
+
+
+def test_a_job_killed_by_a_signal_says_so(project, server, tmp_path):
+    (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
+    thread, result = run_in_thread(server, brief_job(project, "test-statement", tmp_path / "o"),
+                                   tmp_path / "job.log", {"mem_mb": 1000})
+    wait_for(lambda: children_of(server.process.pid))
+    [job] = children_of(server.process.pid)
+    os.kill(job, signal.SIGKILL)  # the job our server forked, by its PID
+    thread.join(timeout=60)
+    assert result["status"] == -9
+    assert explain(-9, {}) == "killed by signal 9 SIGKILL (out of memory?)"
+
+
+def test_a_job_that_runs_too_long_is_stopped_and_says_why(project, server, tmp_path):
+    (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
+    limits = {"runtime": 0.3 / 60}  # minutes, as rules declare them
+    status = server.run(brief_job(project, "test-statement", tmp_path / "o"),
+                        tmp_path / "job.log", limits)
+    assert status == -signal.SIGALRM and not (tmp_path / "o").exists()
+    assert "longer than the 0.005 minutes it may take" in explain(status, limits)
+
+
+def test_a_job_that_needs_more_memory_than_its_rule_allows_says_so(project, server, tmp_path):
+    (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
+    log = tmp_path / "job.log"
+    virtual = int(Path(f"/proc/{server.process.pid}/status").read_text()
+                  .split("VmSize:")[1].split()[0]) // 1024
+    status = server.run(brief_job(project, "test-statement", tmp_path / "o"), log,
+                        {"mem_mb": virtual + 40})
+    assert status != 0 and not (tmp_path / "o").exists()
+    assert (f"needed more memory than the {virtual + 40} MB its rule allows" in log.read_text()
+            or status in (-signal.SIGABRT, -signal.SIGSEGV)), log.read_text()
+
+
+def test_a_job_whose_server_was_killed_runs_in_a_process_of_its_own(project, server,
+                                                                     tmp_path):
+    (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
+    log = tmp_path / "job.log"
+    thread, result = run_in_thread(server, brief_job(project, "test-statement", tmp_path / "o"),
+                                   log, {})
+    wait_for(lambda: children_of(server.process.pid))
+    os.kill(server.process.pid, signal.SIGKILL)  # the server we started, by its PID
+    thread.join(timeout=120)
+    assert result["status"] == 0 and "runs in a process of its own" in log.read_text()
+    assert (tmp_path / "o" / "test-statement.en.pdf").is_file()
+    assert server.run(brief_job(project, "test-column", tmp_path / "p"), log, {}) == 0
+
+
+def test_stopping_the_server_leaves_no_process_and_no_temporary_file(project, tmp_path):
+    jobs = JobServer(project.root, project.root / ".cache" / "public", "public")
+    jobs.start()
+    pid = jobs.process.pid
+    assert jobs.run(brief_job(project, "test-column", tmp_path / "o"), tmp_path / "log", {}) == 0
+    jobs.stop()
+    assert not Path(f"/proc/{pid}").exists()
+    assert list((project.root / ".cache" / "public" / "tmp").iterdir()) == []
+
+
+def test_the_server_imports_this_package_whatever_its_working_folder_holds(project, tmp_path):
+    decoy = project.root / "briefs" / "build"
+    decoy.mkdir(parents=True)
+    for name in ("__init__.py", "build/__init__.py"):
+        (project.root / "briefs" / name).write_text("")
+    (decoy / "jobs.py").write_text(f"open({str(tmp_path / 'decoy-ran')!r}, 'w')\n")
+    jobs = JobServer(project.root, project.root / ".cache" / "public", "public")
+    cwd = os.getcwd()
+    os.chdir(project.root)  # as Snakemake runs it
+    try:
+        jobs.start()
+        assert jobs.run(brief_job(project, "test-column", tmp_path / "o"), tmp_path / "l", {}) == 0
+    finally:
+        os.chdir(cwd)
+        jobs.stop()
+    assert not (tmp_path / "decoy-ran").exists()
+
+
+def processes_marked(marker):
+    """The PIDs of processes whose environment carries marker (those of one test run)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "environ").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
+def snakemake_marked(project, marker, *args):
+    """Snakemake in a process group of its own, as a terminal starts it."""
+    return subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", "2", *args],
+                            cwd=project.root, env={**os.environ, "BRIEFS_TEST_RUN": marker},
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            start_new_session=True)
+
+
+def temporary_files():
+    return {p.name for p in Path("/tmp").iterdir() if p.name.startswith(("weasyprint", "tmp"))}
+
+
+@pytest.mark.parametrize("ending", ["success", "failure", "Ctrl-C", "SIGTERM"])
+def test_nothing_outlives_snakemake(project, ending):
+    if ending == "failure":
+        (project.brief_dir("test-report") / "summary.en.md").write_text("{{ 1 / 0 }}\n")
+    if ending in ("Ctrl-C", "SIGTERM"):
+        (project.brief_dir("test-report") / "summary.en.md").write_text(SLOW * 3)
+    marker, before = uuid.uuid4().hex, temporary_files()
+    run = snakemake_marked(project, marker)
+    if ending in ("Ctrl-C", "SIGTERM"):
+        wait_for(lambda: len(processes_marked(marker)) >= 3)  # snakemake, server, a job
+        time.sleep(0.5)
+        if ending == "Ctrl-C":  # the terminal signals the whole group we started
+            os.killpg(run.pid, signal.SIGINT)
+        else:
+            os.kill(run.pid, signal.SIGTERM)  # the Snakemake we started, by its PID
+    output, _ = run.communicate(timeout=300)
+    assert (run.returncode == 0) == (ending == "success"), output[-3000:]
+    wait_for(lambda: processes_marked(marker) == [], seconds=15)
+    assert temporary_files() <= before
+    tmp = project.root / ".cache" / "public" / "tmp"
+    assert not tmp.exists() or list(tmp.iterdir()) == []
+    assert not list((project.root / "build").rglob(".*")) if (project.root / "build").exists() \
+        else True
+    assert "Traceback" not in output
+
+
+def test_a_killed_build_needs_one_instruction_and_then_builds(project):
+    (project.brief_dir("test-report") / "summary.en.md").write_text(SLOW * 3)
+    marker = uuid.uuid4().hex
+    run = snakemake_marked(project, marker)
+    wait_for(lambda: len(processes_marked(marker)) >= 3)
+    time.sleep(0.5)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    wait_for(lambda: processes_marked(marker) == [], seconds=15)
+    assert not [p for p in (project.root / "build").rglob("*") if p.name.startswith(".")]
+    again = run_snakemake(project)
+    if again.returncode != 0:
+        assert "--unlock" in again.stdout + again.stderr
+        assert run_snakemake(project, "--unlock").returncode == 0
+        again = run_snakemake(project)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert (project.root / "build/test-report/test-report.en.pdf").is_file()
