@@ -4,7 +4,7 @@ import pytest
 
 from briefs.cli import main
 from briefs.content.load import load_brief, load_organisations
-from briefs.content.model import KINDS
+from briefs.kinds import KINDS
 
 
 def run(project, *args):

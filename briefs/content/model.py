@@ -6,18 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefs.kinds import KINDS, ROLES
+
 LANGUAGES = ("en", "ru", "kk")
-KINDS = ("statement", "update", "report", "column")
-ROLES = ("body", "calls", "summary", "recommendations", "annex", "about")
-UPDATE_THEMES = (
-    "introduction", "general-developments", "peaceful-assembly", "expression", "association",
-)
-ROLES_BY_KIND = {
-    "statement": {"body", "calls", "about"},
-    "update": {"body", "calls", "summary", "recommendations", "about"},
-    "report": set(ROLES),
-    "column": {"body", "about"},
-}
 BRIEF_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 STEM = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 
@@ -34,7 +25,7 @@ class SectionRef(Strict):
 
     file: str | None = None
     shared: str | None = None
-    role: Literal["body", "calls", "summary", "recommendations", "annex", "about"] = "body"
+    role: Literal[ROLES] = "body"
     untranslated: list[Language] = []
 
     @model_validator(mode="after")
@@ -86,7 +77,7 @@ class Brief(Strict):
     """The metadata of one brief, as written in its brief.yaml."""
 
     id: str
-    kind: Literal["statement", "update", "report", "column"]
+    kind: Literal[tuple(KINDS)]
     languages: list[Language] = Field(min_length=1)
     date: datetime.date
     place: Text
@@ -119,12 +110,12 @@ class Brief(Strict):
 
     @property
     def data_date(self):
-        """The date the brief's facts are valid for."""
-        if self.kind == "report":
-            return self.as_of
-        if self.kind == "update":
-            return self.period.end
-        return self.date
+        """The date the brief's facts are valid for: a report's as_of, an update's period
+        end, otherwise its date."""
+        value = self
+        for name in KINDS[self.kind].data_field.split("."):
+            value = getattr(value, name)
+        return value
 
 
 class Organisation(Strict):
@@ -135,43 +126,36 @@ class Organisation(Strict):
     logo: str | None = None
 
 
-KIND_REQUIRES = {
-    "update": ("period",),
-    "report": ("as_of",),
-    "column": ("author",),
-}
-
-
 def kind_problems(brief):
     """Rules that depend on the kind: (field path, reason, hint) for each problem."""
+    kind = KINDS[brief.kind]
     problems = []
-    for field in KIND_REQUIRES.get(brief.kind, ()):
+    for field in kind.requires:
         if getattr(brief, field) is None:
             problems.append(((field,), f"a {brief.kind} needs '{field}'",
                              f"add '{field}:' to brief.yaml (see docs/content.md)"))
-    allowed = ROLES_BY_KIND[brief.kind]
     for index, section in enumerate(brief.sections):
-        if section.role not in allowed:
+        if section.role not in kind.roles:
             problems.append((
                 ("sections", index), f"a {brief.kind} cannot have a section with role "
-                f"'{section.role}'", f"use one of: {', '.join(sorted(allowed))}"))
-    if brief.kind == "update":
-        problems.extend(_update_order_problems(brief))
+                f"'{section.role}'", f"use one of: {', '.join(sorted(kind.roles))}"))
+    if kind.themes:
+        problems.extend(_theme_order_problems(brief, kind.themes))
     return problems
 
 
-def _update_order_problems(brief):
-    themes = [(i, s.stem) for i, s in enumerate(brief.sections)
-              if s.file is not None and s.role == "body"]
+def _theme_order_problems(brief, themes):
+    used = [(i, s.stem) for i, s in enumerate(brief.sections)
+            if s.file is not None and s.role == "body"]
     last = -1
-    for index, stem in themes:
-        if stem not in UPDATE_THEMES:
-            return [(("sections", index), f"'{stem}' is not one of an update's themed sections",
-                     f"use these, in this order: {', '.join(UPDATE_THEMES)}")]
-        position = UPDATE_THEMES.index(stem)
+    for index, stem in used:
+        if stem not in themes:
+            return [(("sections", index), f"'{stem}' is not one of a {brief.kind}'s themed "
+                     f"sections", f"use these, in this order: {', '.join(themes)}")]
+        position = themes.index(stem)
         if position <= last:
             return [(("sections", index), f"'{stem}' is out of order",
-                     f"keep this order: {', '.join(UPDATE_THEMES)}")]
+                     f"keep this order: {', '.join(themes)}")]
         last = position
     return []
 

@@ -6,22 +6,17 @@ from pathlib import Path
 import jinja2
 
 from briefs.errors import ContentError
-from briefs.content.model import BRIEF_ID, KINDS, UPDATE_THEMES
+from briefs.content.model import BRIEF_ID
+from briefs.kinds import KINDS
 
 SCAFFOLDS = Path(__file__).parent / "scaffolds"
-SECTIONS = {
-    "statement": [("body", "body"), ("calls", "calls")],
-    "update": [(theme, "body") for theme in UPDATE_THEMES] + [("recommendations", "recommendations")],
-    "report": [("summary", "summary"), ("background", "body"),
-               ("recommendations", "recommendations"), ("annex", "annex")],
-    "column": [("body", "body")],
-}
 
 
 def new_brief(project, kind, brief_id, languages, today=None):
     """Create content/briefs/<brief_id>/ and return the files written."""
     if kind not in KINDS:
-        raise ContentError(kind, f"unknown kind '{kind}'", hint=f"use one of: {', '.join(KINDS)}")
+        raise ContentError(kind, f"unknown kind '{kind}'",
+                           hint=f"use one of: {', '.join(KINDS)}")
     if not BRIEF_ID.match(brief_id):
         raise ContentError(brief_id, "not a valid brief id",
                            hint="use lower-case letters, digits and hyphens, e.g. 2024-05-my-brief")
@@ -30,11 +25,12 @@ def new_brief(project, kind, brief_id, languages, today=None):
         raise ContentError(folder, "this brief already exists", hint="choose another id")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(SCAFFOLDS),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    context = {"kind": kind, "languages": languages, "sections": SECTIONS[kind],
+    skeleton = KINDS[kind].skeleton
+    context = {"kind": kind, "languages": languages, "sections": skeleton,
                "date": (today or datetime.date.today()).isoformat(), "id": brief_id,
                "organisation": _first_organisation(project)}
     files = {folder / "brief.yaml": env.get_template("brief.yaml").render(context)}
-    for stem, role in SECTIONS[kind]:
+    for stem, role in skeleton:
         for lang in languages:
             files[folder / f"{stem}.{lang}.md"] = env.get_template("section.md").render(
                 context, stem=stem, role=role, lang=lang)

@@ -7,7 +7,7 @@ import textwrap
 from PIL import Image, ImageDraw, ImageFont
 
 from briefs import i18n
-from briefs.render.templates import environment, use_language
+from briefs.kinds import label
 
 SIZE = (1200, 630)
 ACCENT, INK, WARM = "#143a66", "#ffffff", "#f2b8a2"
@@ -15,13 +15,10 @@ ACCENT, INK, WARM = "#143a66", "#ffffff", "#f2b8a2"
 
 def edition_card(edition):
     """The picture for an edition's shared links, labelled as its pages are."""
-    env = environment(edition.project)
-    use_language(env, edition.lang)
-    # make_module, not .module: that one is made once, in the language of the first call.
-    kind = env.get_template("partials/macros.html").make_module().kind_name(edition.brief)
+    kind = i18n.translations(edition.lang).gettext(label(edition.brief))
     names = ", ".join(organisation.short_name[edition.lang]
                       for organisation in edition.publishers)
-    return card_png(edition.project, kind=str(kind), title=edition.brief.title[edition.lang],
+    return card_png(edition.project, kind=kind, title=edition.brief.title[edition.lang],
                     byline=names, date=i18n.long_date(edition.brief.date, edition.lang))
 
 

@@ -9,16 +9,12 @@ from briefs import i18n
 from briefs.content.load import load_sections
 from briefs.content.pictures import picture
 from briefs.errors import ContentError, ContentErrors
+from briefs.kinds import KINDS, label
 from briefs.render import sandbox
 from briefs.render.markdown_ext import EditionState, section_html
 from briefs.render.pictures import data_url, embed_pictures, section_pictures
 from briefs.render.sanitize import clean_html
 from briefs.render.templates import environment, use_language
-
-MEDIA = ("web", "print")
-UNNUMBERED_ROLES = {"annex", "about"}
-TOC_LEVELS = {"update": (2,), "report": (2, 3)}
-
 
 @dataclass(frozen=True)
 class RenderedSection:
@@ -32,7 +28,7 @@ def section_labels(brief, translate):
     """The number or letter each section's title carries: 1, 2, ... and Annex A, B, ..."""
     labels, number, annexes = [], 0, 0
     for ref in brief.sections:
-        if brief.kind != "report" or ref.role in ("about", "summary"):
+        if not KINDS[brief.kind].numbered or ref.role in ("about", "summary"):
             labels.append("")
         elif ref.role == "annex":
             labels.append(translate("Annex %(letter)s") % {"letter": string.ascii_uppercase[annexes]})
@@ -85,7 +81,7 @@ def render_edition(edition, medium, helpers, sources, published=None):
         notes.append(clean_html(section_notes))
     context = page_context(edition, medium)
     context["stylesheet"] = Markup(stylesheet(edition.project, medium))
-    levels = TOC_LEVELS.get(brief.kind, ())
+    levels = KINDS[brief.kind].contents_levels
     context.update(published or {})
     context.update(sections=sections, notes=Markup("".join(notes)),
                    internal=edition.settings.internal,
@@ -114,6 +110,7 @@ def page_context(edition, medium):
         "pdf_href": f"{brief.id}.{lang}.pdf",
         "card_href": f"{brief.id}.{lang}.card.png",
         "site_url": "",
+        "kind_label": label(brief),
         "pdf_pages": None,  # known once the PDF is printed: see render_edition(published=)
         "pdf_kb": None,
         "image_url": lambda relative: image_url(project, relative),

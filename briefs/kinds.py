@@ -1,0 +1,56 @@
+"""The kinds of brief, one entry each: what brief.yaml must give, the sections' roles, the
+date the facts are valid for, the contents, the skeleton `briefs new` writes.
+
+A new kind is an entry here, a template templates/<kind>.html and its interface strings
+in briefs/locale/ (docs/architecture.md has the checklist).
+"""
+
+from dataclasses import dataclass
+
+
+def N_(text):
+    """Marks a text for translation where it is defined; it is translated where printed."""
+    return text
+
+
+ROLES = ("body", "calls", "summary", "recommendations", "annex", "about")
+UPDATE_THEMES = (
+    "introduction", "general-developments", "peaceful-assembly", "expression", "association",
+)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str  # on the page, translated; label_joint where several organisations sign
+    roles: frozenset
+    requires: tuple = ()  # fields brief.yaml must give, beyond the common ones
+    data_field: str = "date"  # the field whose date the facts are valid for
+    contents_levels: tuple = ()  # heading levels of the table of contents
+    numbered: bool = False  # sections numbered 1, 2, ... and annexes lettered
+    themes: tuple = ()  # fixed body sections, in this order (file stems)
+    skeleton: tuple = (("body", "body"),)  # (file stem, role) that `briefs new` writes
+    label_joint: str = ""
+
+
+KINDS = {kind.name: kind for kind in (
+    Kind("statement", N_("Statement"), frozenset({"body", "calls", "about"}),
+         skeleton=(("body", "body"), ("calls", "calls")), label_joint=N_("Joint statement")),
+    Kind("update", N_("Monitoring update"),
+         frozenset({"body", "calls", "summary", "recommendations", "about"}),
+         requires=("period",), data_field="period.end", contents_levels=(2,),
+         themes=UPDATE_THEMES,
+         skeleton=tuple((theme, "body") for theme in UPDATE_THEMES)
+         + (("recommendations", "recommendations"),)),
+    Kind("report", N_("Report"), frozenset(ROLES), requires=("as_of",), data_field="as_of",
+         contents_levels=(2, 3), numbered=True,
+         skeleton=(("summary", "summary"), ("background", "body"),
+                   ("recommendations", "recommendations"), ("annex", "annex"))),
+    Kind("column", N_("Column"), frozenset({"body", "about"}), requires=("author",)),
+)}
+
+
+def label(brief):
+    """The untranslated name of a brief's kind, as its pages print it."""
+    kind = KINDS[brief.kind]
+    return kind.label_joint if kind.label_joint and len(brief.organisations) > 1 else kind.label
