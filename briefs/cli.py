@@ -88,12 +88,15 @@ def _settings_arguments(parser):
                         help="internal: include restricted records, mark every page")
     parser.add_argument("--cache", help="the build's private folder for this audience "
                         "(default: .cache/<audience> in the project)")
+    parser.add_argument("--cases-key", default="", help="the case book's key as the "
+                        "workflow's planning read it (the build passes it)")
 
 
 def _settings(project, args):
     cache = Path(args.cache) if args.cache else project.root / ".cache" / args.audience
     return Settings(audience=args.audience, pdf_variant=args.pdf_variant,
-                    site_url=getattr(args, "site_url", ""), cache=cache)
+                    site_url=getattr(args, "site_url", ""), cache=cache,
+                    cases_key=args.cases_key)
 
 
 def run_new(project, args):

@@ -28,6 +28,7 @@ class Settings:
     pdf_variant: str = "pdf/ua-1"
     site_url: str = ""
     cache: Path | None = None
+    cases_key: str = ""  # the case book's key as this run's planning read it, if known
 
     @property
     def internal(self):
@@ -69,7 +70,9 @@ class Edition:
     def cases(self):
         """The edition's questions to the case book of its audience, read when a section
         first asks for case data."""
-        return CaseQueries(casebook(self.project, self.settings.audience, self.settings.cache))
+        settings = self.settings
+        return CaseQueries(casebook(self.project, settings.audience, settings.cache,
+                                    settings.cases_key))
 
     def asked_cases(self):
         """Whether any section asked for case data."""

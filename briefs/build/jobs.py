@@ -54,14 +54,15 @@ class JobServer:
         self.control = ours
 
     def stop(self):
-        """Close the server's socket, which ends it and its jobs; wait for it to go."""
+        """End the server and its jobs, even halfway through its warm-up, and wait for it."""
         if self.process is None:
             return
         self.control.close()
+        self.process.terminate()  # ours, by its PID
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            self.process.kill()  # ours, by its PID
+            self.process.kill()
             self.process.wait()
         self.process = None
 

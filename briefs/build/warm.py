@@ -3,14 +3,15 @@
 A fresh process loads on first use WeasyPrint's hyphenation patterns and parts of its C
 interface, font machinery and stylesheet code, Babel's locale data, the message
 catalogues and Markdown's patterns: about 0.3 s, more than printing a one-page statement
-takes. Then come the project's own: its print stylesheet and fonts, its case book and
-the link picture's fonts. The caches these fill are keyed by content (briefs.pdf,
+takes. Then come the project's own: its compiled templates, its print stylesheet and
+fonts, its case book and the link picture's fonts. The caches these fill are keyed by content (briefs.pdf,
 briefs.cases.cache, briefs.render.card), so a job that inherits them prints the same
 bytes as a process of its own would.
 """
 
 import datetime
 import re
+from pathlib import Path
 
 # A page in the project's print stylesheet, using what briefs use: running heads, flex
 # boxes, footnotes, hyphenation, a table.
@@ -37,6 +38,7 @@ def warm_project(root, cache, audience, pending):
     from briefs.render.card import card_png
     from briefs.render.html import stylesheet
     from briefs.render.markdown_ext import EditionState, section_html
+    from briefs.render.templates import environment, template_files
 
     for lang in i18n.BABEL_LOCALES:
         if pyphen.language_fallback(lang):
@@ -50,6 +52,10 @@ def warm_project(root, cache, audience, pending):
     section_html("# A\n\n- b[^1]\n\n| c |\n|---|\n| d |\n\n[^1]: e\n",
                  EditionState(print_notes=True), prefix="warm-")
     project = Project(root)
+    env = environment(project)
+    for path in template_files(project):  # compiled here, not in every job
+        if path.endswith((".html", ".css")):
+            env.get_template(str(Path(path).relative_to(project.templates)))
     page = WARM_UP.format(stylesheet=stylesheet(project, "print"))
     print_pdf(page, project=project, day=datetime.date(2020, 1, 1), identifier="warm-up")
     card_png(project, kind="Kind", title="Title", byline="Byline", date="Date")

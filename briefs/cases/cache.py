@@ -12,6 +12,7 @@ holds the public view only (briefs.cases.load).
 import functools
 import hashlib
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import TypeAdapter
@@ -26,26 +27,30 @@ CODE = [Path(__file__).parent / name for name in ("schema.py", "load.py")] + [
 SHAPE = {"cases": TypeAdapter(dict[str, Case]), "codes": TypeAdapter(dict[str, LegalCode]),
          "affiliations": TypeAdapter(dict[str, Named]),
          "regions": TypeAdapter(dict[str, Named])}
-_kept = {}  # audience: (key, book), the last book this process read
+_kept = {}  # audience: the last book this process read
 
 
-def casebook(project, audience, cache=None):
+def casebook(project, audience, cache=None, key=None):
     """The case book of an audience as the files are now. cache: the build's private
-    folder for this audience (none: kept in memory only)."""
+    folder for this audience (none: kept in memory only). key: the key of the files as
+    this run's planning read them, which a job of the run may use without reading them
+    again, if this process has that book (a job forked by the job server does)."""
+    if key and audience in _kept and _kept[audience].key == key:
+        return _kept[audience]
     sources = project.read_folder(project.content / "cases", "*.yaml", "yaml")
     sources.update((path, project.read_bytes(path, "catalogue"))
                    for path in case_catalogues(project))
     key = _key(project, audience, sources)
-    if audience in _kept and _kept[audience][0] == key:
-        return _kept[audience][1]
+    if audience in _kept and _kept[audience].key == key:
+        return _kept[audience]
     saved = Path(cache, "casebook.json") if cache else None
     book = _read(saved, key) if saved else None
     if book is None:
         texts = {path: text_of(path, data) for path, data in sources.items()}
-        book = load_casebook(project, audience, texts)
+        book = replace(load_casebook(project, audience, texts), key=key)
         if saved:
-            _write(saved, key, book)
-    _kept[audience] = (key, book)
+            _write(saved, book)
+    _kept[audience] = book
     return book
 
 
@@ -68,13 +73,13 @@ def _read(path, key):
         if saved.get("key") != key:
             return None
         parts = {name: shape.validate_python(saved[name]) for name, shape in SHAPE.items()}
-        return CaseBook(**parts, audience=saved["audience"])
+        return CaseBook(**parts, audience=saved["audience"], key=key)
     except Exception:  # absent, damaged, or of another shape: read the files instead
         return None
 
 
-def _write(path, key, book):
-    saved = {"key": key, "audience": book.audience,
+def _write(path, book):
+    saved = {"key": book.key, "audience": book.audience,
              **{name: shape.dump_python(getattr(book, name), mode="json", exclude_defaults=True)
                 for name, shape in SHAPE.items()}}
     write_whole(path, json.dumps(saved, ensure_ascii=False, sort_keys=True), path.parent / "scratch")

@@ -28,6 +28,7 @@ class CaseBook:
     affiliations: dict
     regions: dict
     audience: str = "public"
+    key: str = ""  # what the files it was read from hash to (briefs.cases.cache)
 
 
 def case_catalogues(project):
