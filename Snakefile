@@ -150,8 +150,9 @@ for LANGS in sorted(set(EDITIONS.values())):
             runtime=10,
         run:
             briefs("brief", wildcards.brief, "--out", f"{OUT}/{wildcards.brief}",
-                   f"--site-url={params.site_url}", "--cases-key", BOOK.key, *SETTINGS,
-                   log=log[0], resources=resources)
+                   f"--site-url={params.site_url}", "--cases-key", BOOK.key,
+                   "--fingerprint", input.toolchain, *SETTINGS, log=log[0],
+                   resources=resources)
 
 
 # The web pages' fonts, file by file: a folder as input is judged by the folder's own time,

@@ -90,13 +90,15 @@ def _settings_arguments(parser):
                         "(default: .cache/<audience> in the project)")
     parser.add_argument("--cases-key", default="", help="the case book's key as the "
                         "workflow's planning read it (the build passes it)")
+    parser.add_argument("--fingerprint", default="", help="the workflow's fingerprint of "
+                        "templates and code, which lists the templates' hashes")
 
 
 def _settings(project, args):
     cache = Path(args.cache) if args.cache else project.root / ".cache" / args.audience
     return Settings(audience=args.audience, pdf_variant=args.pdf_variant,
                     site_url=getattr(args, "site_url", ""), cache=cache,
-                    cases_key=args.cases_key)
+                    cases_key=args.cases_key, fingerprint=args.fingerprint)
 
 
 def run_new(project, args):

@@ -29,6 +29,7 @@ class Settings:
     site_url: str = ""
     cache: Path | None = None
     cases_key: str = ""  # the case book's key as this run's planning read it, if known
+    fingerprint: str = ""  # the workflow's fingerprint of templates and code, if any
 
     @property
     def internal(self):

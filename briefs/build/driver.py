@@ -26,7 +26,7 @@ def build_brief(project, brief_id, out, settings):
     """Every edition of one brief, then its press kit, published into out together; on any
     failure none of them (they are made in a staging folder of the private cache)."""
     refuse_internal_into_public(project, out, settings)
-    templates = template_sources(project)
+    templates = template_sources(project, settings.fingerprint)
     with Staging(scratch(settings)) as staging:
         built = editions(project, brief_id, settings, staging.folder)
         for number, edition in enumerate(built):

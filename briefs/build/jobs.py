@@ -17,6 +17,7 @@ import ctypes
 import gc
 import json
 import os
+import runpy
 import select
 import selectors
 import shutil
@@ -122,8 +123,10 @@ def explain(status, limits):
         return ""
     number = -status
     name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else ""
-    hint = {signal.SIGKILL: " (out of memory?)", signal.SIGABRT: " (out of memory?)",
-            signal.SIGALRM: f" (longer than the {limits.get('runtime')} minutes it may take)"}
+    memory = f"; its rule allows {limits['mem_mb']} MB" if limits.get("mem_mb") else ""
+    hint = {signal.SIGALRM: f" (longer than the {limits.get('runtime')} minutes it may take)"}
+    for crash in (signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):
+        hint[crash] = f" (out of memory?{memory})"
     return f"killed by signal {number} {name}{hint.get(number, '')}".rstrip()
 
 
@@ -220,21 +223,32 @@ def _run_job(request, output, tmp):
         folder.mkdir()
         tempfile.tempdir = os.environ["TMPDIR"] = str(folder)
         gc.disable()  # the process ends with os._exit, which frees its memory whole
-        from briefs.cli import main
-
-        status = main(request["arguments"])
+        sys.argv = ["briefs", *request["arguments"]]
+        runpy.run_module("briefs", run_name="__main__")  # as `python -m briefs` would
+    except SystemExit as ending:
+        status = ending.code
     except KeyboardInterrupt:
         print("Interrupted (Ctrl-C): nothing of this job was kept.", file=sys.stderr)
         status = 130
-    except MemoryError:
-        print(f"This job needed more memory than the {request['limits'].get('mem_mb')} MB "
-              "its rule allows (mem_mb): nothing of it was kept.", file=sys.stderr)
     except BaseException:
         traceback.print_exc()
     finally:
+        if status and _near_memory_limit(request["limits"]):
+            print(f"This job needed more memory than the {request['limits']['mem_mb']} MB its "
+                  "rule allows (mem_mb): nothing of it was kept.", file=sys.stderr)
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(status or 0)
+
+
+def _near_memory_limit(limits):
+    """Whether this process came near its address-space limit: then running out of memory
+    is why it failed, whatever error the library that could not allocate raised."""
+    if not limits.get("mem_mb"):
+        return False
+    with open("/proc/self/status", encoding="ascii") as status:
+        peak = next(int(line.split()[1]) for line in status if line.startswith("VmPeak:"))
+    return peak * 1024 > 0.9 * int(limits["mem_mb"]) * 1024 * 1024
 
 
 def _limit(limits):

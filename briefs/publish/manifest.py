@@ -18,8 +18,13 @@ LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "
              "snakemake")
 
 
-def template_sources(project):
-    """{path: sha256} of the templates, stylesheets and fonts."""
+def template_sources(project, fingerprint=None):
+    """{path: sha256} of the templates, stylesheets and fonts. fingerprint: the workflow's
+    fingerprint of templates and code (`briefs fingerprint`), a job's declared input,
+    which lists them already."""
+    if fingerprint:
+        lines = (line.split("  ", 1) for line in Path(fingerprint).read_text().splitlines())
+        return {name: digest for digest, name in lines if name.startswith("templates/")}
     return {Path(p).relative_to(project.root).as_posix(): sha256(p)
             for p in template_files(project)}
 
