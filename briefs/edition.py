@@ -63,6 +63,12 @@ class Edition:
         return self.brief.data_date
 
     @property
+    def date_style(self):
+        """How its pages write dates: the brief's choice, else its publisher's, else long."""
+        return (self.brief.date_style or self.organisations[self.brief.organisations[0]]
+                .date_style or "long")
+
+    @property
     def publishers(self):
         """The brief's organisations, the publishing one first."""
         return [self.organisations[key] for key in self.brief.organisations]

@@ -16,6 +16,11 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 BABEL_LOCALES = {"en": "en_GB", "ru": "ru", "kk": "kk"}
 DATE_PATTERNS = {"kk": "yyyy 'жылғы' d MMMM"}
 MONTH_PATTERNS = {"kk": "yyyy 'жылғы' MMMM"}
+# How a brief writes dates (brief.yaml or organisations.yaml, `date_style`): long, the
+# language's usual long form; plain, the same without a mark such as Russian "г."; numeric,
+# 24.11.2022 as the region writes it in all three languages.
+DATE_STYLES = ("long", "plain", "numeric")
+PLAIN_PATTERNS = {"ru": "d MMMM y"}
 
 
 @functools.cache
@@ -36,23 +41,31 @@ def locale(lang):
     return Locale.parse(BABEL_LOCALES[lang])
 
 
-def long_date(value, lang):
-    """'24 November 2022', '24 ноября 2022 г.', '2022 жылғы 24 қараша'."""
-    text = format_date(value, DATE_PATTERNS.get(lang, "long"), locale=locale(lang))
+def long_date(value, lang, style="long"):
+    """'24 November 2022', '24 ноября 2022 г.' ('24 ноября 2022' plain), '2022 жылғы 24
+    қараша', or '24.11.2022' in the numeric style."""
+    if style == "numeric":
+        return short_date(value, lang)
+    pattern = DATE_PATTERNS.get(lang) or (PLAIN_PATTERNS.get(lang, "long") if style == "plain"
+                                          else "long")
+    text = format_date(value, pattern, locale=locale(lang))
     # CLDR's narrow no-break space is missing from our fonts; a no-break space is not.
     return text.replace("\u202f", "\xa0")
 
 
-def fuzzy_date(value, precision, lang, short=False):
-    """A date as precisely as it is known: '1 June 2020', 'June 2020', '2020', or ''."""
+def fuzzy_date(value, precision, lang, style="long", alone=False):
+    """A date as precisely as it is known: '1 June 2020', 'June 2020', '2020', or '' when
+    only an upper bound is known. alone: as a label on its own (Russian 'ноябрь 2020')
+    rather than inside a sentence ('с ноября 2020')."""
     if precision == "unknown":
         return ""
     if precision == "year":
-        return str(value.year) if short or lang != "kk" else f"{value.year} жыл"
+        return str(value.year) if style == "numeric" or lang != "kk" else f"{value.year} жыл"
     if precision == "month":
-        pattern = "MM.yyyy" if short else MONTH_PATTERNS.get(lang, "MMMM yyyy")
+        pattern = ("MM.yyyy" if style == "numeric" else "LLLL yyyy" if alone and lang == "ru"
+                   else MONTH_PATTERNS.get(lang, "MMMM yyyy"))
         return format_date(value, pattern, locale=locale(lang))
-    return short_date(value, lang) if short else long_date(value, lang)
+    return long_date(value, lang, style)
 
 
 def month_label(value, lang):
@@ -63,33 +76,47 @@ def month_label(value, lang):
 def date_forms(text, lang):
     """A date for a message: as `date`, and in Kazakh also as `date_loc` ('on ...', the
     locative) and `date_abl` ('since ...', the ablative), which Kazakh messages use."""
-    forms = {"date": text, "date_loc": text, "date_abl": text}
+    forms = {"date": text, "date_loc": text, "date_abl": text, "date_dat": text}
     if lang == "kk" and text:
-        forms["date_loc"] = kazakh_case(text, "locative")
-        forms["date_abl"] = kazakh_case(text, "ablative")
+        for case in ("locative", "ablative", "dative"):
+            forms[f"date_{case[:3]}"] = kazakh_case(text, case)
     return forms
 
 
 KAZAKH_FRONT_VOWELS = set("әөүіеэи")
 KAZAKH_VOWELS = KAZAKH_FRONT_VOWELS | set("аоұыуяю")
-KAZAKH_VOICELESS = set("кқпстфхцчшщ")
+# Russian surnames' final в takes the endings of a voiceless sound: Назарбаевтың.
+KAZAKH_VOICELESS = set("кқпстфхцчшщв")
 KAZAKH_NASALS = set("мнң")
+KAZAKH_CASES = ("genitive", "dative", "accusative", "locative", "ablative", "instrumental")
+RUSSIAN_CASES = ("genitive", "dative", "accusative", "instrumental", "prepositional")
+NAME_CASES = {"ru": RUSSIAN_CASES, "kk": KAZAKH_CASES}  # the forms a case record may give
+# Each case's ending after a vowel, a nasal, another voiced sound and a voiceless one,
+# in its back-vowel form; the front form swaps the vowel (а→е, ы→і).
+KAZAKH_ENDINGS = {
+    "genitive": ("ның", "ның", "дың", "тың"), "dative": ("ға", "ға", "ға", "қа"),
+    "accusative": ("ны", "ды", "ды", "ты"), "locative": ("да", "да", "да", "та"),
+    "ablative": ("дан", "нан", "дан", "тан"), "instrumental": ("мен", "мен", "мен", "пен"),
+}
 
 
 def kazakh_case(phrase, case):
-    """Add the locative or ablative ending to a Kazakh date phrase, by vowel harmony and
-    the last sound of its last word: 'қараша' → 'қарашада', 'маусым' → 'маусымнан'."""
+    """A Kazakh phrase in a case, its last word taking the ending by vowel harmony and its
+    last sound: 'қараша' → 'қарашада', 'маусым' → 'маусымнан', 'Мамай' → 'Мамайдың'."""
     if phrase.endswith(" жыл") and case == "locative":
         return phrase + "ы"  # '2020 жылы'
     word = phrase.rsplit(" ", 1)[-1].lower()
     vowels = [c for c in word if c in KAZAKH_VOWELS]
     front = bool(vowels) and vowels[-1] in KAZAKH_FRONT_VOWELS
     last = word[-1]
-    if case == "locative":
-        first = "т" if last in KAZAKH_VOICELESS else "д"
-        return phrase + first + ("е" if front else "а")
-    first = "т" if last in KAZAKH_VOICELESS else "н" if last in KAZAKH_NASALS else "д"
-    return phrase + first + ("ен" if front else "ан")
+    kind = (0 if last in KAZAKH_VOWELS else 1 if last in KAZAKH_NASALS
+            else 3 if last in KAZAKH_VOICELESS else 2)
+    ending = KAZAKH_ENDINGS[case][kind]
+    if front:
+        ending = ending.translate(str.maketrans("аыұқғ", "еіүкг"))
+    if case == "instrumental" and kind == 2 and last in "жз":
+        ending = "бен"
+    return phrase + ending
 
 
 def plural(number, lang, forms):

@@ -10,6 +10,7 @@ count what it never received. The internal view keeps everything.
 from dataclasses import dataclass
 
 from briefs.cases.schema import Case, LegalCode, Named
+from briefs.i18n import NAME_CASES
 from briefs.content.load import validation_errors
 from briefs.content.model import STEM
 from briefs.content.yamlfile import parse_mapping
@@ -126,6 +127,12 @@ def case_problems(case, stem, codes, affiliations, regions):
     if not STEM.match(case.id):
         problems.append((("id",), f"'{case.id}' is not a valid id",
                          "use lower-case letters, digits and hyphens"))
+    for lang, forms in case.name_forms.items():
+        for form in forms:
+            if form not in NAME_CASES[lang]:
+                problems.append((("name_forms", lang, form), f"'{form}' is not a case of "
+                                 f"names in '{lang}'", "use one of: "
+                                 + ", ".join(NAME_CASES[lang])))
     source_ids = [s.id for s in case.sources]
     for index, source_id in enumerate(source_ids):
         if source_ids.index(source_id) != index:

@@ -19,11 +19,27 @@ Precision = Literal["day", "month", "year", "unknown"]
 
 
 class Source(Strict):
+    """A source: a title (one text, or one per language), an address and a date; or a brief
+    of the project (`brief:`), whose title, date and address it then has."""
+
     id: str
-    title: str
-    url: str = Field(pattern=r"^https?://\S+$")
+    title: str | Text | None = None
+    url: str | None = Field(None, pattern=r"^https?://\S+$")
     date: datetime.date | None = None
+    brief: str | None = None
     visibility: Visibility = "public"
+
+    @model_validator(mode="after")
+    def _titled_or_a_brief(self):
+        if (self.brief is None) == (self.title is None or self.url is None):
+            raise ValueError("give either a title and a url, or the id of a brief "
+                             "(brief: ...) and neither")
+        return self
+
+
+class Occupation(Strict):
+    since: datetime.date
+    text: Text
 
 
 class Sentence(Strict):
@@ -62,7 +78,8 @@ class Case(Strict):
     name: Text
     born: int | datetime.date | None = None
     region: str | None = None
-    occupation: Text | None = None
+    occupation: Text | list[Occupation] | None = None  # a list: what it was from when on
+    name_forms: dict[Literal["ru", "kk"], dict[str, str]] = {}
     affiliations: list[str] = []
     tags: list[str] = []
     charges: list[Charge] = []

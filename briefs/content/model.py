@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefs.i18n import DATE_STYLES
 from briefs.kinds import KINDS, ROLES
 
 LANGUAGES = ("en", "ru", "kk")
@@ -93,6 +94,7 @@ class Brief(Strict):
     author: Author | None = None
     photo: Photo | None = None
     see_also: list[Link] = []
+    date_style: Literal[DATE_STYLES] | None = None  # else the publisher's, else long
 
     @field_validator("sections", mode="before")
     @classmethod
@@ -121,9 +123,10 @@ class Brief(Strict):
 class Organisation(Strict):
     name: Text
     short_name: Text
-    website: str = Field(pattern=r"^https?://\S+$")
-    contact: Text
+    website: str | None = Field(None, pattern=r"^https?://\S+$")
+    contact: Text | None = None
     logo: str | None = None
+    date_style: Literal[DATE_STYLES] | None = None
 
 
 def kind_problems(brief):

@@ -39,6 +39,7 @@ def edition_entry(edition, *, pages, helpers, templates):
         "html": files["html"],
         "pdf": files["pdf"],
         "pages": pages,
+        "warnings": helpers.warnings,
         "pdf_bytes": Path(edition.files["pdf"]).stat().st_size,
         "sources": {**edition_sources(edition, used, queries), **templates},
         "files": {kind: file_entry(edition.files[kind], files[kind])

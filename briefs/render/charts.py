@@ -6,8 +6,11 @@ SVG carries no date and fixed ids (matplotlib's svg.hashsalt).
 
 import datetime
 import io
+import textwrap
 
 INK, ACCENT, WARM, RULE = "#1b1f24", "#1d4e89", "#a33b20", "#c9d1dc"
+WIDTH, FONT_SIZE = 4.5, 11  # inches and points: readable on a phone (templates/css/common.css)
+LABEL_WIDTH = 24  # characters of a bar's label on one line
 
 
 def load():
@@ -36,7 +39,7 @@ def _pyplot(fonts):
     for name in ("PTSans-Regular.ttf", "PTSans-Bold.ttf"):
         font_manager.fontManager.addfont(str(fonts / name))
     pyplot.rcParams.update({
-        "font.family": "PT Sans", "font.size": 10, "svg.fonttype": "path",
+        "font.family": "PT Sans", "font.size": FONT_SIZE, "svg.fonttype": "path",
         "svg.hashsalt": "briefs", "axes.edgecolor": RULE, "axes.labelcolor": INK,
         "xtick.color": INK, "ytick.color": INK, "axes.spines.top": False,
         "axes.spines.right": False,
@@ -56,7 +59,7 @@ def line_chart(fonts, *, months, series, ylabel):
     """series: [(label, [value per month])] drawn as lines, months as x. The page prints
     the chart's title as its caption."""
     pyplot = _pyplot(fonts)
-    figure, axes = pyplot.subplots(figsize=(6.4, 3.0))
+    figure, axes = pyplot.subplots(figsize=(WIDTH, 3.0))
     for (label, values), colour in zip(series, (ACCENT, WARM, INK)):
         axes.plot(months, values, color=colour, linewidth=2, label=label)
     axes.set_ylabel(ylabel)
@@ -70,8 +73,11 @@ def line_chart(fonts, *, months, series, ylabel):
 def bar_chart(fonts, *, labels, values, xlabel):
     """Horizontal bars, one per label, largest first."""
     pyplot = _pyplot(fonts)
-    pairs = sorted(zip(values, labels), reverse=True)
-    figure, axes = pyplot.subplots(figsize=(6.4, 0.6 + 0.35 * max(1, len(pairs))))
+    pairs = sorted(zip(values, (textwrap.fill(label, LABEL_WIDTH) for label in labels)),
+                   reverse=True)
+    lines = sum(label.count("\n") + 1 for _, label in pairs)
+    figure, axes = pyplot.subplots(figsize=(WIDTH, 0.7 + 0.2 * max(2, lines)
+                                            + 0.15 * len(pairs)))
     axes.barh([label for _, label in pairs][::-1], [v for v, _ in pairs][::-1], color=ACCENT)
     axes.set_xlabel(xlabel)
     axes.xaxis.get_major_locator().set_params(integer=True)

@@ -1,95 +1,21 @@
 """The functions section files call to show case data: names, boxes, lists, counts, tables.
 
-Each returns Markdown (the table as raw HTML) in the edition's language, computed as of
-the brief's data date.
+Each returns Markdown (the table as raw HTML) in the edition's language and date style,
+as of the brief's data date: nothing dated after it is shown, sources and occupations
+included. The charts are in briefs.render.case_charts.
 """
 
-import datetime
 import hashlib
 
 from markupsafe import escape
 
 from briefs import i18n
-from briefs.render import charts
-from briefs.cases.queries import HELD, CaseQueryError, on_record_by, status_on
+from briefs.cases.queries import CaseQueryError, on_record_by, status_on
+from briefs.render import name_forms
 from briefs.render.sandbox import SectionFunction
+from briefs.render.wording import Wording, text_in
 
-
-
-def N_(text):
-    """Marks a text for translation where it is defined; it is translated where printed."""
-    return text
-
-
-STATUS_TEXT = {
-    "at_liberty": N_("at liberty"),
-    "facing_charges": N_("facing charges since %(date)s"),
-    "detained": N_("detained since %(date)s"),
-    "pretrial_detention": N_("in pre-trial detention since %(date)s"),
-    "house_arrest": N_("under house arrest since %(date)s"),
-    "restricted_liberty": N_("under restriction of liberty since %(date)s"),
-    "psychiatric_detention": N_("held in a psychiatric institution since %(date)s"),
-    "imprisoned": N_("serving a prison sentence since %(date)s"),
-    "released": N_("released on %(date)s"),
-    "deceased": N_("died on %(date)s"),
-}
-STATUS_PLAIN = {
-    "at_liberty": N_("at liberty"),
-    "facing_charges": N_("facing charges"),
-    "detained": N_("detained"),
-    "pretrial_detention": N_("in pre-trial detention"),
-    "house_arrest": N_("under house arrest"),
-    "restricted_liberty": N_("under restriction of liberty"),
-    "psychiatric_detention": N_("held in a psychiatric institution"),
-    "imprisoned": N_("serving a prison sentence"),
-    "released": N_("released"),
-    "deceased": N_("deceased"),
-}
-STATUS_NAME = {
-    "at_liberty": N_("at liberty"),
-    "facing_charges": N_("facing charges"),
-    "detained": N_("detained"),
-    "pretrial_detention": N_("pre-trial detention"),
-    "house_arrest": N_("house arrest"),
-    "restricted_liberty": N_("restriction of liberty"),
-    "psychiatric_detention": N_("psychiatric institution"),
-    "imprisoned": N_("prison sentence"),
-    "released": N_("released"),
-    "deceased": N_("deceased"),
-}
-EVENT_NAME = {
-    "detained": N_("Detained"), "charged": N_("Charged"),
-    "pretrial_detention": N_("Placed in pre-trial detention"),
-    "house_arrest": N_("Placed under house arrest"),
-    "restriction_of_liberty": N_("Restriction of liberty"),
-    "psychiatric_detention": N_("Placed in a psychiatric institution"),
-    "convicted": N_("Convicted"), "sentenced": N_("Sentenced"),
-    "appeal_rejected": N_("Appeal rejected"), "released": N_("Released"),
-    "acquitted": N_("Acquitted"), "pardoned": N_("Pardoned"), "died": N_("Died"),
-    "fined": N_("Fined"), "summoned": N_("Summoned"), "attacked": N_("Attacked"),
-    "other": N_("Event"),
-}
-
-
-DETENTIONS = {"detained", "pretrial_detention", "house_arrest", "psychiatric_detention"}
-
-
-def _date_argument(value):
-    try:
-        return datetime.date.fromisoformat(str(value))
-    except ValueError:
-        raise CaseQueryError(f"'{value}' is not a date", "write it as \"YYYY-MM-DD\"") from None
-
-
-def text_in(value, lang, mark=False):
-    """A per-language text in `lang`, or in English where it has not been translated;
-    with mark, the English stand-in is marked for the editors (internal builds)."""
-    value = value or {}
-    if value.get(lang) or not value.get("en"):
-        return value.get(lang, "")
-    if mark:
-        return f'<span class="untranslated" lang="en">{escape(value["en"])}</span>'
-    return value["en"]
+MOSTLY_EMPTY = 0.5  # a table column empty for more than this share of its rows is reported
 
 
 class CaseHelpers:
@@ -99,10 +25,13 @@ class CaseHelpers:
         self.edition = edition
         self.fonts = edition.project.templates / "fonts"  # for charts
         self.generated = {}  # pictures drawn for this edition: {file name: bytes}
+        self.warnings = []  # what the editor should know, though it is no error
+        self.section = None  # the section file running, for warnings (set by the renderer)
         self.brief = edition.brief
         self.lang = edition.lang
         self.day = edition.day
-        self._ = i18n.translations(self.lang).gettext
+        self.words = Wording(self.lang, edition.date_style)
+        self._ = self.words._
 
     @property
     def cases(self):
@@ -117,71 +46,73 @@ class CaseHelpers:
 
     def functions(self):
         """The functions sections may call, as SectionFunctions: name, then usage."""
-        usages = {
-            "name": 'name("case-id")', "status": 'status("case-id")',
-            "case_box": 'case_box("case-id")', "names": 'names(status="held")',
-            "count": 'count(status="held")', "case_table": 'case_table(status="held")',
-            "period_events": 'period_events(tag="assembly")',
-            "chart_held_over_time": 'chart_held_over_time(since="2020-01-01")',
-            "chart_detentions_per_month": 'chart_detentions_per_month(tag="assembly")',
-            "chart_by_region": 'chart_by_region(status="held")',
-            "chart_by_affiliation": 'chart_by_affiliation(status="held")',
-        }
-        return {name: SectionFunction(name, getattr(self, name), usage)
-                for name, usage in usages.items()}
+        from briefs.render import case_charts
 
-    def name(self, case_id):
-        return self._text(self.cases.case(case_id).name)
+        usages = {
+            "name": 'name("case-id") or name("case-id", case="genitive")',
+            "status": 'status("case-id")', "case_box": 'case_box("case-id")',
+            "names": 'names(status="held")', "count": 'count(status="held")',
+            "case_table": 'case_table(status="held")',
+            "period_events": 'period_events(tag="assembly")',
+        }
+        functions = {name: SectionFunction(name, getattr(self, name), usage)
+                     for name, usage in usages.items()}
+        return {**functions, **case_charts.functions(self)}
+
+    def name(self, case_id, case=None):
+        """The person's name, in a grammatical case where one is asked for."""
+        return self._form(self.cases.case(case_id), case)
 
     def status(self, case_id):
         """The person's status as of the data date, for a sentence: 'in pre-trial detention
         since 1 June 2020'."""
         return self._status(self.cases.case(case_id))
 
-    def names(self, **filters):
-        return i18n.joined([self._name(c) for c in self._select(filters)], self.lang)
+    def names(self, case=None, **filters):
+        return i18n.joined([self._name(c, case) for c in self.select(filters)], self.lang)
 
     def count(self, **filters):
         return len(self.cases.select(self.day, **filters))
 
     def case_table(self, **filters):
         """An HTML table (Markdown would cost more time than printing it, at a thousand
-        rows); each row is headed by the person's name, for screen readers."""
+        rows); each row is headed by the person's name, for screen readers. A column with
+        nothing to say is left out; one that is mostly empty is reported."""
         _ = self._
-        header = [_("Name"), _("Region"), _("Charges"), _("Status"), _("Since")]
+        selected = self.select(filters)
+        columns = [(_("Region"), self._region), (_("Charges"), self._charges_short),
+                   (_("Status"), lambda case: self.words.status_name(self._on_day(case))),
+                   (_("Since"), self._since)]
+        table = [[value(case) for _, value in columns] for case in selected]
+        kept = [index for index, (title, _) in enumerate(columns)
+                if any(row[index] for row in table)]
+        for index in kept:
+            self._warn_if_mostly_empty(columns[index][0], selected,
+                                       [row[index] for row in table])
+        header = [_("Name")] + [columns[index][0] for index in kept]
         rows = ['<div class="case-table">', "<table>", "<thead>",
                 "<tr>" + "".join(f'<th scope="col">{text}</th>' for text in header) + "</tr>",
                 "</thead>", "<tbody>"]
-        for case in self._select(filters):
-            status = status_on(case, self.day)
-            region = self.cases.book.regions.get(case.region)
-            cells = [
-                self._text(region.name) if region else "",
-                self._charges_short(case),
-                _(STATUS_NAME[status.key]),
-                (i18n.fuzzy_date(status.since, status.precision, self.lang, short=True)
-                 or "—") if status.since else "",
-            ]
+        for case, row in zip(selected, table):
             rows.append(f'<tr><th scope="row">{self._text(case.name)}</th>'
-                        + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>")
+                        + "".join(f"<td>{row[index]}</td>" for index in kept) + "</tr>")
         return "\n".join(rows + ["</tbody>", "</table>", "</div>"]) + "\n"
 
     def case_box(self, case_id):
         case = self.cases.case(case_id)
         lines = ['<div class="case-box" markdown="1">', "",
                  f'<p class="case-name">{self._name(case)}</p>']
-        occupation = case.occupation
+        occupation = self._occupation(case)
         if occupation:
             lines.append(f'<p class="case-role">{self._text(occupation)}</p>')
         status = self._status(case)
         lines += [f'<p class="case-status">{status[:1].upper()}{status[1:]}</p>', ""]
-        charges = [self._charge_long(charge) for charge in case.charges
-                   if charge.date is None or charge.date <= self.day]
+        charges = [self._charge_long(charge) for charge in self._charges(case)]
         if charges:
-            label = self._("Charges")
-            lines += [f"**{label}:** " + "; ".join(charges), ""]
-        events = self._events(case)
-        lines += [f"- **{self._event_date(e)}**: {self._event_text(case, e)}" for e in events]
+            lines += [f"**{self._('Charges')}:** " + "; ".join(charges), ""]
+        events = self.events(case)
+        lines += [f"- **{self.words.when(e.date, e.precision)}**: {self._event_text(case, e)}"
+                  for e in events]
         lines += ["", "</div>", ""]
         lines += self._source_notes(case, events)
         return "\n".join(lines) + "\n"
@@ -197,13 +128,13 @@ class CaseHelpers:
             raise CaseQueryError("period_events needs a brief with a 'period' (an update)",
                                  "use case_box or names in other kinds of brief")
         items, notes = [], []
-        for case in self._select({"tag": tag} if tag else {}):
-            events = [e for e in self._events(case) if e.precision != "unknown"
+        for case in self.select({"tag": tag} if tag else {}):
+            events = [e for e in self.events(case) if e.precision != "unknown"
                       and period.start <= e.date <= period.end]
             if events:
                 lines = [f"- **{self._name(case)}**"]
-                lines += [f"  - **{self._event_date(e)}**: {self._event_text(case, e)}"
-                          for e in events]
+                lines += [f"  - **{self.words.when(e.date, e.precision)}**: "
+                          f"{self._event_text(case, e)}" for e in events]
                 items.append((events[0].date, "\n".join(lines)))
                 notes += self._source_notes(case, events)
         if not items:
@@ -212,102 +143,44 @@ class CaseHelpers:
         return ('<div class="case-events" markdown="1">\n\n' + "\n".join(lines)
                 + "\n\n</div>\n\n" + "\n".join(dict.fromkeys(notes)) + "\n")
 
-    def chart_held_over_time(self, since=None, **filters):
-        """People held in custody, and under house arrest or restricted, month by month."""
-        start = _date_argument(since) if since else min(
-            (e.date for c in self._select(filters) for e in c.events), default=self.day)
-        months = charts.month_ends(start, self.day)
-        held, limited = [], []
-        for month in months:
-            statuses = [status_on(c, month).key for c in self.cases.select(month, **filters)]
-            held.append(sum(s in HELD for s in statuses))
-            limited.append(sum(s in ("house_arrest", "restricted_liberty") for s in statuses))
-        _ = self._
-        title = _("People deprived of liberty, month by month")
-        svg = charts.line_chart(self.fonts, months=months, ylabel=_("People"),
-                                series=[(_("held in custody"), held),
-                                        (_("under house arrest or restriction of liberty"),
-                                         limited)])
-        alt = _("Line chart of the people held in custody at the end of each month from "
-                "%(start)s to %(end)s: %(first)s at the start and %(last)s at the end.") % {
-            "start": i18n.month_label(months[0], self.lang),
-            "end": i18n.month_label(months[-1], self.lang),
-            "first": held[0], "last": held[-1]}
-        return self._figure(svg, title, alt)
-
-    def chart_detentions_per_month(self, **filters):
-        """Detentions begun in each month of an update's period (or the last year)."""
-        first = self.brief.period.start if self.brief.period else self.day.replace(
-            year=self.day.year - 1)
-        months = charts.month_ends(first, self.day)
-        counts = {month: 0 for month in months}
-        for case in self._select(filters):
-            for event in self._events(case):
-                if event.type in DETENTIONS and first <= event.date and event.precision != "unknown":
-                    month = next(m for m in months if m >= event.date)
-                    counts[month] += 1
-        _ = self._
-        labels = [i18n.month_label(m, self.lang) for m in months]
-        title = _("Detentions per month")
-        svg = charts.bar_chart(self.fonts, labels=labels, values=list(counts.values()),
-                               xlabel=_("Detentions"))
-        alt = _("Bar chart of detentions per month: %(list)s.") % {"list": i18n.joined(
-            [f"{label}: {value}" for label, value in zip(labels, counts.values())], self.lang)}
-        return self._figure(svg, title, alt)
-
-    def chart_by_region(self, **filters):
-        """How many of the selected cases come from each region, as of the data date."""
-        def regions(case):
-            region = self.cases.book.regions.get(case.region)
-            return [text_in(region.name, self.lang) if region else self._("region not known")]
-
-        _ = self._
-        return self._chart_by(regions, filters, _("Cases by region"),
-                              _("Bar chart of cases by region: %(list)s."))
-
-    def chart_by_affiliation(self, **filters):
-        """How many of the selected cases belong to each party or movement."""
-        def affiliations(case):
-            keys = case.affiliations
-            return ([text_in(self.cases.book.affiliations[k].name, self.lang) for k in keys]
-                    or [self._("no affiliation recorded")])
-
-        _ = self._
-        return self._chart_by(affiliations, filters, _("Cases by affiliation"),
-                              _("Bar chart of cases by affiliation: %(list)s."))
-
-    def _chart_by(self, groups_of, filters, title, alt_text):
-        counts = {}
-        for case in self._select(filters):
-            for group in groups_of(case):
-                counts[group] = counts.get(group, 0) + 1
-        labels = sorted(counts)
-        svg = charts.bar_chart(self.fonts, labels=labels, values=[counts[n] for n in labels],
-                               xlabel=self._("Cases"))
-        alt = alt_text % {"list": i18n.joined(
-            [f"{name}: {counts[name]}" for name in sorted(counts, key=counts.get, reverse=True)],
-            self.lang)}
-        return self._figure(svg, title, alt)
-
-    def _figure(self, svg, title, alt):
-        name = f"generated-chart-{len(self.generated) + 1}.svg"
-        self.generated[name] = svg
-        return (f'\n<figure class="chart"><figcaption>{escape(title)}</figcaption>'
-                f'<img src="{name}" alt="{escape(alt)}"></figure>\n')
-
-    def _select(self, filters):
-        cases = self.cases.select(self.day, **filters)
+    def select(self, filters, day=None):
+        """The cases matching filters as of day (the data date), by name in this language."""
+        cases = self.cases.select(day or self.day, **filters)
         return sorted(cases, key=lambda c: text_in(c.name, self.lang).casefold())
 
-    def _name(self, case):
-        return f'<span class="person">{self._text(case.name)}</span>'
+    def events(self, case):
+        return [e for e in case.events if e.date <= self.day]
+
+    def _name(self, case, form=None):
+        return f'<span class="person">{self._form(case, form)}</span>'
+
+    def _form(self, case, form):
+        """The name in a case the edition's language has, from its record, or refused."""
+        if form is not None and form not in name_forms.cases_of(self.lang):
+            raise CaseQueryError(f"'{form}' is not a case of names in '{self.lang}'",
+                                 f"use one of: {', '.join(name_forms.cases_of(self.lang))}")
+        if form in (None, "nominative") or self.lang not in i18n.NAME_CASES:
+            return self._text(case.name)
+        written = case.name_forms.get(self.lang, {}).get(form)
+        if written:
+            return str(escape(written))
+        name = text_in(case.name, self.lang)
+        proposed = name_forms.proposal(name, self.lang, form)
+        raise CaseQueryError(
+            f"the {name_forms.LANGUAGE[self.lang]} {form} of the name of '{case.id}' is not "
+            "in its record", f"add it to content/cases/{case.id}.yaml as name_forms: "
+            f"{self.lang}: {form}: ..." + (f" (for {name!r} perhaps {proposed!r}: check it)"
+                                           if proposed else ""))
 
     def _text(self, value):
         """A text of the records for the page: escaped, and in internal builds with its
         English stand-in marked where the translation is missing."""
-        if value.get(self.lang) or not self.edition.settings.internal:
+        if isinstance(value, str) or value.get(self.lang) or not self.edition.settings.internal:
             return str(escape(text_in(value, self.lang)))
         return text_in(value, self.lang, mark=True)
+
+    def _on_day(self, case):
+        return status_on(case, self.day)
 
     def _status(self, case):
         if not on_record_by(case, self.day):
@@ -317,36 +190,75 @@ class CaseHelpers:
                 f"{i18n.long_date(self.day, 'en')}, so no status can be given for that date",
                 "remove the call or use name() instead; if an event by then may be "
                 "published, make it public in the case record")
-        status = status_on(case, self.day)
-        if status.precision == "unknown":
-            return f"{self._(STATUS_PLAIN[status.key])} ({self._('date not recorded')})"
-        date = i18n.fuzzy_date(status.since, status.precision, self.lang) if status.since else ""
-        return self._(STATUS_TEXT[status.key]) % i18n.date_forms(date, self.lang)
+        return self.words.status(self._on_day(case))
 
-    def _event_date(self, event):
-        return (i18n.fuzzy_date(event.date, event.precision, self.lang, short=True)
-                or self._("date not recorded"))
+    def _since(self, case):
+        status = self._on_day(case)
+        return self.words.when(status.since, status.precision) if status.since else ""
 
-    def _events(self, case):
-        return [e for e in case.events if e.date <= self.day]
+    def _region(self, case):
+        region = self.cases.book.regions.get(case.region)
+        return self._text(region.name) if region else ""
+
+    def _occupation(self, case):
+        """The occupation as of the data date, where the record gives its changes."""
+        if not isinstance(case.occupation, list):
+            return case.occupation
+        held = [entry for entry in case.occupation if entry.since <= self.day]
+        return max(held, key=lambda entry: entry.since).text if held else None
+
+    def _warn_if_mostly_empty(self, title, cases, cells):
+        empty = [case.id for case, cell in zip(cases, cells) if not cell]
+        if len(empty) > MOSTLY_EMPTY * len(cases):
+            where = f"{self.section}: " if self.section else ""
+            self.warnings.append(
+                f"{where}the {title} column of a case table is empty for {len(empty)} of "
+                f"{len(cases)} people ({', '.join(empty[:10])}"
+                f"{', ...' if len(empty) > 10 else ''}): add it to their records, or leave "
+                "the table as it is")
 
     def _event_text(self, case, event):
-        text = self._text(event.text) if event.text else self._(EVENT_NAME[event.type])
-        refs = "".join(f"[^{_note_label(source)}]" for source in
+        text = self._text(event.text) if event.text else self.words.event_name(event)
+        refs = "".join(f"[^{_note_label(cited)}]" for cited in
                        filter(None, (self._source(case, s) for s in event.sources)))
         return text + refs
 
     def _source(self, case, source_id):
-        return next((s for s in case.sources if s.id == source_id), None)
+        """The source as the edition may cite it: (title, date, address), or None if it is
+        dated after the data date."""
+        source = next((s for s in case.sources if s.id == source_id), None)
+        if source is None:
+            return None
+        if source.brief:
+            return self._brief_source(source.brief)
+        if source.date and source.date > self.day:
+            return None
+        return text_in(source.title, self.lang), source.date, source.url
+
+    def _brief_source(self, brief_id):
+        """A brief of the project as a source: its title, date and address."""
+        from briefs.content.load import load_brief
+
+        cited = load_brief(self.edition.project, brief_id, self.edition.organisations)
+        if cited.date > self.day:
+            return None
+        lang = self.lang if self.lang in cited.languages else cited.languages[0]
+        site = self.edition.settings.site_url
+        publisher = self.edition.organisations[cited.organisations[0]]
+        url = (f"{site}{cited.id}/{cited.id}.{lang}.html" if site else publisher.website)
+        title = f"{text_in(publisher.short_name, self.lang)}: {cited.title[lang]}"
+        return title, cited.date, url
 
     def _source_notes(self, case, events):
         notes = []
         for event in events:
             for source_id in event.sources:
-                source = self._source(case, source_id)
-                if source:
-                    when = f", {i18n.long_date(source.date, self.lang)}" if source.date else ""
-                    notes.append(f"[^{_note_label(source)}]: {source.title}{when}, <{source.url}>")
+                cited = self._source(case, source_id)
+                if cited:
+                    title, day, url = cited
+                    when = f", {self.words.date(day)}" if day else ""
+                    where = f", <{url}>" if url else ""
+                    notes.append(f"[^{_note_label(cited)}]: {escape(title)}{when}{where}")
         return list(dict.fromkeys(notes))
 
     def _article(self, charge):
@@ -356,17 +268,19 @@ class CaseHelpers:
             article += " " + self._("(part %(part)s)") % {"part": charge.part}
         return code, f"{self._text(code.short)} {article}"
 
+    def _charges(self, case):
+        return [c for c in case.charges if c.date is None or c.date <= self.day]
+
     def _charge_long(self, charge):
         code, label = self._article(charge)
         return f"{label}, {self._text(code.articles[charge.article])}"
 
     def _charges_short(self, case):
-        return ", ".join(dict.fromkeys(self._article(c)[1] for c in case.charges
-                                       if c.date is None or c.date <= self.day))
+        return ", ".join(dict.fromkeys(self._article(c)[1] for c in self._charges(case)))
 
 
-
-def _note_label(source):
+def _note_label(cited):
     """One footnote per source, however many records cite it."""
-    identity = f"{source.title}|{source.url}|{source.date}"
-    return "src-" + hashlib.sha256(identity.encode()).hexdigest()[:10]
+    title, day, url = cited
+    return "src-" + hashlib.sha256(f"{title}|{url}|{day}".encode()).hexdigest()[:10]
+

@@ -45,9 +45,11 @@ def section_sources(edition, helpers):
     helpers: the edition's CaseHelpers, whose functions the sections may call.
     """
     env = sandbox.environment()
-    context = sandbox.section_context(edition.brief, edition.lang, helpers.functions())
+    context = sandbox.section_context(edition.brief, edition.lang, edition.date_style,
+                                      helpers.functions())
     sources, errors = [], []
     for section in load_sections(edition.project, edition.brief, edition.lang):
+        helpers.section = section.path.relative_to(edition.project.root).as_posix()
         try:
             sources.append((section, sandbox.run_section(env, section, context)))
         except ContentError as error:
@@ -99,6 +101,7 @@ def page_context(edition, medium):
     return {
         "brief": brief,
         "lang": lang,
+        "date_style": edition.date_style,
         "medium": medium,
         "t": text,
         "organisations": edition.publishers,

@@ -251,7 +251,7 @@ def date_filter(context, value, case=None):
     if not hasattr(value, "isoformat"):
         raise TemplateCallError(f"'date' needs a date, not {shorten(value)!r}",
                                 "write for example {{ brief.date | date }}")
-    text = i18n.long_date(value, context["lang"])
+    text = i18n.long_date(value, context["lang"], context.get("date_style", "long"))
     if case is not None and context["lang"] == "kk":
         if case not in ("locative", "ablative"):
             raise TemplateCallError(f"unknown case '{shorten(case)}' for a date",
@@ -277,8 +277,9 @@ def plural_function(lang):
     return SectionFunction("plural", plural, 'plural(number, one="...", other="...")')
 
 
-def section_context(brief, lang, functions):
-    """The names a section may use: `brief` (its plain fields), `lang` and functions."""
+def section_context(brief, lang, date_style, functions):
+    """The names a section may use: `brief` (its plain fields), `lang` and functions;
+    date_style, how `date` writes dates."""
     def text(value):
         return value.get(lang, "") if value else ""
 
@@ -287,4 +288,5 @@ def section_context(brief, lang, functions):
               "title": text(brief.title), "place": text(brief.place),
               "period": {"start": brief.period.start, "end": brief.period.end}
               if brief.period else None, "as_of": brief.as_of}
-    return {"brief": fields, "lang": lang, "plural": plural_function(lang), **functions}
+    return {"brief": fields, "lang": lang, "date_style": date_style,
+            "plural": plural_function(lang), **functions}

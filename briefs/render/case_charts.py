@@ -1,0 +1,146 @@
+"""The charts sections draw from the case records, as of the data date, with a caption and
+alternative text that state the figures and say what the bars leave out or count twice.
+The same picture goes to the web page and the PDF (briefs.render.charts draws it)."""
+
+import datetime
+import functools
+from html import escape
+
+from briefs import i18n
+from briefs.cases.queries import HELD, CaseQueryError, status_on
+from briefs.render import charts
+from briefs.render.sandbox import SectionFunction
+from briefs.render.wording import text_in
+
+DETENTIONS = {"detained", "pretrial_detention", "house_arrest", "psychiatric_detention"}
+USAGES = {
+    "chart_held_over_time": 'chart_held_over_time(since="2020-01-01")',
+    "chart_detentions_per_month": 'chart_detentions_per_month(tag="assembly")',
+    "chart_by_region": 'chart_by_region(status="held")',
+    "chart_by_affiliation": 'chart_by_affiliation(status="held")',
+}
+
+
+def functions(helpers):
+    """The chart functions of one edition, as SectionFunctions."""
+    drawers = {"chart_held_over_time": held_over_time,
+               "chart_detentions_per_month": detentions_per_month,
+               "chart_by_region": by_region, "chart_by_affiliation": by_affiliation}
+
+    return {name: SectionFunction(name, functools.partial(draw, helpers), USAGES[name])
+            for name, draw in drawers.items()}
+
+
+def held_over_time(helpers, since=None, **filters):
+    """People held in custody, and under house arrest or restricted, month by month."""
+    _, lang = helpers._, helpers.lang
+    start = _date_argument(since) if since else min(
+        (e.date for c in helpers.select(filters) for e in c.events), default=helpers.day)
+    months = charts.month_ends(start, helpers.day)
+    held, limited = [], []
+    for month in months:
+        statuses = [status_on(c, month).key for c in helpers.select(filters, month)]
+        held.append(sum(s in HELD for s in statuses))
+        limited.append(sum(s in ("house_arrest", "restricted_liberty") for s in statuses))
+    svg = charts.line_chart(helpers.fonts, months=months, ylabel=_("People"),
+                            series=[(_("held in custody"), held),
+                                    (_("under house arrest or restriction of liberty"),
+                                     limited)])
+    alt = _("Line chart of the people held in custody at the end of each month from "
+            "%(start)s to %(end)s: %(first)s at the start and %(last)s at the end.") % {
+        "start": i18n.month_label(months[0], lang), "end": i18n.month_label(months[-1], lang),
+        "first": held[0], "last": held[-1]}
+    return _figure(helpers, svg, _("People deprived of liberty, month by month"), alt)
+
+
+def detentions_per_month(helpers, **filters):
+    """Detentions begun in each month of an update's period (or the last year)."""
+    _, lang, day = helpers._, helpers.lang, helpers.day
+    first = helpers.brief.period.start if helpers.brief.period else day.replace(
+        year=day.year - 1)
+    months = charts.month_ends(first, day)
+    counts = {month: 0 for month in months}
+    for case in helpers.select(filters):
+        for event in helpers.events(case):
+            if event.type in DETENTIONS and first <= event.date and event.precision != "unknown":
+                counts[next(m for m in months if m >= event.date)] += 1
+    labels = [i18n.month_label(m, lang) for m in months]
+    svg = charts.bar_chart(helpers.fonts, labels=labels, values=list(counts.values()),
+                           xlabel=_("Detentions"))
+    alt = _("Bar chart of detentions per month: %(list)s.") % {"list": i18n.joined(
+        [f"{label}: {value}" for label, value in zip(labels, counts.values())], lang)}
+    return _figure(helpers, svg, _("Detentions per month"), alt)
+
+
+def by_region(helpers, **filters):
+    """How many of the selected people come from each region, as of the data date."""
+    _ = helpers._
+
+    def regions(case):
+        region = helpers.cases.book.regions.get(case.region)
+        return [text_in(region.name, helpers.lang)] if region else []
+
+    return _chart_by(helpers, regions, filters, _("People by region"),
+                     _("Bar chart of people by region: %(list)s."),
+                     _("%(count)s whose region is not known are not shown."), "")
+
+
+def by_affiliation(helpers, **filters):
+    """How many of the selected people belong to each party or movement."""
+    _ = helpers._
+
+    def affiliations(case):
+        return [text_in(helpers.cases.book.affiliations[key].name, helpers.lang)
+                for key in case.affiliations]
+
+    return _chart_by(helpers, affiliations, filters, _("People by affiliation"),
+                     _("Bar chart of people by affiliation: %(list)s."),
+                     _("%(count)s with no known affiliation are not shown."),
+                     _("%(count)s belong to more than one and are counted under each."))
+
+
+def _chart_by(helpers, groups_of, filters, title, alt_text, none_shown, counted_twice):
+    """A bar per group; the caption says how many people there are, and where the bars'
+    total differs from it, why."""
+    _, lang = helpers._, helpers.lang
+    people = helpers.select(filters)
+    counts, unshown, several = {}, 0, 0
+    for case in people:
+        groups = groups_of(case)
+        unshown += not groups
+        several += len(groups) > 1
+        for group in groups:
+            counts[group] = counts.get(group, 0) + 1
+    labels = sorted(counts)
+    svg = charts.bar_chart(helpers.fonts, labels=labels, values=[counts[n] for n in labels],
+                           xlabel=_("People"))
+    notes = [_people(lang, len(people)) + "."]
+    if unshown:
+        notes.append(none_shown % {"count": _people(lang, unshown)})
+    if several and counted_twice:
+        notes.append(counted_twice % {"count": _people(lang, several)})
+    alt = alt_text % {"list": i18n.joined(
+        [f"{name}: {counts[name]}" for name in sorted(counts, key=counts.get, reverse=True)],
+        lang)}
+    return _figure(helpers, svg, title, f"{alt} {' '.join(notes)}", " ".join(notes))
+
+
+def _people(lang, number):
+    return i18n.translations(lang).ngettext("%(num)s person", "%(num)s people",
+                                            number) % {"num": number}
+
+
+def _figure(helpers, svg, title, alt, note=""):
+    name = f"generated-chart-{len(helpers.generated) + 1}.svg"
+    helpers.generated[name] = svg
+    caption = escape(title) + (f' <span class="chart-note">{escape(note)}</span>' if note
+                               else "")
+    return (f'\n<figure class="chart"><figcaption>{caption}</figcaption>'
+            f'<img src="{name}" alt="{escape(alt)}"></figure>\n')
+
+
+def _date_argument(value):
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise CaseQueryError(f"'{value}' is not a date", "write it as \"YYYY-MM-DD\"") from None
