@@ -103,3 +103,20 @@ def test_web_pages_carry_sharing_metadata_and_the_pdf_size(project):
     assert '<meta property="og:title" content="Освободите смотрителя маяка">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert "Скачать PDF <span class=\"download-size\">(2 страницы, 25 КБ)</span>" in html
+
+
+def test_reports_and_updates_end_with_an_imprint(project):
+    html = conftest.render(project, "test-report", medium="print",
+                           published={"site_url": "https://briefs.example.org/"})
+    imprint = html[html.index('<section class="imprint"'):]
+    assert "About this publication" in imprint and "Published by" in imprint
+    assert "This edition: English, " in imprint and "Licence: CC BY 4.0" in imprint
+    assert "https://briefs.example.org/test-report/test-report.en.pdf" in imprint
+    assert 'class="imprint"' in conftest.render(project, "test-update", medium="print")
+    assert 'class="imprint"' not in conftest.render(project, "test-statement", medium="print")
+
+
+def test_letterheads_show_logos_with_their_alternative_text(render):
+    html = render("test-statement")
+    assert re.search(r'<img class="logo" src="data:image/svg\+xml;base64,[^"]+" '
+                     r'alt="Alpha Rights Centre">', html)
