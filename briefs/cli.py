@@ -45,6 +45,8 @@ def _parser():
     new.set_defaults(command=run_new)
 
     check = commands.add_parser("check", help="validate all content without printing")
+    check.add_argument("--pages", action="store_true", help="also print every PDF (nothing "
+                       "is written) and say where one has more pages than its kind should")
     check.set_defaults(command=run_check)
 
     brief = commands.add_parser(
@@ -113,8 +115,15 @@ def run_new(project, args):
 def run_check(project, args):
     from briefs.build.check import check
 
-    briefs, cases = check(project, project.root / ".cache" / "public")
-    print(f"All content is valid: {briefs} briefs, {cases} case records.")
+    briefs, cases, warnings = check(project, project.root / ".cache" / "public", args.pages)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"All content is valid: {briefs} briefs, {cases} case records"
+          f"{_warnings(len(warnings))}.")
+
+
+def _warnings(number):
+    return "" if not number else f", {number} warning{'s' if number > 1 else ''}"
 
 
 def run_brief(project, args):

@@ -142,6 +142,33 @@ def test_a_content_mistake_stops_the_build_with_file_and_line(project):
     assert leftovers == []
 
 
+def test_a_failed_build_keeps_the_last_good_files_and_fails_again_until_fixed(project):
+    assert run_snakemake(project).returncode == 0
+    folder = project.root / "build" / "test-statement"
+    good = {path.name: path.read_bytes() for path in folder.iterdir()}
+    section = project.brief_dir("test-statement") / "calls.en.md"
+    section.write_text("# Calls\n\n- release {{ prisoner_name }}\n")
+    for _ in range(2):  # a second run must not take the kept files for a success
+        result = run_snakemake(project)
+        assert result.returncode != 0 and "'prisoner_name' is undefined" in result.stderr
+        assert {path.name: path.read_bytes() for path in folder.iterdir()} == good
+    section.write_text("# Calls\n\n- release Keeper One\n")
+    assert run_snakemake(project).returncode == 0
+    assert "release Keeper One" in "".join(pdf_text(folder / "test-statement.en.pdf"))
+
+
+def test_the_build_says_which_edition_is_over_its_kinds_page_budget(project):
+    from test_cli import lengthen
+
+    lengthen(project, "test-statement", paragraphs=3)
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    assert ("warning: content/briefs/test-statement: test-statement.en.pdf has 2 pages, 1 more "
+            "than a statement should have (1): shorten its sections, or make it a report"
+            ) in result.stderr
+    assert result.stderr.count("warning: ") == 1
+
+
 def test_a_broken_brief_yaml_is_named_before_anything_runs(project):
     (project.brief_dir("test-report") / "brief.yaml").write_text("kind: [report\n")
     result = run_snakemake(project)
