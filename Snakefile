@@ -8,14 +8,16 @@
 import atexit
 import os
 import re
+import sys
 from pathlib import Path
 
-from briefs.build.dependencies import (case_files, package_files, spare_garbage_collection,
-                                       stop_rescheduling_timers)
+from briefs.build.dependencies import (case_files, count_failure, failures, package_files,
+                                       spare_garbage_collection, stop_rescheduling_timers)
 from briefs.build.jobs import JobServer, explain
 from briefs.cases.cache import casebook
 from briefs.content.load import brief_inputs, discover, read_languages
 from briefs.edition import output_files, press_kit_file
+from briefs.publish.entry import edition_warnings
 from briefs.errors import ContentError, ContentErrors
 from briefs.project import Project
 from briefs.render.templates import template_files
@@ -57,11 +59,13 @@ if not workflow.dryrun and workflow.local_exec:
     atexit.register(JOBS.stop)
 
 
-def briefs(*arguments, log, resources):
+def briefs(*arguments, log, resources, brief=None):
     """Run a briefs command as this job, in a process the job server forks; its messages
-    go to the log, which Snakemake shows if it fails."""
+    go to the log, which Snakemake shows if it fails. A brief's failure is remembered."""
     limits = {"mem_mb": resources.get("mem_mb"), "runtime": resources.get("runtime")}
     status = JOBS.run(["--root", str(PROJECT.root), *map(str, arguments)], log, limits)
+    if status != 0 and brief:
+        count_failure(CACHE, brief)
     if status != 0:
         why = explain(status, limits)
         raise WorkflowError(f"this step failed{': ' + why if why else ''}; why is in {log}, "
@@ -139,10 +143,13 @@ for LANGS in sorted(set(EDITIONS.values())):
             content=content_inputs,
             cases=case_inputs,
             toolchain=TOOLCHAIN,
+        # update(): Snakemake keeps the last good files while the brief is built, and puts
+        # them back if it fails, so that a mistake never costs the PDF that was sent.
         output:
-            outputs("{brief}", LANGS),
+            [update(path) for path in outputs("{brief}", LANGS)],
         params:
             site_url=SITE_URL,
+            failures=lambda wildcards: failures(CACHE, wildcards.brief),
         log:
             f"{CACHE}/logs/{{brief}}.log",
         resources:
@@ -152,7 +159,7 @@ for LANGS in sorted(set(EDITIONS.values())):
             briefs("brief", wildcards.brief, "--out", f"{OUT}/{wildcards.brief}",
                    f"--site-url={params.site_url}", "--cases-key", BOOK.key,
                    "--fingerprint", input.toolchain, *SETTINGS, log=log[0],
-                   resources=resources)
+                   resources=resources, brief=wildcards.brief)
 
 
 # The web pages' fonts, file by file: a folder as input is judged by the folder's own time,
@@ -210,6 +217,8 @@ onstart:
 onsuccess:
     stop_rescheduling_timers()
     JOBS.stop()
+    for warning in edition_warnings(ENTRIES):
+        print(f"warning: {warning}", file=sys.stderr)
 
 
 onerror:

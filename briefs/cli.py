@@ -45,6 +45,8 @@ def _parser():
     new.set_defaults(command=run_new)
 
     check = commands.add_parser("check", help="validate all content without printing")
+    check.add_argument("--pages", action="store_true", help="also print every PDF (nothing "
+                       "is written) and say where one has more pages than its kind should")
     check.set_defaults(command=run_check)
 
     brief = commands.add_parser(
@@ -97,8 +99,13 @@ def _settings_arguments(parser):
 def _settings(project, args):
     cache = Path(args.cache) if args.cache else project.root / ".cache" / args.audience
     return Settings(audience=args.audience, pdf_variant=args.pdf_variant,
-                    site_url=getattr(args, "site_url", ""), cache=cache,
+                    site_url=_folder_address(getattr(args, "site_url", "")), cache=cache,
                     cases_key=args.cases_key, fingerprint=args.fingerprint)
+
+
+def _folder_address(url):
+    """A site address that ends with a slash, so that file names can follow it."""
+    return url.rstrip("/") + "/" if url else ""
 
 
 def run_new(project, args):
@@ -113,8 +120,15 @@ def run_new(project, args):
 def run_check(project, args):
     from briefs.build.check import check
 
-    briefs, cases = check(project, project.root / ".cache" / "public")
-    print(f"All content is valid: {briefs} briefs, {cases} case records.")
+    briefs, cases, warnings = check(project, project.root / ".cache" / "public", args.pages)
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(f"All content is valid: {briefs} briefs, {cases} case records"
+          f"{_warnings(len(warnings))}.")
+
+
+def _warnings(number):
+    return "" if not number else f", {number} warning{'s' if number > 1 else ''}"
 
 
 def run_brief(project, args):

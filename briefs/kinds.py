@@ -31,11 +31,13 @@ class Kind:
     themes: tuple = ()  # fixed body sections, in this order (file stems)
     skeleton: tuple = (("body", "body"),)  # (file stem, role) that `briefs new` writes
     label_joint: str = ""
+    pages: int | None = None  # the most pages its readers expect; the build warns beyond
 
 
 KINDS = {kind.name: kind for kind in (
     Kind("statement", N_("Statement"), frozenset({"body", "calls", "about"}),
-         skeleton=(("body", "body"), ("calls", "calls")), label_joint=N_("Joint statement")),
+         skeleton=(("body", "body"), ("calls", "calls")), label_joint=N_("Joint statement"),
+         pages=1),
     Kind("update", N_("Monitoring update"),
          frozenset({"body", "calls", "summary", "recommendations", "about"}),
          requires=("period",), data_field="period.end", contents_levels=(2,),
@@ -46,7 +48,7 @@ KINDS = {kind.name: kind for kind in (
          contents_levels=(2, 3), numbered=True,
          skeleton=(("summary", "summary"), ("background", "body"),
                    ("recommendations", "recommendations"), ("annex", "annex"))),
-    Kind("column", N_("Column"), frozenset({"body", "about"}), requires=("author",)),
+    Kind("column", N_("Column"), frozenset({"body", "about"}), requires=("author",), pages=2),
 )}
 
 
@@ -54,3 +56,15 @@ def label(brief):
     """The untranslated name of a brief's kind, as its pages print it."""
     kind = KINDS[brief.kind]
     return kind.label_joint if kind.label_joint and len(brief.organisations) > 1 else kind.label
+
+
+def over_page_budget(brief, lang, pages):
+    """What to tell the editor when an edition prints on more pages than its kind's
+    readers expect, or None."""
+    budget = KINDS[brief.kind].pages
+    if budget is None or pages <= budget:
+        return None
+    over = pages - budget
+    return (f"content/briefs/{brief.id}: {brief.id}.{lang}.pdf has {pages} pages, {over} "
+            f"more than a {brief.kind} should have ({budget}): shorten its sections"
+            f"{', or make it a report' if brief.kind == 'statement' else ''}")

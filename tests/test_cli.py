@@ -44,6 +44,24 @@ def test_new_brief_builds_to_html_and_pdf(project, tmp_path):
     assert "Write this section of" in (out / "fresh-statement.en.html").read_text()
 
 
+def lengthen(project, brief_id, paragraphs=8):
+    body = project.brief_dir(brief_id) / "body.en.md"
+    body.write_text(body.read_text() + "\n\n" + ("A sentence that goes on. " * 60 + "\n\n")
+                    * paragraphs)
+
+
+def test_check_pages_says_which_edition_is_over_its_kinds_page_budget(project, capsys):
+    lengthen(project, "test-statement")
+    assert run(project, "check") == 0
+    assert "pages" not in capsys.readouterr().err  # only --pages prints
+    assert run(project, "check", "--pages") == 0
+    captured = capsys.readouterr()
+    assert ("warning: content/briefs/test-statement: test-statement.en.pdf has 4 pages, 3 more "
+            "than a statement should have (1)") in captured.err
+    assert "test-statement.ru.pdf" not in captured.err
+    assert "6 case records, 1 warning." in captured.out
+
+
 def test_check_lists_every_problem_at_once(project, capsys):
     (project.brief_dir("test-report") / "brief.yaml").write_text("kind: report\n")
     (project.brief_dir("test-column") / "body.kk.md").unlink()

@@ -9,13 +9,17 @@ from briefs.cases.cache import casebook
 from briefs.content.load import discover
 from briefs.edition import Settings, editions
 from briefs.errors import ContentError, ContentErrors
+from briefs.build.driver import warn_if_over_page_budget
+from briefs.pdf import print_pdf
 from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_edition, section_sources
 
 
-def check(project, cache=None):
-    """Raise ContentErrors listing every problem; return (briefs, case records) counts."""
-    problems = []
+def check(project, cache=None, pages=False):
+    """Raise ContentErrors listing every problem; return the counts of briefs and case
+    records, and the warnings. pages: also print each edition's PDF (in memory) and warn
+    where it is longer than its kind's page budget."""
+    problems, warnings = [], []
 
     def collect(step):
         try:
@@ -29,14 +33,20 @@ def check(project, cache=None):
     settings = Settings(cache=cache)
     for brief_id in brief_ids:
         for edition in collect(lambda: editions(project, brief_id, settings)) or []:
-            collect(lambda: render_pages(edition))
+            warnings += collect(lambda: render_pages(edition, pages)) or []
     if problems:
         raise ContentErrors(list({str(problem): problem for problem in problems}.values()))
-    return len(brief_ids), len(book.cases)
+    return len(brief_ids), len(book.cases), warnings
 
 
-def render_pages(edition):
+def render_pages(edition, pages):
+    """Render an edition as the build does; return its warnings."""
     helpers = CaseHelpers(edition)
     sources = section_sources(edition, helpers)
-    for medium in ("web", "print"):
-        render_edition(edition, medium, helpers, sources)
+    render_edition(edition, "web", helpers, sources)
+    paged = render_edition(edition, "print", helpers, sources)
+    if pages:
+        _, count = print_pdf(paged, project=edition.project, day=edition.brief.date,
+                             identifier=f"{edition.brief.id}.{edition.lang}")
+        warn_if_over_page_budget(edition, count, helpers)
+    return helpers.warnings

@@ -10,6 +10,7 @@ from pathlib import Path
 from briefs.cases.load import case_catalogues
 from briefs.cases.queries import CaseQueries
 from briefs.errors import ContentError, ContentErrors, TemplateCallError
+from briefs.files import write_whole
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,27 @@ def case_files(project, entry_paths, book):
         files.append(project.content / "cases")  # a record it showed was deleted
     catalogues = case_catalogues(project) if ids else []
     return [str(p) for p in files + catalogues if p.exists()]
+
+
+def failures(cache, brief_id):
+    """How many times a brief's build has failed. It is a parameter of the brief's job:
+    Snakemake puts the last good files of a failed job back (they are update() outputs) and
+    records them as made from the broken sources, so only a changed parameter makes the
+    next run build it again, and say again what is wrong."""
+    try:
+        return int(_failure_count(cache, brief_id).read_text())
+    except (OSError, ValueError):
+        return 0
+
+
+def count_failure(cache, brief_id):
+    path = _failure_count(cache, brief_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_whole(path, f"{failures(cache, brief_id) + 1}\n", path.parent)
+
+
+def _failure_count(cache, brief_id):
+    return Path(cache) / "failures" / brief_id
 
 
 def _answers(queries, book):

@@ -10,6 +10,7 @@ from pathlib import Path
 from briefs.edition import editions, press_kit_file
 from briefs.errors import ContentError
 from briefs.files import Staging, write_whole
+from briefs.kinds import over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
 from briefs.publish.entry import edition_entry, entry_text, sha256
@@ -51,6 +52,7 @@ def build_edition(edition, templates):
                            identifier=f"{edition.brief.id}.{edition.lang}",
                            variant=settings.pdf_variant)
     printing = time.perf_counter() - printing
+    warn_if_over_page_budget(edition, pages, helpers)
     Path(files["pdf"]).write_bytes(pdf)
     published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
                  "site_url": settings.site_url, "card_href": Path(files["card"]).name}
@@ -61,6 +63,12 @@ def build_edition(edition, templates):
     Path(files["entry"]).write_text(entry_text(entry), encoding="utf-8")
     log.info("%s.%s: %d pages, %d bytes, printed in %.2f s of %.2f s", edition.brief.id,
              edition.lang, pages, len(pdf), printing, time.perf_counter() - start)
+
+
+def warn_if_over_page_budget(edition, pages, helpers):
+    warning = over_page_budget(edition.brief, edition.lang, pages)
+    if warning:
+        helpers.warnings.append(warning)
 
 
 def scratch(settings):

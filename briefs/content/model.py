@@ -66,7 +66,14 @@ class Author(Strict):
 class Photo(Strict):
     file: str
     alt: Text
-    credit: Text
+    credit: Text  # who took it: the page writes "Photo:" before it
+
+    @field_validator("credit")
+    @classmethod
+    def _without_photo_word(cls, credit):
+        """"Photo: A. Name" as the editor may write it, without the word the page adds."""
+        return {lang: re.sub(r"^\s*(photo|фото|сурет)\s*:\s*", "", text, flags=re.IGNORECASE)
+                for lang, text in credit.items()}
 
 
 class Link(Strict):

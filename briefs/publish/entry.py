@@ -47,6 +47,18 @@ def edition_entry(edition, *, pages, helpers, templates):
     }
 
 
+def edition_warnings(entry_paths):
+    """What the editions' last builds warned about (pages over budget, mostly empty
+    tables), for the end of every run, until it is dealt with."""
+    warnings = []
+    for path in entry_paths:
+        try:
+            warnings += json.loads(Path(path).read_text(encoding="utf-8"))["warnings"]
+        except (OSError, ValueError, KeyError):
+            continue  # an edition not built yet, or built by an older version
+    return warnings
+
+
 def entry_text(entry):
     return json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
