@@ -62,8 +62,8 @@ def test_print_notes_sit_at_their_call_and_repeat_calls_only_refer():
     assert body.count('<span class="footnote"') == 1
     # Each call is a link to the note, bound to the word before it.
     assert ('Two were <span class="note-anchor">held.<a aria-label="Note 1" class="note-call" '
-            'href="#note-1" id="note-ref-1">1</a><span class="footnote" data-number="1" '
-            'id="note-1"><span>Source A') in body
+            'href="#note-1" id="note-ref-1">1</a></span><span class="footnote" '
+            'data-number="1" id="note-1"><span>Source A') in body
     assert ('<span class="note-anchor">Again.<a aria-label="Note 1" class="note-call" '
             'href="#note-1">1</a></span>') in body
 

@@ -80,10 +80,12 @@ def test_header_cells_have_a_scope(built):
         assert cells and all(cell.A.Scope in ("/Column", "/Row") for cell in cells)
 
 
-def test_language_switch_links_say_their_language(built):
+def test_the_names_of_other_editions_say_their_language(built):
     with pikepdf.open(built.root / "build/test-column/test-column.kk.pdf") as pdf:
-        languages = {str(e.Lang) for e in of_type(pdf, "/Link") if "/Lang" in e}
-    assert languages == {"en"}  # the column's only other edition
+        named = {(str(e.S), str(e.Lang)) for e in elements(pdf) if "/Lang" in e}
+    assert ("/Span", "en") in named  # the column's only other edition (a link with site_url)
+    assert ("/Sect", "en") in named  # its untranslated section, given in English
+    assert ("/P", "kk") in named  # the note saying so, in the edition's language
 
 
 def test_a_header_repeated_on_later_pages_is_tagged_once(project, tmp_path):

@@ -55,7 +55,7 @@ def test_report_numbers_sections_and_letters_annexes(render):
     assert '<span class="number">1.1</span> Legal basis' in html
     assert '<span class="number">Annex A</span> List of detained keepers' in html
     assert html.index('<section class="see-also"') < html.index('<span class="number">Annex A')
-    assert '<span class="toc-number">1.2 </span>' in html
+    assert '<span class="toc-number">1.2&nbsp;</span>' in html
 
 
 def test_column_has_byline_other_editions_and_bio(render):

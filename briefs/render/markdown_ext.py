@@ -6,6 +6,7 @@ takes the footnotes out of the section so that the brief numbers them continuous
 end notes on the web and as footnotes at the bottom of the page in print.
 """
 
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
@@ -56,6 +57,7 @@ class SectionTreeprocessor(Treeprocessor):
         self._list_classes(root)
         if self.state.print_notes:
             _print_link_targets(root)  # before the notes: their numbers follow the text
+            _bind_numbers_in_cells(root)
         self._notes(root)
 
     def _list_classes(self, root):
@@ -142,16 +144,47 @@ def _print_link_targets(root):
         href = link.get("href", "")
         text = "".join(link.itertext()).strip()
         bare = href.split("://", 1)[-1].rstrip("/")
-        if not href.startswith(("http://", "https://")) or text.rstrip("/") in (href.rstrip("/"), bare):
+        if not href.startswith(("http://", "https://")):
+            continue
+        if text == href and len(link) == 0:  # the address is the text: keep its start whole
+            link.text = None
+            link.append(_address(href, ""))
+            continue
+        if text.rstrip("/") in (href.rstrip("/"), bare):
             continue
         if id(link) in in_notes:
             addition = etree.Element("span", {"class": "link-target"})
-            addition.text = f" ({href})"
+            addition.text = " ("
+            addition.append(_address(href, ")"))
         else:
             addition = etree.Element("span", {"class": LINK_TARGET_NOTE})
-            etree.SubElement(addition, "span").text = href
+            addition.append(_address(href, ""))
         addition.tail, link.tail = link.tail, None
         _insert_after(root, link, addition)
+
+
+def _address(href, after):
+    """A printed address whose scheme and host stay on one line (class url-start)."""
+    scheme, _, rest = href.partition("://")
+    host, slash, path = rest.partition("/")
+    address = etree.Element("span")
+    start = etree.SubElement(address, "span", {"class": "url-start"})
+    start.text = f"{scheme}://{host}"
+    start.tail = slash + path + after
+    return address
+
+
+NUMBER_AFTER_WORD = re.compile(r"(?<=\S) (?=\d)")
+
+
+def _bind_numbers_in_cells(root):
+    """In a table cell a number stays with the word before it ("about 10,000"): a narrow
+    column would otherwise leave the word alone on its line."""
+    for cell in (e for e in root.iter() if e.tag in ("td", "th")):
+        for part in cell.iter():
+            part.text = part.text and NUMBER_AFTER_WORD.sub("\u00a0", part.text)
+            if part is not cell:
+                part.tail = part.tail and NUMBER_AFTER_WORD.sub("\u00a0", part.tail)
 
 
 def _insert_after(root, element, new):
@@ -231,7 +264,7 @@ def _note_call(number, label):
 def _attach_call(root, sup, call, keep):
     """Put the call where sup is, bound to the word before it so that no line starts with
     a call (WeasyPrint may break a line where an inline element starts); keep the note
-    (sup) after its call, or drop sup."""
+    (sup) right after its call, or drop sup."""
     for parent in root.iter():
         children = list(parent)
         if sup in children:
@@ -249,10 +282,11 @@ def _attach_call(root, sup, call, keep):
     anchor = etree.Element("span", {"class": "note-anchor"})
     anchor.text = word
     anchor.append(call)
-    anchor.tail, sup.tail = sup.tail, None
-    if keep:
-        anchor.append(sup)
     parent.insert(index, anchor)
+    if keep:
+        parent.insert(index + 1, sup)  # the note follows its call, outside the anchor
+    else:
+        anchor.tail = sup.tail
 
 
 def _make_reference(sup, number, with_anchor):
