@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefs.errors import did_you_mean
 from briefs.i18n import DATE_STYLES
 from briefs.kinds import KINDS, ROLES
 
@@ -88,7 +89,7 @@ class Brief(Strict):
     kind: Literal[tuple(KINDS)]
     languages: list[Language] = Field(min_length=1)
     date: datetime.date
-    place: Text
+    place: Text | None = None  # the dateline's place: required by kinds.py where printed
     title: Text
     subtitle: Text | None = None
     short_title: Text | None = None
@@ -157,7 +158,8 @@ def kind_problems(brief):
         if section.role not in kind.roles:
             problems.append((
                 ("sections", index), f"a {brief.kind} cannot have a section with role "
-                f"'{section.role}'", f"use one of: {', '.join(sorted(kind.roles))}"))
+                f"'{section.role}'", f"{did_you_mean(section.role, kind.roles)}Use one of: "
+                f"{', '.join(sorted(kind.roles))}"))
     if kind.themes:
         problems.extend(_theme_order_problems(brief, kind.themes))
     return problems
