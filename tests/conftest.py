@@ -66,22 +66,24 @@ def fixtures_archived(built):
     return built
 
 
-def edition(project, brief_id, lang="en", audience="public"):
+def edition(project, brief_id, lang="en", audience="public", site_url=""):
     """One edition of a brief of the project, as the build makes it (in any language)."""
-    settings = Settings(audience=audience, cache=project.root / ".cache" / audience)
+    settings = Settings(audience=audience, cache=project.root / ".cache" / audience,
+                        site_url=site_url)
     return dataclasses.replace(editions(project, brief_id, settings)[0], lang=lang)
 
 
-def helpers(project, brief_id, lang="en", audience="public"):
+def helpers(project, brief_id, lang="en", audience="public", site_url=""):
     from briefs.render.helpers import CaseHelpers
 
-    return CaseHelpers(edition(project, brief_id, lang, audience))
+    return CaseHelpers(edition(project, brief_id, lang, audience, site_url))
 
 
-def render(project, brief_id, lang="en", medium="web", audience="public", published=None):
+def render(project, brief_id, lang="en", medium="web", audience="public", published=None,
+           site_url=""):
     """An edition's page, rendered as the build renders it, without printing."""
     from briefs.render.html import render_edition, section_sources
 
-    case_helpers = helpers(project, brief_id, lang, audience)
+    case_helpers = helpers(project, brief_id, lang, audience, site_url)
     sources = section_sources(case_helpers.edition, case_helpers)
     return render_edition(case_helpers.edition, medium, case_helpers, sources, published)

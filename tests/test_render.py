@@ -108,7 +108,7 @@ def test_web_pages_carry_sharing_metadata_and_the_pdf_size(project):
 
 def test_reports_and_updates_end_with_an_imprint(project):
     html = conftest.render(project, "test-report", medium="print",
-                           published={"site_url": "https://briefs.example.org/"})
+                           site_url="https://briefs.example.org/")
     imprint = html[html.index('<section class="imprint"'):]
     assert "About this publication" in imprint and "Published by" in imprint
     assert "This edition: English, " in imprint and "Licence: CC BY 4.0" in imprint

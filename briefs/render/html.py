@@ -110,6 +110,8 @@ def page_context(edition, medium):
                       "current": other == lang}
                      for other in brief.languages],
         "pdf_href": f"{brief.id}.{lang}.pdf",
+        # where the imprint says the latest version of this PDF lives (none without site_url)
+        "latest_pdf": edition_href(brief, lang, "print", edition.settings.site_url),
         "card_href": f"{brief.id}.{lang}.card.png",
         "site_url": "",
         "kind_label": label(brief),
