@@ -96,3 +96,18 @@ def test_a_number_in_a_table_cell_keeps_the_word_before_it():
     body, _ = section_html("| a | b |\n|---|---|\n| about 10,000 | over 900 people |\n",
                            EditionState(print_notes=True), prefix="x-")
     assert "<td>about\xa010,000</td>" in body and "<td>over\xa0900 people</td>" in body
+
+
+def test_a_columns_bio_never_stands_alone_on_its_last_page(project, tmp_path):
+    about = ('<section class="section role-about"><h2>About the desk</h2><p>The desk is a '
+             'small team of lawyers.</p></section>')
+    ending = ('<p class="bio">The author is a lawyer and a policy adviser.</p>'
+              '<footer class="column-foot"><p class="publisher-line">Published by the desk'
+              '</p></footer>')
+    moved = set()
+    for fill in range(18, 34):  # the text ends lower on the page each time
+        texts = pages(project, tmp_path, lines(fill) + about + ending, "column")
+        [last] = [text for text in texts if "policy adviser" in text]
+        assert "About the desk" in last, fill
+        moved.add(len(texts))
+    assert moved == {1, 2}  # the ending did run onto a second page
