@@ -3,6 +3,7 @@ every failure is explained, and nothing outlives the run."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -146,6 +147,27 @@ def test_stopping_the_server_leaves_no_process_and_no_temporary_file(project, tm
     jobs.stop()
     assert not Path(f"/proc/{pid}").exists()
     assert list((project.root / ".cache" / "public" / "tmp").iterdir()) == []
+
+
+def test_a_server_forgets_its_own_dead_folders_never_another_machines(project, tmp_path):
+    # On a cluster the cache is shared: a PID of another node says nothing here.
+    tmp = project.root / ".cache" / "public" / "tmp"
+    dead = _a_dead_pid()
+    mine, theirs = tmp / f"{socket.gethostname()}-{dead}", tmp / f"node-elsewhere-{dead}"
+    for folder in (mine, theirs):
+        (folder / "job").mkdir(parents=True)
+    jobs = JobServer(project.root, project.root / ".cache" / "public", "public")
+    jobs.start()
+    assert jobs.run(brief_job(project, "test-column", tmp_path / "o"), tmp_path / "log", {}) == 0
+    jobs.stop()
+    assert not mine.exists() and (theirs / "job").is_dir()
+
+
+def _a_dead_pid():
+    """The PID of a process that has ended (ours, reaped)."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
 
 def test_the_server_imports_this_package_whatever_its_working_folder_holds(project, tmp_path):
