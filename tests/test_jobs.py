@@ -58,15 +58,18 @@ def test_a_bug_in_a_job_reaches_its_log_with_a_traceback(project, server, tmp_pa
     assert "Traceback" in text and "NotADirectoryError" in text
 
 
-def children_of(pid):
-    """The jobs a server forked: its children that are copies of it (not, say, the fc-list
-    that matplotlib runs while the server warms up)."""
+def children_of(server):
+    """The jobs a server forked: its children that are copies of it and have made their
+    temporary folder (not, say, the fc-list that matplotlib runs while the server warms
+    up, nor the fork that is about to become it)."""
+    pid = server.process.pid
     command = Path(f"/proc/{pid}/cmdline").read_bytes()
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         for child in (task / "children").read_text().split():
             try:
-                if Path(f"/proc/{child}/cmdline").read_bytes() == command:
+                if (Path(f"/proc/{child}/cmdline").read_bytes() == command
+                        and any((server.cache / "tmp").glob(f"*-{pid}/{child}"))):
                     found.append(int(child))
             except OSError:
                 pass
@@ -92,8 +95,8 @@ def test_a_job_killed_by_a_signal_says_so(project, server, tmp_path):
     (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
     thread, result = run_in_thread(server, brief_job(project, "test-statement", tmp_path / "o"),
                                    tmp_path / "job.log", {"mem_mb": 1000})
-    wait_for(lambda: children_of(server.process.pid))
-    [job] = children_of(server.process.pid)
+    wait_for(lambda: children_of(server))
+    [job] = children_of(server)
     os.kill(job, signal.SIGKILL)  # the job our server forked, by its PID
     thread.join(timeout=60)
     assert result["status"] == -9
@@ -131,7 +134,7 @@ def test_a_job_whose_server_was_killed_runs_in_a_process_of_its_own(project, ser
     log = tmp_path / "job.log"
     thread, result = run_in_thread(server, brief_job(project, "test-statement", tmp_path / "o"),
                                    log, {})
-    wait_for(lambda: children_of(server.process.pid))
+    wait_for(lambda: children_of(server))
     os.kill(server.process.pid, signal.SIGKILL)  # the server we started, by its PID
     thread.join(timeout=120)
     assert result["status"] == 0 and "runs in a process of its own" in log.read_text()
