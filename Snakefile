@@ -56,8 +56,14 @@ try:
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 
+# Whether this Snakemake runs inside a cluster job. In a SLURM job the plugin would hand the
+# job's briefs to srun one after another, each through two more Snakemakes and job servers
+# (snakemake-executor-plugin-slurm issue 469); as local rules there they run here instead,
+# forked by this job's own warm job server. Other executors run a job's rules here anyway.
+IN_CLUSTER_JOB = workflow.remote_exec
+
 JOBS = JobServer(PROJECT.root, CACHE, AUDIENCE)
-if not workflow.dryrun and workflow.local_exec:
+if IN_CLUSTER_JOB or (not workflow.dryrun and workflow.local_exec):
     JOBS.start()  # it warms up while Snakemake plans
     atexit.register(JOBS.stop)
 
@@ -100,6 +106,13 @@ PRESS_KITS = [press_kit_file(f"{OUT}/{brief}", brief) for brief in EDITIONS]
 
 wildcard_constraints:
     brief=r"[a-z0-9]+(-[a-z0-9]+)*",
+
+# On a cluster these run on the submitting machine: each takes a second or two, less than
+# a cluster job takes to start and be seen to finish.
+localrules:
+    fingerprint_templates_and_code,
+    copy_fonts,
+    publish_catalogue_and_manifest,
 
 
 # Snakemake remakes a deleted file only if a target names it, not when a later step (here
@@ -150,6 +163,12 @@ for LANGS in sorted(set(EDITIONS.values())):
         # them back if it fails, so that a mistake never costs the PDF that was sent.
         output:
             [update(path) for path in outputs("{brief}", LANGS)],
+        # On a cluster, profiles/slurm's group-components packs several briefs into one
+        # cluster job, inside which they are local rules (which a group may not be); a
+        # local build ignores both.
+        group:
+            None if IN_CLUSTER_JOB else "briefs"
+        localrule: IN_CLUSTER_JOB
         params:
             site_url=SITE_URL,
             failures=lambda wildcards: failures(CACHE, wildcards.brief),

@@ -3,6 +3,7 @@ every failure is explained, and nothing outlives the run."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -57,15 +58,18 @@ def test_a_bug_in_a_job_reaches_its_log_with_a_traceback(project, server, tmp_pa
     assert "Traceback" in text and "NotADirectoryError" in text
 
 
-def children_of(pid):
-    """The jobs a server forked: its children that are copies of it (not, say, the fc-list
-    that matplotlib runs while the server warms up)."""
+def children_of(server):
+    """The jobs a server forked: its children that are copies of it and have made their
+    temporary folder (not, say, the fc-list that matplotlib runs while the server warms
+    up, nor the fork that is about to become it)."""
+    pid = server.process.pid
     command = Path(f"/proc/{pid}/cmdline").read_bytes()
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
         for child in (task / "children").read_text().split():
             try:
-                if Path(f"/proc/{child}/cmdline").read_bytes() == command:
+                if (Path(f"/proc/{child}/cmdline").read_bytes() == command
+                        and any((server.cache / "tmp").glob(f"*-{pid}/{child}"))):
                     found.append(int(child))
             except OSError:
                 pass
@@ -94,8 +98,8 @@ def test_a_job_killed_by_a_signal_says_so(project, server, tmp_path):
     (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
     thread, result = run_in_thread(server, brief_job(project, "test-statement", tmp_path / "o"),
                                    tmp_path / "job.log", {"mem_mb": 1000})
-    wait_for(lambda: children_of(server.process.pid))
-    [job] = children_of(server.process.pid)
+    wait_for(lambda: children_of(server))
+    [job] = children_of(server)
     os.kill(job, signal.SIGKILL)  # the job our server forked, by its PID
     thread.join(timeout=60)
     assert result["status"] == -9
@@ -133,7 +137,7 @@ def test_a_job_whose_server_was_killed_runs_in_a_process_of_its_own(project, ser
     log = tmp_path / "job.log"
     thread, result = run_in_thread(server, brief_job(project, "test-statement", tmp_path / "o"),
                                    log, {})
-    wait_for(lambda: children_of(server.process.pid))
+    wait_for(lambda: children_of(server))
     os.kill(server.process.pid, signal.SIGKILL)  # the server we started, by its PID
     thread.join(timeout=120)
     assert result["status"] == 0 and "runs in a process of its own" in log.read_text()
@@ -149,6 +153,27 @@ def test_stopping_the_server_leaves_no_process_and_no_temporary_file(project, tm
     jobs.stop()
     assert not Path(f"/proc/{pid}").exists()
     assert list((project.root / ".cache" / "public" / "tmp").iterdir()) == []
+
+
+def test_a_server_forgets_its_own_dead_folders_never_another_machines(project, tmp_path):
+    # On a cluster the cache is shared: a PID of another node says nothing here.
+    tmp = project.root / ".cache" / "public" / "tmp"
+    dead = _a_dead_pid()
+    mine, theirs = tmp / f"{socket.gethostname()}-{dead}", tmp / f"node-elsewhere-{dead}"
+    for folder in (mine, theirs):
+        (folder / "job").mkdir(parents=True)
+    jobs = JobServer(project.root, project.root / ".cache" / "public", "public")
+    jobs.start()
+    assert jobs.run(brief_job(project, "test-column", tmp_path / "o"), tmp_path / "log", {}) == 0
+    jobs.stop()
+    assert not mine.exists() and (theirs / "job").is_dir()
+
+
+def _a_dead_pid():
+    """The PID of a process that has ended (ours, reaped)."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
 
 def test_the_server_imports_this_package_whatever_its_working_folder_holds(project, tmp_path):

@@ -15,6 +15,7 @@ cache, never in /tmp. If the server is gone, a job runs in a process of its own.
 
 import ctypes
 import gc
+import glob
 import json
 import os
 import runpy
@@ -46,7 +47,8 @@ class JobServer:
         """Start the server without waiting for it: it warms up while Snakemake plans."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         (self.cache / "logs").mkdir(parents=True, exist_ok=True)
-        with open(self.cache / "logs" / "job-server.log", "wb") as log:
+        # Appended to: the servers of cluster jobs running at once share it.
+        with open(self.cache / "logs" / "job-server.log", "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-P", "-m", "briefs.build.jobs", str(theirs.fileno()),
                  self.root, str(self.cache), self.audience], env=same_code(),
@@ -133,9 +135,15 @@ def explain(status, limits):
 
 def private_tmp(cache):
     """A folder for temporary files of this process, in the build's private cache."""
-    folder = Path(cache) / "tmp" / str(os.getpid())
+    folder = _server_folder(cache, os.getpid())
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _server_folder(cache, pid):
+    """Named by host and PID: on a cluster, servers on several nodes share the cache, and
+    a PID means nothing on another machine."""
+    return Path(cache) / "tmp" / f"{socket.gethostname()}-{pid}"
 
 
 # The server side.
@@ -201,7 +209,7 @@ def _shut_down(children, cache):
         os.kill(pid, signal.SIGKILL)  # the jobs it forked, by their PIDs
     for pid in children:
         os.waitpid(pid, 0)
-    shutil.rmtree(Path(cache) / "tmp" / str(os.getpid()), ignore_errors=True)
+    shutil.rmtree(_server_folder(cache, os.getpid()), ignore_errors=True)
     os._exit(0)
 
 
@@ -273,10 +281,11 @@ def _die_with_parent():
 
 
 def _forget_dead_folders(cache):
-    """Remove the temporary folders of servers that were killed (named by their PIDs)."""
-    for folder in (Path(cache) / "tmp").glob("[0-9]*"):
+    """Remove the temporary folders of this machine's servers that were killed."""
+    mine = _server_folder(cache, "")
+    for folder in mine.parent.glob(glob.escape(mine.name) + "[0-9]*"):
         try:
-            os.kill(int(folder.name), 0)
+            os.kill(int(folder.name.removeprefix(mine.name)), 0)
         except ProcessLookupError:
             shutil.rmtree(folder, ignore_errors=True)
         except (ValueError, PermissionError):
