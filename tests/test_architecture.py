@@ -14,6 +14,7 @@ STAGES = [
     {"pdf"},
     {"publish"},
     {"build"},
+    {"preview"},
     {"cli", "__main__"},
 ]
 
