@@ -1,6 +1,6 @@
-"""The command line: `briefs new`, `briefs check`, `briefs verify`, and the steps the
-workflow runs (`brief`, `fingerprint`, `publish`). Argument parsing only: each command
-calls the stage that does the work."""
+"""The command line: `briefs new`, `briefs check`, `briefs verify`, `briefs preview`, and
+the steps the workflow runs (`brief`, `fingerprint`, `publish`). Argument parsing only:
+each command calls the stage that does the work."""
 
 import argparse
 import logging

@@ -144,7 +144,8 @@ class Builder:
     def watch(self, key, change):
         """A page showing an edition opened (change 1) or closed (-1)."""
         with self.changed:
-            self.watched[key] = self.watched.get(key, 0) + change
+            if key in self.states:
+                self.watched[key] = max(0, self.watched.get(key, 0) + change)
 
     def wait(self, seen, timeout):
         """Wait until something changed after generation seen; the generation now."""

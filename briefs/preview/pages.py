@@ -69,12 +69,12 @@ def edition_page(builder, key, internal):
     status = edition_status(builder, key)
     if status is None:
         return None
-    others = [(lang, i18n.language_name(lang)) for brief_id, lang in builder.plan.inputs
-              if brief_id == key[0] and lang != key[1]]
-    built = builder.status(key)["built"]
+    others = sorted((lang, i18n.language_name(lang)) for brief_id, lang in builder.plan.inputs
+                    if brief_id == key[0] and lang != key[1])
     return ENVIRONMENT.get_template("edition.html").render(
-        brief_id=key[0], lang=key[1], title=built.entry["title"] if built else key[0], language=i18n.language_name(key[1]), status=status,
-        others=sorted(others), internal=internal, edition="/".join(key))
+        brief_id=key[0], lang=key[1], title=status["title"] or key[0],
+        language=i18n.language_name(key[1]), status=status, others=others, internal=internal,
+        edition="/".join(key))
 
 
 def edition_status(builder, key):
@@ -83,20 +83,30 @@ def edition_status(builder, key):
     status = builder.status(key)
     if not status["known"]:
         return None
-    built, brief_id, lang = status["built"], *key
-    shown = {"state": "error" if status["problems"] else "ready" if built else "building",
-             "updating": status["building"], "builds": status["builds"],
-             "problems": status["problems"], "web": "", "sheets": [], "version": "building"}
-    if status["problems"]:
-        shown["version"] = "error-" + hashlib.sha256(status["problems"].encode()).hexdigest()[:16]
+    built, problems = status["built"], status["problems"]
+    shown = {"state": "error" if problems else "ready" if built else "building",
+             "updating": status["building"], "builds": status["builds"], "problems": problems,
+             "version": "building", "title": "", "web": "", "sheets": [], "summary": ""}
+    if problems:
+        shown["version"] = "error-" + hashlib.sha256(problems.encode()).hexdigest()[:16]
     elif built:
-        shown.update(version=built.version, sheets=_sheets(key, built),
-                     web=f"/web/{brief_id}/{brief_id}.{lang}.html?v={built.version}")
-    shown["summary"] = ENVIRONMENT.get_template("summary.html").render(
-        entry=built.entry if built else None, over=bool(built) and _over(built.entry),
-        budget=KINDS[built.entry["kind"]].pages if built else None,
-        pages=_pages_text(built.entry) if built else "", pdf=shown["web"].replace(".html?", ".pdf?"))
+        shown.update(version=built.version, title=built.entry["title"], sheets=_sheets(key, built),
+                     web=_built_address(key, built, "html"), summary=_summary_html(key, built))
     return shown
+
+
+def _built_address(key, built, kind):
+    """Where the web page or PDF of this build is; its version in the query makes each
+    build's address new."""
+    return f"/web/{key[0]}/{key[0]}.{key[1]}.{kind}?v={built.version}"
+
+
+def _summary_html(key, built):
+    """The pages, the page budget and the warnings above the PDF's pages."""
+    entry = built.entry
+    return ENVIRONMENT.get_template("summary.html").render(
+        entry=entry, pages=_pages_text(entry), over=_over(entry),
+        budget=KINDS[entry["kind"]].pages, pdf=_built_address(key, built, "pdf"))
 
 
 def _sheets(key, built):

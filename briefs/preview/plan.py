@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefs.build.dependencies import PACKAGE, case_files
-from briefs.content.load import brief_inputs, discover, load_brief, load_organisations, read_languages
+from briefs.content.load import (brief_inputs, discover, load_brief, load_organisations,
+                                 read_languages)
 from briefs.content.model import BRIEF_ID, LANGUAGES
 from briefs.errors import ContentError, ContentErrors
 

@@ -9,6 +9,7 @@ It listens on 127.0.0.1 only and answers only requests addressed to it by that n
 
 import json
 import re
+import sys
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
@@ -19,15 +20,15 @@ from briefs.render.templates import template_files
 
 HEARTBEAT = 15  # seconds between two comments on an idle event stream, to notice a closed tab
 RETRY_MS = 300  # how soon a page reconnects when the preview starts again
-ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+EDITION = r"(?P<brief>[a-z0-9]+(?:-[a-z0-9]+)*)/(?P<lang>[a-z]+)"
 ROUTES = [
     (re.compile(r"/"), "catalogue"),
-    (re.compile(rf"/preview/(?P<brief>{ID})/(?P<lang>[a-z]+)"), "edition"),
-    (re.compile(rf"/status/(?P<brief>{ID})/(?P<lang>[a-z]+)\.json"), "status"),
-    (re.compile(rf"/web/(?P<brief>{ID})/(?P=brief)\.(?P<lang>[a-z]+)\.(?P<kind>html|pdf)"), "built"),
+    (re.compile(rf"/preview/{EDITION}"), "edition"),
+    (re.compile(rf"/status/{EDITION}\.json"), "status"),
+    (re.compile(r"/web/(?P<brief>[a-z0-9-]+)/(?P=brief)\.(?P<lang>[a-z]+)\.(?P<kind>html|pdf)"),
+     "built"),
     (re.compile(r"/web/assets/fonts/(?P<name>[A-Za-z0-9_.-]+)"), "font"),
-    (re.compile(rf"/pages/(?P<brief>{ID})/(?P<lang>[a-z]+)/(?P<version>[0-9a-f]+)/(?P<number>[0-9]+)\.png"),
-     "picture"),
+    (re.compile(rf"/pages/{EDITION}/(?P<version>[0-9a-f]+)/(?P<number>[0-9]+)\.png"), "picture"),
     (re.compile(r"/assets/(?P<name>preview\.(?:css|js))"), "asset"),
     (re.compile(r"/events"), "events"),
 ]
@@ -57,10 +58,15 @@ class PreviewServer(ThreadingHTTPServer):
     def address(self):
         return f"http://127.0.0.1:{self.port}/"
 
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # else a tab closed mid-answer
+            super().handle_error(request, client_address)
+
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "briefs-preview"
     sys_version = ""
+    timeout = 60  # seconds a connection may stall: longer than the events' heartbeat
 
     def do_GET(self):
         if self.headers.get("Host", "") not in self.server.hosts:
@@ -143,6 +149,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(HTTPStatus.OK)
         self._headers("text/event-stream", "no-store", OWN_PAGES)
         self.end_headers()
+        if self.command == "HEAD":
+            return
         if key:
             builder.watch(key, 1)
         try:
@@ -151,7 +159,8 @@ class Handler(BaseHTTPRequestHandler):
             seen = builder.wait(None, 0)
             while not self.server.stopping:
                 now = builder.wait(seen, HEARTBEAT)
-                self.wfile.write(b": still here\n\n" if now == seen else f"data: {now}\n\n".encode())
+                message = f"data: {now}\n\n" if now != seen else ": still here\n\n"
+                self.wfile.write(message.encode())
                 self.wfile.flush()
                 seen = now
         except OSError:
