@@ -6,13 +6,15 @@
 # spend more on that than on printing. See docs/architecture.md and docs/performance.md.
 
 import atexit
+import logging
 import os
 import re
 import sys
 from pathlib import Path
 
 from briefs.build.dependencies import (case_files, count_failure, failures, package_files,
-                                       spare_garbage_collection, stop_rescheduling_timers)
+                                       quiet_first_failures, spare_garbage_collection,
+                                       stop_rescheduling_timers)
 from briefs.build.jobs import JobServer, explain
 from briefs.cases.cache import casebook
 from briefs.content.load import brief_inputs, discover, read_languages
@@ -23,6 +25,7 @@ from briefs.project import Project
 from briefs.render.templates import template_files
 
 spare_garbage_collection()
+logging.getLogger("snakemake.logging").addFilter(quiet_first_failures)
 
 PROJECT = Project(Path(workflow.basedir))
 # --config audience=internal adds restricted records and marks every page; it writes to

@@ -109,8 +109,13 @@ def _settings_arguments(parser):
 def _settings(project, args):
     cache = Path(args.cache) if args.cache else project.root / ".cache" / args.audience
     return Settings(audience=args.audience, pdf_variant=args.pdf_variant,
-                    site_url=getattr(args, "site_url", ""), cache=cache,
+                    site_url=_folder_address(getattr(args, "site_url", "")), cache=cache,
                     cases_key=args.cases_key, fingerprint=args.fingerprint)
+
+
+def _folder_address(url):
+    """A site address that ends with a slash, so that file names can follow it."""
+    return url.rstrip("/") + "/" if url else ""
 
 
 def run_new(project, args):

@@ -1,5 +1,6 @@
 """Errors about content, worded for the editors who have to fix them."""
 
+import difflib
 from pathlib import Path
 
 
@@ -16,8 +17,9 @@ class ContentError(Exception):
 
     LONGEST = 400  # characters of a reason: what it quotes from a file is cut short
 
-    def __init__(self, path, reason, *, line=None, field=None, hint=None):
+    def __init__(self, path, reason, *, line=None, field=None, hint=None, within=None):
         self.path = str(path)
+        self.within = within  # the list entry the field is in, e.g. "the 6th event"
         self.reason = reason if len(reason) <= self.LONGEST else reason[:self.LONGEST] + "…"
         self.line = line
         self.field = field
@@ -30,10 +32,62 @@ class ContentError(Exception):
             where += f", line {self.line}"
         if self.field:
             where += f", field '{self.field}'"
+        if self.within:
+            where += f" of {self.within}" if self.field else f", {self.within}"
         text = f"{where}: {self.reason}"
         if self.hint:
             text += f"\n  What to do: {self.hint}"
         return text
+
+
+def did_you_mean(word, known):
+    """"did you mean 'x'? " for the known name closest to a mistyped one, or ""."""
+    close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def ordinal(number):
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(
+        number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def field_words(path, data):
+    """A field path such as ("events", 5, "date") in an editor's words: the field
+    ("date") and the list entries it is in ("the 6th event (dated 2022-01-05)"), counted
+    from one, with an entry's date or id where it has one."""
+    entries, tail, node = [], [], data
+    for index, key in enumerate(path):
+        child = _child(node, key)
+        if isinstance(key, int) and index:
+            entries.append(f"the {ordinal(key + 1)} {_singular(path[index - 1])}"
+                           + _label(child))
+            tail = []
+        else:
+            tail.append(str(key))
+        node = child
+    return ".".join(tail) or None, " of ".join(reversed(entries)) or None
+
+
+def _child(node, key):
+    if isinstance(node, dict):
+        return node.get(key)
+    if isinstance(node, list) and isinstance(key, int) and key < len(node):
+        return node[key]
+    return None
+
+
+def _singular(key):
+    key = str(key)
+    return key[:-1] if key.endswith("s") else f"entry of '{key}'"
+
+
+def _label(entry):
+    if isinstance(entry, dict) and entry.get("date"):
+        return f" (dated {entry['date']})"
+    if isinstance(entry, dict) and entry.get("id"):
+        return f" ('{entry['id']}')"
+    return f" ('{entry}')" if isinstance(entry, str) and len(entry) < 40 else ""
 
 
 class ContentErrors(Exception):

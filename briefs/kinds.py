@@ -24,7 +24,7 @@ class Kind:
     name: str
     label: str  # on the page, translated; label_joint where several organisations sign
     roles: frozenset
-    requires: tuple = ()  # fields brief.yaml must give, beyond the common ones
+    requires: tuple = ("place",)  # fields brief.yaml must give, beyond the common ones
     data_field: str = "date"  # the field whose date the facts are valid for
     contents_levels: tuple = ()  # heading levels of the table of contents
     numbered: bool = False  # sections numbered 1, 2, ... and annexes lettered
@@ -40,11 +40,12 @@ KINDS = {kind.name: kind for kind in (
          pages=1),
     Kind("update", N_("Monitoring update"),
          frozenset({"body", "calls", "summary", "recommendations", "about"}),
-         requires=("period",), data_field="period.end", contents_levels=(2,),
+         requires=("place", "period"), data_field="period.end", contents_levels=(2,),
          themes=UPDATE_THEMES,
          skeleton=tuple((theme, "body") for theme in UPDATE_THEMES)
          + (("recommendations", "recommendations"),)),
-    Kind("report", N_("Report"), frozenset(ROLES), requires=("as_of",), data_field="as_of",
+    Kind("report", N_("Report"), frozenset(ROLES), requires=("place", "as_of"),
+         data_field="as_of",
          contents_levels=(2, 3), numbered=True,
          skeleton=(("summary", "summary"), ("background", "body"),
                    ("recommendations", "recommendations"), ("annex", "annex"))),

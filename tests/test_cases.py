@@ -68,7 +68,12 @@ def write_case(project, name, text):
 def casebook_errors(project):
     with pytest.raises(ContentErrors) as caught:
         load_casebook(project)
-    return {(e.path.rsplit("/", 1)[-1], e.field, e.reason) for e in caught.value.errors}
+    return {(e.path.rsplit("/", 1)[-1], place(e), e.reason) for e in caught.value.errors}
+
+
+def place(error):
+    """Where in its file an error says it is, as the editor reads it."""
+    return " of ".join(filter(None, [error.field, error.within]))
 
 
 def test_the_records_are_checked_for_consistency(project):
@@ -91,22 +96,43 @@ def test_the_records_are_checked_for_consistency(project):
     assert found == {
         ("bad.yaml", "id", "the id 'other-id' differs from the file name 'bad'"),
         ("bad.yaml", "region", "unknown region 'atlantis'"),
-        ("bad.yaml", "affiliations.0", "unknown affiliation 'nobody'"),
-        ("bad.yaml", "charges.0.article", "article '999' is not in criminal-code.yaml"),
-        ("bad.yaml", "events.0.type", "a sentence without a conviction before it"),
-        ("bad.yaml", "events.1.date", "events are out of date order"),
-        ("bad.yaml", "events.1.sources.0", "unknown source 'ghost'"),
-        ("bad.yaml", "events.3.type", "an event after the death on 2020-03-01"),
-        ("bad.yaml", "sources.1.id", "the source id 'a' is used twice"),
+        ("bad.yaml", "the 1st affiliation ('nobody')", "unknown affiliation 'nobody'"),
+        ("bad.yaml", "article of the 1st charge (dated 2020-01-01)",
+         "article '999' is not in criminal-code.yaml"),
+        ("bad.yaml", "type of the 1st event (dated 2020-02-01)",
+         "a sentence without a conviction before it"),
+        ("bad.yaml", "date of the 2nd event (dated 2020-01-01)", "events are out of date order"),
+        ("bad.yaml", "the 1st source ('ghost') of the 2nd event (dated 2020-01-01)",
+         "unknown source 'ghost'"),
+        ("bad.yaml", "type of the 4th event (dated 2020-04-01)",
+         "an event after the death on 2020-03-01"),
+        ("bad.yaml", "id of the 2nd source ('a')", "the source id 'a' is used twice"),
     }
 
 
 def test_schema_errors_name_the_field_and_line(project):
-    write_case(project, "typo", "id: typo\nname: {en: T}\nevents:\n  - {date: 2020-01-01, type: arested}\n")
+    write_case(project, "typo", "id: typo\nname: {en: T}\nevents:\n  - {date: 2020-01-01, type: detaned}\n")
     with pytest.raises(ContentErrors) as caught:
         load_casebook(project)
     [error] = caught.value.errors
-    assert error.field == "events.0.type" and error.line == 4 and "arested" in error.reason
+    assert error.line == 4 and "detaned" in error.reason
+    assert ("content/cases/typo.yaml, line 4, field 'type' of the 1st event (dated 2020-01-01): "
+            in str(error))
+    assert error.hint.startswith("did you mean 'detained'? Use one of")
+
+
+def test_mistyped_names_get_a_did_you_mean(project):
+    write_case(project, "typo", "id: typo\nname: {en: T}\nevents:\n"
+               "  - {date: 2020-01-01, type: detained, txt: Held}\n")
+    write_case(project, "place", "id: place\nname: {en: P}\nregion: nort\n"
+               "affiliations: [harbor-party]\n")
+    with pytest.raises(ContentErrors) as caught:
+        load_casebook(project)
+    hints = {e.reason: e.hint for e in caught.value.errors}
+    assert hints["this field is not known"].startswith("did you mean 'text'? ")
+    assert hints["unknown region 'nort'"].startswith("did you mean 'north'? ")
+    assert hints["unknown affiliation 'harbor-party'"].startswith(
+        "did you mean 'harbour-party'? ")
 
 
 def test_a_record_that_is_not_yaml_does_not_hide_the_others_problems(project):
@@ -237,3 +263,85 @@ def test_one_footnote_per_source_however_many_people_cite_it(project, helpers):
 
 def test_an_update_without_events_in_its_period_prints_nothing(helpers):
     assert helpers("test-update").period_events(tag="political-killing") == ""
+
+
+def test_names_in_grammatical_cases_come_from_the_record_and_a_missing_one_is_proposed(
+        project, helpers):
+    record = project.content / "cases" / "keeper-one.yaml"
+    record.write_text(record.read_text().replace(
+        "name: {en: Keeper One, ru: Смотритель Один}",
+        "name: {en: Keeper One, ru: Смотритель Один}\n"
+        "name_forms: {ru: {genitive: Смотрителя Одного}}"))
+    statement = helpers("test-statement", "ru")
+    assert plain(statement.name("keeper-one", case="genitive")) == "Смотрителя Одного"
+    from briefs.cases.queries import CaseQueryError
+
+    with pytest.raises(CaseQueryError) as caught:
+        statement.name("keeper-one", case="dative")
+    assert caught.value.reason == ("the Russian dative of the name of 'keeper-one' is not in "
+                                   "its record")
+    # a form is proposed for the editor to check, never printed on its own
+    assert "add it to content/cases/keeper-one.yaml as name_forms: ru: dative:" in caught.value.hint
+    assert "perhaps 'Смотрителю " in caught.value.hint
+    with pytest.raises(CaseQueryError):
+        statement.name("keeper-one", case="vocative")
+
+
+def test_a_brief_chooses_its_date_style_for_the_whole_page(project, helpers):
+    brief = project.brief_dir("test-report") / "brief.yaml"
+    brief.write_text(brief.read_text() + "date_style: numeric\n")
+    report = helpers("test-report")
+    assert "In pre-trial detention since 01.06.2020" in report.case_box("keeper-one")
+    assert report.status("keeper-one") == "in pre-trial detention since 01.06.2020"
+    html = conftest.render(project, "test-report", medium="print")
+    assert "30.11.2020" in html and "<td>01.06.2020</td>" in html and "1 June 2020" not in html
+
+
+def test_source_titles_per_language_and_briefs_of_the_project_as_sources(project, helpers):
+    record = project.content / "cases" / "keeper-one.yaml"
+    record.write_text(record.read_text().replace(
+        "title: Testville court register,",
+        "title: {en: Testville court register, ru: Реестр суда Тествиля},"))
+    box = helpers("test-statement", "ru").case_box("keeper-one")
+    assert "]: Реестр суда Тествиля, 2 июня 2020" in box
+    record.write_text(record.read_text().replace(
+        "sources: [court]", "sources: [court, ours]").replace(
+        "sources:\n", "sources:\n  - {id: ours, brief: test-statement}\n"))
+    box = helpers("test-statement").case_box("keeper-one")
+    # the brief's own title and date, never a date that contradicts its cover
+    assert "]: ARC: Free the Lighthouse Keeper, 25 April 2023, <https://alpha.example.org>" in box
+
+
+def test_nothing_dated_after_the_data_date_is_printed(project, helpers):
+    record = project.content / "cases" / "keeper-two.yaml"
+    record.write_text(record.read_text().replace(
+        "type: detained,", "type: detained, sources: [later],")
+        + "sources:\n  - {id: later, title: A later article, "
+        "url: 'https://news.example.org/later', date: 2021-06-01}\n")
+    assert "A later article" in helpers("test-statement").case_box("keeper-two")
+    box = helpers("test-report").case_box("keeper-two")  # as of 30 November 2020
+    assert "A later article" not in box and "news.example.org/later" not in box
+
+
+def test_an_occupation_is_the_one_held_on_the_data_date(project, helpers):
+    record = project.content / "cases" / "keeper-one.yaml"
+    record.write_text(record.read_text().replace(
+        "occupation: {en: lighthouse keeper}",
+        "occupation:\n  - {since: 2010-01-01, text: {en: lighthouse keeper}}\n"
+        "  - {since: 2021-01-01, text: {en: harbour master}}"))
+    before = helpers("test-report").case_box("keeper-one")  # as of 30 November 2020
+    assert "lighthouse keeper" in before and "harbour master" not in before
+    after = helpers("test-update").case_box("keeper-one")  # as of 31 August 2022
+    assert "harbour master" in after and "lighthouse keeper" not in after
+
+
+def test_a_mostly_empty_table_column_is_reported_naming_the_records(project, helpers):
+    record = project.content / "cases" / "keeper-three.yaml"
+    record.write_text(record.read_text().replace("region: north\n", ""))
+    report = helpers("test-report")
+    report.section = "content/briefs/test-report/annex.en.md"
+    report.case_table()  # three of the four people on record by then give no region
+    [warning] = report.warnings
+    assert warning.startswith("content/briefs/test-report/annex.en.md: the Region column of a "
+                              "case table is empty for 3 of 4 people (keeper-four, "
+                              "keeper-three, keeper-two)")

@@ -1,5 +1,7 @@
 """The command line as an editor uses it."""
 
+import re
+
 import pytest
 
 from briefs.cli import main
@@ -11,13 +13,33 @@ def run(project, *args):
     return main(["--root", str(project.root), *args])
 
 
+def fill_in(folder):
+    """Do what the editor does with what `briefs new` wrote: replace every placeholder."""
+    for path in folder.iterdir():
+        path.write_text(re.sub(r"\[\[([^\]]*)\]\]", r"\1", path.read_text()))
+
+
 @pytest.mark.parametrize("kind", KINDS)
-def test_new_creates_a_brief_that_passes_the_check(project, capsys, kind):
+def test_new_writes_a_brief_whose_placeholders_check_names_until_filled_in(project, capsys,
+                                                                           kind):
     assert run(project, "new", kind, f"2026-11-new-{kind}", "--languages", "en,ru") == 0
     folder = project.brief_dir(f"2026-11-new-{kind}")
     text = (folder / "brief.yaml").read_text()
     assert f"kind: {kind}" in text and "# The editions to build" in text
+    assert ("\nplace:" in text) == (kind != "column")  # a column's place is optional
+    assert ("# photo:" in text) == (kind == "column")
     assert (folder / f"{'summary' if kind == 'report' else 'introduction' if kind == 'update' else 'body'}.ru.md").is_file()
+    capsys.readouterr()
+    assert run(project, "check") == 1
+    err = capsys.readouterr().err
+    title_line = text.splitlines().index(f'  en: "[[Title of the {kind} (en)]]"') + 1
+    assert (f"brief.yaml, line {title_line}, field 'title.en': this still holds the placeholder [[Title of the {kind} (en)]] "
+            "that 'briefs new' wrote\n  What to do: replace it with your own text") in err
+    (folder / "brief.yaml").write_text(re.sub(r"\[\[([^\]]*)\]\]", r"\1", text))
+    assert run(project, "check") == 1  # now the sections' placeholders
+    assert re.search(r"\.ru\.md, line \d: this still holds the placeholder \[\[Write",
+                     capsys.readouterr().err)
+    fill_in(folder)
     brief = load_brief(project, f"2026-11-new-{kind}", load_organisations(project))
     assert brief.languages == ["en", "ru"] and brief.organisations == ["alpha"]
     assert run(project, "check") == 0
@@ -33,9 +55,13 @@ def test_new_refuses_an_existing_brief_and_a_bad_id(project, capsys):
     assert "unknown kind 'pamphlet'" in capsys.readouterr().err
 
 
-def test_new_brief_builds_to_html_and_pdf(project, tmp_path):
+def test_new_brief_builds_to_html_and_pdf_once_filled_in(project, tmp_path, capsys):
     assert run(project, "new", "statement", "fresh-statement") == 0
     out = tmp_path / "out"
+    assert run(project, "brief", "fresh-statement", "--out", str(out)) == 1
+    assert "still holds the placeholder [[Title of the statement (en)]]" in capsys.readouterr().err
+    assert not out.exists()
+    fill_in(project.brief_dir("fresh-statement"))
     assert run(project, "brief", "fresh-statement", "--out", str(out)) == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "fresh-statement-press-kit.zip", "fresh-statement.en.card.png",
@@ -60,6 +86,22 @@ def test_check_pages_says_which_edition_is_over_its_kinds_page_budget(project, c
             "than a statement should have (1)") in captured.err
     assert "test-statement.ru.pdf" not in captured.err
     assert "6 case records, 1 warning." in captured.out
+
+
+def test_one_broken_organisation_gives_its_own_errors_only(project, capsys, monkeypatch):
+    monkeypatch.chdir(project.root)
+    path = project.content / "organisations.yaml"
+    path.write_text(path.read_text().replace("  website: https://alpha.example.org",
+                                             "  website: 12\n  webiste: https://a.example.org"))
+    assert run(project, "check") == 1
+    err = capsys.readouterr().err
+    assert "What to do: did you mean 'website'? Check its spelling, or remove it" in err
+    errors = [line for line in err.splitlines() if line.startswith("error")]
+    assert errors == [
+        "error: content/organisations.yaml, line 11, field 'alpha.website': Input should be a "
+        "valid string",
+        "error: content/organisations.yaml, line 12, field 'alpha.webiste': this field is not "
+        "known"]
 
 
 def test_check_lists_every_problem_at_once(project, capsys):

@@ -97,13 +97,27 @@ def test_missing_field_kind_requirements_and_translations(project):
     reasons = {(e.field, e.reason) for e in errors_of(project, "gaps")}
     assert ("as_of", "a report needs 'as_of'") in reasons
     assert ("title", "the text in 'ru' is missing") in reasons
-    assert ("organisations.1", "unknown organisation 'nobody'") in reasons
+    assert (None, "unknown organisation 'nobody'") in reasons
+    [message] = [str(e) for e in errors_of(project, "gaps") if "nobody" in e.reason]
+    assert "line 6, the 2nd organisation ('nobody'): unknown organisation" in message
 
 
 def test_required_field_missing(project):
     write_brief(project, "bare", "kind: statement\nlanguages: [en]\n")
     fields = {e.field for e in errors_of(project, "bare")}
-    assert {"date", "place", "title", "organisations", "sections"} <= fields
+    assert {"date", "title", "organisations", "sections"} <= fields
+
+
+@pytest.mark.parametrize("kind, needs_place", [("statement", True), ("column", False)])
+def test_a_place_is_required_where_the_kind_prints_a_dateline(project, kind, needs_place):
+    write_brief(project, "placeless", "\n".join([
+        f"kind: {kind}", "languages: [en]", "date: 2022-09-30", "title: {en: T}",
+        "organisations: [alpha]", "sections: [body]",
+        "author: {name: {en: A}, bio: {en: B}}" if kind == "column" else ""]))
+    reasons = {e.reason for e in errors_of(project, "placeless")} if needs_place else set()
+    assert reasons == ({f"a {kind} needs 'place'"} if needs_place else set())
+    if not needs_place:
+        load_brief(project, "placeless", load_organisations(project))
 
 
 def test_an_empty_brief_is_refused(project):
@@ -120,7 +134,7 @@ def test_update_themes_must_keep_their_order(project):
         "sections: [expression, introduction]",
     ]))
     [error] = errors_of(project, "disorder")
-    assert error.field == "sections.1" and "out of order" in error.reason
+    assert error.within == "the 2nd section ('introduction')" and "out of order" in error.reason
     assert error.line == 8
 
 

@@ -99,6 +99,9 @@ def wait_for(condition, seconds=60):
 
 
 def test_a_job_killed_by_a_signal_says_so(project, server, tmp_path):
+    # warm first: a child the warm-up forks looks like a job until it has exec'd
+    warm_up = brief_job(project, "test-column", tmp_path / "warm")
+    assert server.run(warm_up, tmp_path / "warm.log", {}) == 0
     (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
     thread, result = run_in_thread(server, brief_job(project, "test-statement", tmp_path / "o"),
                                    tmp_path / "job.log", {"mem_mb": 1000})

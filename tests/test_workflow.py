@@ -70,10 +70,45 @@ def test_pdf_metadata_comes_from_the_brief(built):
     reader = PdfReader(built.root / "build/test-column/test-column.kk.pdf")
     info = reader.metadata
     assert info.title == "Айлақтағы кешіктірілген әділдік"
-    assert info.author == "«Альфа» құқық қорғау орталығы"
+    assert info.author == "Дана Тестова"  # a column's author is its columnist
+    statement = PdfReader(built.root / "build/test-statement/test-statement.ru.pdf").metadata
+    assert statement.author == "Правозащитный центр «Альфа»"
     assert info["/CreationDate"].startswith("D:20240129")
     record = json.loads((built.root / "build/test-column/test-column.kk.json").read_text())
     assert record["pages"] == len(reader.pages) and record["lang"] == "kk"
+
+
+def link_targets(path):
+    return [annotation.get_object().get("/A", {}).get("/URI") for page in PdfReader(path).pages
+            for annotation in page.get("/Annots", [])]
+
+
+def test_a_column_names_its_author_and_publisher_on_page_one(built):
+    folder = built.root / "build" / "test-column"
+    pdf = PdfReader(folder / "test-column.en.pdf")
+    assert pdf.metadata.author == "Dana Testova"
+    first = pdf.pages[0].extract_text()
+    assert "Alpha Rights Centre" in first and "Photo: Alma Test" in first
+    assert "Photo: Photo" not in first
+    web = (folder / "test-column.en.html").read_text()
+    assert web.index('class="bio"') < web.index('class="end-notes"')
+
+
+def test_pdfs_link_only_to_addresses_that_work_wherever_the_file_goes(built):
+    targets = [uri for path in (built.root / "build").glob("*/*.pdf")
+               for uri in link_targets(path) if uri]
+    assert targets and all(uri.startswith(("https://", "http://", "mailto:")) for uri in targets)
+    statement = link_targets(built.root / "build/test-statement/test-statement.en.pdf")
+    assert "mailto:press@alpha.example.org" in statement
+
+
+def test_with_a_site_address_pdfs_link_to_their_other_editions_there(built, tmp_path):
+    out = tmp_path / "site"
+    result = run_snakemake(built, "--config", "site_url=https://briefs.example.org",
+                           f"out={out}", f"cache={tmp_path / 'cache'}")
+    assert result.returncode == 0, result.stderr
+    assert ("https://briefs.example.org/test-column/test-column.kk.pdf"
+            in link_targets(out / "test-column/test-column.en.pdf"))
 
 
 def test_kazakh_letters_survive_into_the_pdf(built):

@@ -125,7 +125,8 @@ def explain(status, limits):
     name = signal.Signals(number).name if number in signal.Signals._value2member_map_ else ""
     memory = f"; its rule allows {limits['mem_mb']} MB" if limits.get("mem_mb") else ""
     hint = {signal.SIGALRM: f" (longer than the {limits.get('runtime')} minutes it may take)"}
-    for crash in (signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS):
+    # SIGTRAP: GLib (under WeasyPrint's Pango) stops a process that cannot allocate so.
+    for crash in (signal.SIGKILL, signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGTRAP):
         hint[crash] = f" (out of memory?{memory})"
     return f"killed by signal {number} {name}{hint.get(number, '')}".rstrip()
 

@@ -14,7 +14,7 @@ from briefs.i18n import NAME_CASES
 from briefs.content.load import validation_errors
 from briefs.content.model import STEM
 from briefs.content.yamlfile import parse_mapping
-from briefs.errors import ContentError, ContentErrors
+from briefs.errors import ContentError, ContentErrors, did_you_mean
 
 AUDIENCES = ("public", "internal")
 EMPTY_FIELDS = {"born": None, "region": None, "occupation": None, "affiliations": []}
@@ -92,9 +92,7 @@ def load_casebook(project, audience="public", texts=None):
         case, problems = validation_errors(document, Case)
         errors.extend(problems)
         if case:
-            errors.extend(ContentError(path, reason, line=document.line_of(where),
-                                       field=".".join(map(str, where)), hint=hint)
-                          for where, reason, hint in case_problems(case, path.stem, codes,
+            errors.extend(document.error(where, reason, hint) for where, reason, hint in case_problems(case, path.stem, codes,
                                                                    affiliations, regions))
             cases[case.id] = case if audience == "internal" else public_view(case)
     if errors:
@@ -143,23 +141,28 @@ def case_problems(case, stem, codes, affiliations, regions):
         code = codes.get(charge.code)
         if code is None:
             problems.append((("charges", index, "code"), f"unknown legal code '{charge.code}'",
-                             f"add content/legal/{charge.code}.yaml"))
+                             f"{did_you_mean(charge.code, codes)}Otherwise add "
+                             f"content/legal/{charge.code}.yaml"))
         elif charge.article not in code.articles:
             problems.append((("charges", index, "article"),
                              f"article '{charge.article}' is not in {charge.code}.yaml",
-                             f"add it to content/legal/{charge.code}.yaml"))
+                             f"{did_you_mean(charge.article, code.articles)}Otherwise add it "
+                             f"to content/legal/{charge.code}.yaml"))
     for index, key in enumerate(case.affiliations):
         if key not in affiliations:
             problems.append((("affiliations", index), f"unknown affiliation '{key}'",
-                             "add it to content/affiliations.yaml"))
+                             f"{did_you_mean(key, affiliations)}Otherwise add it to "
+                             "content/affiliations.yaml"))
     if case.region is not None and case.region not in regions:
         problems.append((("region",), f"unknown region '{case.region}'",
-                         "add it to content/regions.yaml"))
+                         f"{did_you_mean(case.region, regions)}Otherwise add it to "
+                         "content/regions.yaml"))
     for index, recognition in enumerate(case.recognition):
         if recognition.source is not None and recognition.source not in source_ids:
             problems.append((("recognition", index, "source"),
                              f"unknown source '{recognition.source}'",
-                             "add it under 'sources' in this file"))
+                             f"{did_you_mean(recognition.source, source_ids)}Otherwise add "
+                             "it under 'sources' in this file"))
     return problems
 
 

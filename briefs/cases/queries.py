@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from briefs.cases.schema import Sentence
 from briefs.content.yamlfile import shorten
-from briefs.errors import TemplateCallError
+from briefs.errors import TemplateCallError, did_you_mean
 
 STATUS_BY_EVENT = {
     "detained": "detained",
@@ -84,7 +84,8 @@ class CaseQueries:
             name = shorten(case_id)
             raise CaseQueryError(
                 f"there is no {'' if self.book.audience == 'internal' else 'public '}case "
-                f"record '{name}'", f"check the spelling, or add content/cases/{name}.yaml")
+                f"record '{name}'", f"{did_you_mean(case_id, self.book.cases)}Otherwise add "
+                f"content/cases/{name}.yaml")
         self.used.add(case_id)
         return self.book.cases[case_id]
 
@@ -93,7 +94,8 @@ class CaseQueries:
         unknown = sorted(set(filters) - set(FILTERS))
         if unknown:
             raise CaseQueryError(f"unknown filter '{shorten(unknown[0])}'",
-                                 f"filter by: {', '.join(FILTERS)}")
+                                 f"{did_you_mean(unknown[0], FILTERS)}Filter by: "
+                                 f"{', '.join(FILTERS)}")
         self._check_filter_values(filters.get("status"), filters.get("affiliation"),
                                   filters.get("region"))
         query = {"day": day.isoformat(), "filters": dict(sorted(filters.items()))}
@@ -116,12 +118,14 @@ class CaseQueries:
 
     def _check_filter_values(self, status, affiliation, region):
         if status is not None and status not in STATUSES + ("held",):
-            raise CaseQueryError(f"unknown status '{shorten(status)}'",
-                                 f"use one of: held, {', '.join(STATUSES)}")
+            raise _unknown("status", status, ("held",) + STATUSES)
         if affiliation is not None and affiliation not in self.book.affiliations:
-            raise CaseQueryError(f"unknown affiliation '{shorten(affiliation)}'",
-                                 f"use one of: {', '.join(sorted(self.book.affiliations))}")
+            raise _unknown("affiliation", affiliation, sorted(self.book.affiliations))
         if region is not None and region not in self.book.regions:
-            raise CaseQueryError(f"unknown region '{shorten(region)}'",
-                                 f"use one of: {', '.join(sorted(self.book.regions))}")
+            raise _unknown("region", region, sorted(self.book.regions))
+
+
+def _unknown(what, value, known):
+    return CaseQueryError(f"unknown {what} '{shorten(value)}'",
+                          f"{did_you_mean(value, known)}Use one of: {', '.join(known)}")
 

@@ -2,12 +2,14 @@
 
 import functools
 import os
+import re
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 
 import pydantic
 
-from briefs.errors import ContentError, ContentErrors
+from briefs.errors import ContentError, ContentErrors, did_you_mean
 from briefs.content.model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
 from briefs.content.pictures import picture
 from briefs.content.yamlfile import load_mapping, parse_mapping, shorten
@@ -54,7 +56,7 @@ def validation_errors(document, model, extra=None):
     try:
         return model.model_validate({**document.data, **(extra or {})}), []
     except pydantic.ValidationError as error:
-        return None, [_content_error(document, e) for e in error.errors()]
+        return None, [_content_error(document, model, e) for e in error.errors()]
 
 
 HINTS = {
@@ -73,18 +75,45 @@ HINTS = {
 }
 
 
-def _content_error(document, error):
+def known_fields(model, path):
+    """The field names of the part of a model that a path leads to."""
+    for key in path:
+        if isinstance(key, int) or model is None:
+            continue
+        info = model.model_fields.get(str(key))
+        model = _model_in(info.annotation) if info else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation):
+    """The pydantic model a field holds, directly or as items of a list or union."""
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for argument in typing.get_args(annotation):
+        found = _model_in(argument)
+        if found:
+            return found
+    return None
+
+
+def _suggesting(suggestion, hint):
+    return f"{suggestion}{hint[:1].upper()}{hint[1:]}" if suggestion else hint
+
+
+def _content_error(document, model, error):
     path = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
-    field = ".".join(str(p) for p in path)
     reason = error["msg"].removeprefix("Value error, ")
+    hint = HINTS.get(error["type"])
     if error["type"] == "missing":
         reason = "this field is required"
     elif error["type"] == "extra_forbidden":
         reason = "this field is not known"
+        hint = _suggesting(did_you_mean(path[-1], known_fields(model, path[:-1])), hint)
     elif error["type"] == "literal_error":
         reason = f"{reason}, found {shorten(error['input'])!r}"
-    return ContentError(document.path, reason, line=document.line_of(path), field=field or None,
-                        hint=HINTS.get(error["type"]))
+        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
+        hint = _suggesting(did_you_mean(error["input"], choices), hint)
+    return document.error(path, reason, hint)
 
 
 def load_organisations(project):
@@ -119,6 +148,7 @@ def load_brief(project, brief_id, organisations):
     brief, errors = validation_errors(document, Brief, {"id": brief_id})
     if brief is not None:
         errors = _brief_problems(project, document, brief, organisations)
+    errors += _yaml_placeholders(document, document.data)
     if errors:
         raise ContentErrors(errors)
     return brief
@@ -137,8 +167,7 @@ def _picture_problems(project, document, field_path, reference):
 
 def _brief_problems(project, document, brief, organisations):
     def error(field_path, reason, hint=None):
-        return ContentError(document.path, reason, line=document.line_of(field_path),
-                            field=".".join(map(str, field_path)), hint=hint)
+        return document.error(field_path, reason, hint)
 
     errors = [error(p, r, h) for p, r, h in kind_problems(brief)]
     for field_path, lang in missing_translations(brief, brief.languages):
@@ -149,8 +178,9 @@ def _brief_problems(project, document, brief, organisations):
     for index, key in enumerate(brief.organisations):
         if key not in organisations:
             errors.append(error(("organisations", index), f"unknown organisation '{key}'",
-                                f"use one of: {', '.join(sorted(organisations))}, or add it "
-                                "to content/organisations.yaml"))
+                                f"{did_you_mean(key, organisations)}Use one of: "
+                                f"{', '.join(sorted(organisations))}, or add it to "
+                                "content/organisations.yaml"))
     return errors
 
 
@@ -166,12 +196,45 @@ def load_sections(project, brief, lang):
                 hint=f"write it, or remove '{ref.stem}' from 'sections' in brief.yaml"))
             continue
         try:
-            sections.append(Section(ref, path, project.read_text(path, "section"), text_lang))
+            text = project.read_text(path, "section")
         except ContentError as problem:
             errors.append(problem)
+            continue
+        errors += [ContentError(path, _placeholder_reason(found), line=line, hint=PLACEHOLDER_HINT)
+                   for line, found in placeholders_in(text)]
+        sections.append(Section(ref, path, text, text_lang))
     if errors:
         raise ContentErrors(errors)
     return sections
+
+
+# What `briefs new` writes where the editor's own text goes: [[like this]].
+PLACEHOLDER = re.compile(r"\[\[[^\[\]\n]{1,200}\]\]")
+PLACEHOLDER_HINT = "replace it with your own text, or remove it"
+
+
+def placeholders_in(text):
+    """(line, placeholder) for each placeholder left in a text."""
+    return [(text.count("\n", 0, match.start()) + 1, match.group())
+            for match in PLACEHOLDER.finditer(text)]
+
+
+def _placeholder_reason(found):
+    return f"this still holds the placeholder {shorten(found)} that 'briefs new' wrote"
+
+
+def _yaml_placeholders(document, data, path=()):
+    """ContentErrors for the placeholders left in a YAML document's texts."""
+    if isinstance(data, dict):
+        return [e for key, value in data.items()
+                for e in _yaml_placeholders(document, value, path + (key,))]
+    if isinstance(data, list):
+        return [e for index, value in enumerate(data)
+                for e in _yaml_placeholders(document, value, path + (index,))]
+    if isinstance(data, str) and PLACEHOLDER.search(data):
+        return [document.error(path, _placeholder_reason(PLACEHOLDER.search(data).group()),
+                               PLACEHOLDER_HINT)]
+    return []
 
 
 def edition_inputs(project, brief_id, lang):

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefs.errors import did_you_mean
 from briefs.i18n import DATE_STYLES
 from briefs.kinds import KINDS, ROLES
 
@@ -66,7 +67,14 @@ class Author(Strict):
 class Photo(Strict):
     file: str
     alt: Text
-    credit: Text
+    credit: Text  # who took it: the page writes "Photo:" before it
+
+    @field_validator("credit")
+    @classmethod
+    def _without_photo_word(cls, credit):
+        """"Photo: A. Name" as the editor may write it, without the word the page adds."""
+        return {lang: re.sub(r"^\s*(photo|фото|сурет)\s*:\s*", "", text, flags=re.IGNORECASE)
+                for lang, text in credit.items()}
 
 
 class Link(Strict):
@@ -81,7 +89,7 @@ class Brief(Strict):
     kind: Literal[tuple(KINDS)]
     languages: list[Language] = Field(min_length=1)
     date: datetime.date
-    place: Text
+    place: Text | None = None  # the dateline's place: required by kinds.py where printed
     title: Text
     subtitle: Text | None = None
     short_title: Text | None = None
@@ -141,7 +149,8 @@ def kind_problems(brief):
         if section.role not in kind.roles:
             problems.append((
                 ("sections", index), f"a {brief.kind} cannot have a section with role "
-                f"'{section.role}'", f"use one of: {', '.join(sorted(kind.roles))}"))
+                f"'{section.role}'", f"{did_you_mean(section.role, kind.roles)}Use one of: "
+                f"{', '.join(sorted(kind.roles))}"))
     if kind.themes:
         problems.extend(_theme_order_problems(brief, kind.themes))
     return problems

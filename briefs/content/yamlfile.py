@@ -4,7 +4,7 @@ import re
 
 import yaml
 
-from briefs.errors import ContentError
+from briefs.errors import ContentError, field_words
 
 
 # libyaml's parser when PyYAML has it (the wheels do): a case book of thousands of records
@@ -39,6 +39,12 @@ class YamlDocument:
                 break
             node = child
         return node.start_mark.line + 1
+
+    def error(self, field_path, reason, hint=None):
+        """A ContentError at a field: its line, and its place in an editor's words."""
+        field, within = field_words(field_path, self.data)
+        return ContentError(self.path, reason, line=self.line_of(field_path), field=field,
+                            within=within, hint=hint)
 
     def sub(self, key):
         """The document of the value under one top-level key."""

@@ -82,7 +82,7 @@ def by_region(helpers, **filters):
 
     return _chart_by(helpers, regions, filters, _("People by region"),
                      _("Bar chart of people by region: %(list)s."),
-                     _("%(count)s whose region is not known are not shown."), "")
+                     _("Not shown, as their region is not known: %(count)s."), "")
 
 
 def by_affiliation(helpers, **filters):
@@ -95,8 +95,8 @@ def by_affiliation(helpers, **filters):
 
     return _chart_by(helpers, affiliations, filters, _("People by affiliation"),
                      _("Bar chart of people by affiliation: %(list)s."),
-                     _("%(count)s with no known affiliation are not shown."),
-                     _("%(count)s belong to more than one and are counted under each."))
+                     _("Not shown, as no affiliation is known: %(count)s."),
+                     _("Counted under each of their movements, as they belong to several: %(count)s."))
 
 
 def _chart_by(helpers, groups_of, filters, title, alt_text, none_shown, counted_twice):

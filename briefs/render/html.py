@@ -105,9 +105,8 @@ def page_context(edition, medium):
         "medium": medium,
         "t": text,
         "organisations": edition.publishers,
-        # A printed edition points to the other editions' PDFs, a web page to their pages.
         "editions": [{"lang": other, "name": i18n.language_name(other),
-                      "href": f"{brief.id}.{other}.{'pdf' if medium == 'print' else 'html'}",
+                      "href": edition_href(brief, other, medium, edition.settings.site_url),
                       "current": other == lang}
                      for other in brief.languages],
         "pdf_href": f"{brief.id}.{lang}.pdf",
@@ -118,6 +117,15 @@ def page_context(edition, medium):
         "pdf_kb": None,
         "image_url": lambda relative: image_url(project, relative),
     }
+
+
+def edition_href(brief, lang, medium, site_url):
+    """Where another edition is: a web page links to the page beside it; a PDF travels on
+    its own (by e-mail), so it links to the other PDF at its published address, or not at
+    all where the build has no site_url."""
+    if medium == "web":
+        return f"{brief.id}.{lang}.html"
+    return f"{site_url}{brief.id}/{brief.id}.{lang}.pdf" if site_url else None
 
 
 def stylesheet(project, medium):

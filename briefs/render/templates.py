@@ -5,8 +5,10 @@ CSS), unlike sections, which run in the sandbox (briefs.render.sandbox).
 """
 
 import functools
+import re
 
 import jinja2
+from markupsafe import Markup, escape
 
 from briefs import i18n
 from briefs.render.sandbox import date_filter
@@ -57,6 +59,8 @@ def environment(project):
     env.filters["date"] = date_filter
     env.filters["join_list"] = join_filter
     env.filters["tr"] = text_filter
+    env.filters["website"] = website_link
+    env.filters["contact"] = contact_links
     env.globals["css_string"] = css_string
     return env
 
@@ -75,6 +79,30 @@ def text_filter(context, value):
 @jinja2.pass_context
 def join_filter(context, items):
     return i18n.joined(items, context["lang"])
+
+
+# An address to make a link of: a web address, or an e-mail address (mailto:).
+ADDRESS = re.compile(r"(?P<url>https?://[^\s,;()<>]*[^\s,;()<>.])|(?P<email>[\w.+-]+@[\w-]+(\.[\w-]+)+)")
+
+
+def website_link(url):
+    """A web site as a link that reads as its address without the scheme: it works
+    wherever the PDF travels."""
+    if not url:
+        return ""
+    shown = re.sub(r"^https?://", "", url).rstrip("/")
+    return Markup('<a href="{}">{}</a>').format(url, shown)
+
+
+def contact_links(text):
+    """Contact text with its e-mail and web addresses made links."""
+    parts, last = [], 0
+    for match in ADDRESS.finditer(text or ""):
+        href = match["url"] or f"mailto:{match['email']}"
+        parts += [escape(text[last:match.start()]),
+                  Markup('<a href="{}">{}</a>').format(href, match.group())]
+        last = match.end()
+    return Markup("").join([*parts, escape((text or "")[last:])])
 
 
 def css_string(text):
