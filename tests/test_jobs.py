@@ -59,22 +59,11 @@ def test_a_bug_in_a_job_reaches_its_log_with_a_traceback(project, server, tmp_pa
 
 def children_of(pid):
     """The jobs a server forked: its children that are copies of it (not, say, the fc-list
-    that matplotlib runs while the server warms up), seen twice a moment apart, as a
-    subprocess is a copy of it too in the instant between its fork and its exec."""
-    first = _copies_of(pid)
-    time.sleep(0.2)
-    return [child for child in _copies_of(pid) if child in first]
-
-
-def _copies_of(pid):
+    that matplotlib runs while the server warms up)."""
     command = Path(f"/proc/{pid}/cmdline").read_bytes()
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        try:  # a thread of the server may end while it is looked at
-            children = (task / "children").read_text().split()
-        except OSError:
-            continue
-        for child in children:
+        for child in (task / "children").read_text().split():
             try:
                 if Path(f"/proc/{child}/cmdline").read_bytes() == command:
                     found.append(int(child))
