@@ -226,13 +226,24 @@ def test_an_edited_case_record_rebuilds_only_the_editions_that_show_that_person(
 
 
 def test_the_catalogue_links_every_edition_with_its_pages(page, preview):
+    preview.settled()  # so that the pages below are as the server wrote them
     page.goto(preview.address)
     for brief_id, lang in EDITIONS:
         expect(page.locator(f"a[href='/preview/{brief_id}/{lang}']")).to_have_count(1)
     expect(page.locator("#catalogue")).to_contain_text("Free the Lighthouse Keeper")
+    assert serious_violations(page) == []
     page.click("a[href='/preview/test-report/en']")
     expect(page.locator("#summary")).to_contain_text("5 pages")
     expect(page.locator("#sheets img")).to_have_count(5)
+    expect(page.locator("#title")).to_have_text("Persecution of Lighthouse Keepers")
+    assert serious_violations(page) == []
+
+
+def serious_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [(v["id"], v["impact"]) for v in Axe().run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
 
 
 def test_a_statement_over_its_page_budget_is_marked(page, preview):

@@ -51,6 +51,7 @@ async function refreshEdition() {
   const status = await response.json();
   say(status.state === "building" ? "Building…" : status.updating ? "Updating…" : "");
   if (status.version === shown) return;
+  if (status.title) document.getElementById("title").textContent = status.title;
   document.getElementById("summary").innerHTML = status.summary;  // made and escaped by the server
   const problems = document.getElementById("problems");
   problems.querySelector("pre").textContent = status.problems;
