@@ -19,6 +19,7 @@ from briefs.errors import ContentError, ContentErrors
 from briefs.preview.plan import Plan, about_cases, make_plan, to_rebuild
 
 LIMITS = {"mem_mb": 1000, "runtime": 10}  # a job's, as the workflow's brief rules declare them
+INTERRUPTED = 130  # a job's status after Ctrl-C, which reaches it with the preview: no result
 
 
 @dataclass(frozen=True)
@@ -181,8 +182,8 @@ class Builder:
             return None
 
     def _build(self, key):
-        """Run the edition's job; its Built, the text of its errors, or None if the job
-        server is gone."""
+        """Run the edition's job; its Built, the text of its errors, INTERRUPTED, or None if
+        the job server is gone."""
         brief_id, lang = key
         self._folder(brief_id).mkdir(parents=True, exist_ok=True)
         files = output_files(self._folder(brief_id), brief_id, lang)
@@ -195,8 +196,8 @@ class Builder:
             ["--root", str(self.project.root), "preview", "--build", brief_id, lang, "--into",
              str(self._folder(brief_id)), "--audience", settings.audience, "--pdf-variant",
              settings.pdf_variant, "--cache", str(self.folder)], log, LIMITS)
-        if status is None:
-            return None
+        if status in (None, INTERRUPTED):
+            return status
         text = log.read_text(encoding="utf-8", errors="replace").strip()
         if status != 0:
             return "\n".join(filter(None, [text, explain(status, LIMITS)]))
@@ -209,7 +210,8 @@ class Builder:
             state = self.states.get(key)
             if state is None or self.stopping:
                 return
-            current = state.started == state.wanted  # else saved again since: build again
+            # Saved again since it started, or interrupted: build it again.
+            current = state.started == state.wanted and outcome != INTERRUPTED
             if current:
                 state.done = state.started
                 state.built = outcome if isinstance(outcome, Built) else None
