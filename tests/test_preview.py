@@ -239,6 +239,13 @@ def test_the_catalogue_links_every_edition_with_its_pages(page, preview):
     assert serious_violations(page) == []
 
 
+def test_a_link_to_another_edition_opens_its_preview(page, preview):
+    open_edition(page, preview)
+    web_page(page).locator("a[hreflang=ru]").click()  # the web page's own language switcher
+    page.wait_for_url(f"{preview.address}preview/test-statement/ru")
+    expect(web_page(page).locator("h1")).to_have_text("Освободите смотрителя маяка")
+
+
 def serious_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 
