@@ -172,7 +172,8 @@ def pdf_text(data):
     return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
-def test_a_mistake_in_a_section_shows_as_briefs_check_says_it_then_goes(page, preview):
+def test_a_mistake_in_a_section_shows_as_briefs_check_says_it_then_goes(page, preview,
+                                                                       tmp_path):
     open_edition(page, preview)
     body = preview.project.brief_dir("test-statement") / "body.en.md"
     original = append(body, "\nThe {{ prisoner }} waits.\n")
@@ -180,7 +181,10 @@ def test_a_mistake_in_a_section_shows_as_briefs_check_says_it_then_goes(page, pr
         problems = page.locator("#problems")
         expect(problems).to_be_visible(timeout=WAIT * 1000)
         expect(page.locator(".panes")).to_have_class(re.compile("stale"))
-        check = subprocess.run([sys.executable, "-m", "briefs", "check"], cwd=preview.project.root,
+        # in a copy, as the check writes its cache into the project it checks
+        shutil.copytree(preview.project.root, tmp_path / "copy",
+                        ignore=shutil.ignore_patterns(".cache"))
+        check = subprocess.run([sys.executable, "-m", "briefs", "check"], cwd=tmp_path / "copy",
                                capture_output=True, text=True)
         assert check.returncode == 1 and "'prisoner' is undefined" in check.stderr
         assert problems.locator("pre").inner_text() == check.stderr.strip()
@@ -295,7 +299,11 @@ def test_stopping_it_leaves_no_process_and_nothing_in_build(preview):
     assert preview.stop(signal.SIGINT) == 0  # as Ctrl-C
     assert still_running(started) == []
     assert "Preview stopped." in preview.output
-    assert not (preview.project.root / "build").exists()
+    root = preview.project.root  # it wrote into .cache/preview/public only
+    assert sorted(path.name for path in root.iterdir()) == [
+        ".cache", "Snakefile", "content", "profiles", "templates"]
+    assert [path.name for path in (root / ".cache").iterdir()] == ["preview"]
+    assert [path.name for path in (root / ".cache" / "preview").iterdir()] == ["public"]
 
 
 def test_a_change_to_the_code_starts_it_again_with_that_code(browser, tmp_path):
