@@ -293,6 +293,15 @@ def test_it_answers_only_its_own_address(preview):
         http.client.HTTPConnection("127.0.0.2", preview.port, timeout=5).request("GET", "/")
 
 
+def test_it_serves_the_fonts_of_the_web_pages_and_no_other_file(preview):
+    assert preview.get("/web/assets/fonts/PTSans-Regular.ttf") == (
+        200, (preview.project.templates / "fonts" / "PTSans-Regular.ttf").read_bytes())
+    for path in ("/web/assets/fonts/LICENSE.txt", "/web/assets/fonts/..%2F..%2FSnakefile",
+                 "/web/assets/../../content/organisations.yaml", "/assets/frame.html",
+                 "/web/test-statement/test-statement.en.json"):
+        assert preview.get(path)[0] == 404, path
+
+
 def test_stopping_it_leaves_no_process_and_nothing_in_build(preview):
     started = preview.processes()
     assert len(started) >= 2  # itself and its job server

@@ -36,9 +36,8 @@ class Session:
             self.builder.start(workers())
             self.builder.update()
             self.watcher.start()
-            print(f"Preview of {self.project.root} at {self.server.address}\n"
-                  "Open it in a browser: its pages change as you save. Ctrl-C stops it.",
-                  flush=True)
+            say(f"Preview of {self.project.root} at {self.server.address}\n"
+                "Open it in a browser: its pages change as you save. Ctrl-C stops it.")
             self.server.serve_forever()
         finally:
             self.server.stopping = True
@@ -55,8 +54,8 @@ class Session:
         say("The package's code changed: checking that it loads…")
         problem = self.watcher.code_problem()
         if problem:
-            say(f"It does not load; the preview goes on with the code it started with, and "
-                  f"its pages say so until it loads:\n{problem}")
+            say("It does not load; the preview goes on with the code it started with, and "
+                f"its pages say so until it loads:\n{problem}")
             return self.builder.halt("The package's code changed and does not load, so "
                                      f"nothing here is up to date:\n{problem}")
         self.restart()

@@ -36,6 +36,7 @@ TYPES = {"html": "text/html; charset=utf-8", "pdf": "application/pdf", "png": "i
          "json": "application/json", "css": "text/css; charset=utf-8",
          "js": "text/javascript; charset=utf-8", "ttf": "font/ttf", "otf": "font/otf",
          "woff": "font/woff", "woff2": "font/woff2"}
+FONTS = ("ttf", "otf", "woff", "woff2")
 # The preview's own pages run only their own script; the built pages run none at all.
 OWN_PAGES = ("default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; "
              "base-uri 'none'; form-action 'none'")
@@ -111,8 +112,8 @@ class Handler(BaseHTTPRequestHandler):
         status = self.server.builder.status((brief, lang))
         built = status["built"]
         if built is None:
-            text = "It cannot be built now: its preview page says why." if status[
-                "problems"] else "It is being built: its preview page shows it when it is ready."
+            text = ("It cannot be built now: its preview page says why." if status["problems"]
+                    else "It is being built: its preview page shows it when it is ready.")
             return self._send(HTTPStatus.SERVICE_UNAVAILABLE, _text(text), "html")
         self._send(HTTPStatus.OK, built.html if kind == "html" else built.pdf, kind,
                    policy=BUILT_PAGES)
@@ -121,13 +122,14 @@ class Handler(BaseHTTPRequestHandler):
         """A font of templates/fonts, which web pages load from ../assets/fonts/."""
         project = self.server.builder.project
         path = project.templates / "fonts" / name
+        kind = path.suffix.lstrip(".").lower()
         try:
-            if str(path) not in template_files(project, project.templates / "fonts"):
+            if kind not in FONTS or str(path) not in template_files(project, path.parent):
                 return self._not_found()
             data = project.read_bytes(path, "font")
         except ContentError:
             return self._not_found()
-        self._send(HTTPStatus.OK, data, path.suffix.lstrip(".").lower())
+        self._send(HTTPStatus.OK, data, kind)
 
     def _picture(self, brief, lang, version, number):
         built = self.server.builder.status((brief, lang))["built"]

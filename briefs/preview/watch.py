@@ -45,11 +45,16 @@ class Watcher:
         try:
             for changes in watchfiles.watch(*self.folders, step=STEP_MS,
                                             stop_event=self.stop_event, raise_interrupt=False):
-                self.saved({path for _, path in changes})
+                self._tell({path for _, path in changes})
         except Exception:  # the preview goes on showing what it built, and says why it stopped
             traceback.print_exc()
-            say("The preview no longer sees saved files: stop it (Ctrl-C) and start it "
-                  "again.")
+            say("The preview no longer sees saved files: stop it (Ctrl-C) and start it again.")
+
+    def _tell(self, paths):
+        try:
+            self.saved(paths)
+        except Exception:  # a fault of the preview's own, printed; the next save is seen
+            traceback.print_exc()
 
     def code_problem(self):
         """Why the package's code, as it is now, does not load in a new process; "" if it
