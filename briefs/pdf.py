@@ -15,6 +15,7 @@ from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
+from briefs import pdf_tags
 from briefs.errors import ContentError
 
 
@@ -101,7 +102,7 @@ def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
             with source_date(day):
                 data = document.write_pdf(
                     pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
-                    **options)
+                    finisher=pdf_tags.finish, **options)
             pages = len(document.pages)
             del document
     return data, pages
@@ -211,3 +212,4 @@ class OpenArrays:
 
 
 weasyprint.pdf.fonts.ffi = OpenArrays(weasyprint.pdf.fonts.ffi)
+pdf_tags.install()

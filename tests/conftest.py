@@ -61,22 +61,47 @@ def built(tmp_path_factory):
     return project
 
 
-def edition(project, brief_id, lang="en", audience="public"):
+# The archival variant, written beside build/.
+ARCHIVE = ("--config", "pdf_variant=pdf/a-3u", "out=build-pdfa")
+
+
+@pytest.fixture(scope="session")
+def examples(tmp_path_factory):
+    """The example content of content/, built once in both variants."""
+    project = make_project(tmp_path_factory.mktemp("examples"))
+    shutil.rmtree(project.content)
+    shutil.copytree(REPO / "content", project.content)
+    for args in ((), ARCHIVE):
+        result = run_snakemake(project, *args)
+        assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture(scope="session")
+def fixtures_archived(built):
+    result = run_snakemake(built, *ARCHIVE)
+    assert result.returncode == 0, result.stderr
+    return built
+
+
+def edition(project, brief_id, lang="en", audience="public", site_url=""):
     """One edition of a brief of the project, as the build makes it (in any language)."""
-    settings = Settings(audience=audience, cache=project.root / ".cache" / audience)
+    settings = Settings(audience=audience, cache=project.root / ".cache" / audience,
+                        site_url=site_url)
     return dataclasses.replace(editions(project, brief_id, settings)[0], lang=lang)
 
 
-def helpers(project, brief_id, lang="en", audience="public"):
+def helpers(project, brief_id, lang="en", audience="public", site_url=""):
     from briefs.render.helpers import CaseHelpers
 
-    return CaseHelpers(edition(project, brief_id, lang, audience))
+    return CaseHelpers(edition(project, brief_id, lang, audience, site_url))
 
 
-def render(project, brief_id, lang="en", medium="web", audience="public", published=None):
+def render(project, brief_id, lang="en", medium="web", audience="public", published=None,
+           site_url=""):
     """An edition's page, rendered as the build renders it, without printing."""
     from briefs.render.html import render_edition, section_sources
 
-    case_helpers = helpers(project, brief_id, lang, audience)
+    case_helpers = helpers(project, brief_id, lang, audience, site_url)
     sources = section_sources(case_helpers.edition, case_helpers)
     return render_edition(case_helpers.edition, medium, case_helpers, sources, published)

@@ -11,7 +11,7 @@ STAGES = [
     {"cases"},
     {"edition"},
     {"render"},
-    {"pdf"},
+    {"pdf", "pdf_tags"},
     {"publish"},
     {"build"},
     {"preview"},

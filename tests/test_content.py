@@ -191,3 +191,12 @@ def test_planning_reads_a_brief_again_once_it_changes(project):
     assert read_languages(project, "planned") == ["en"]
     path.write_text("languages: [en, kk, ru]\n", encoding="utf-8")
     assert read_languages(project, "planned") == ["en", "kk", "ru"]
+
+
+def test_a_logo_without_its_alternative_text_is_refused(project):
+    path = project.content / "organisations.yaml"
+    path.write_text(path.read_text().replace("  logo_alt:\n    en: Alpha Rights Centre\n"
+                                             "    ru: Правозащитный центр «Альфа»\n"
+                                             "    kk: «Альфа» құқық қорғау орталығы\n", ""))
+    with pytest.raises(ContentErrors, match="logo_alt"):
+        load_organisations(project)

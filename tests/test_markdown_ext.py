@@ -56,12 +56,25 @@ def test_web_notes_are_numbered_across_sections_as_end_notes():
 
 
 def test_print_notes_sit_at_their_call_and_repeat_calls_only_refer():
-    state = EditionState(print_notes=True)
+    state = EditionState(print_notes=True, note_label="Note %(number)s")
     body, notes = section_html(TEXT, state, prefix="one-")
     assert notes == ""
-    assert body.count('<span class="footnote">') == 1
-    assert 'held.<span class="footnote"><span>Source A' in body
-    assert '<span class="footnote-repeat">1</span>' in body
+    assert body.count('<span class="footnote"') == 1
+    # Each call is a link to the note, bound to the word before it.
+    assert ('Two were <span class="note-anchor">held.<a aria-label="Note 1" class="note-call" '
+            'href="#note-1" id="note-ref-1">1</a></span><span class="footnote" '
+            'data-number="1" id="note-1"><span>Source A') in body
+    assert ('<span class="note-anchor">Again.<a aria-label="Note 1" class="note-call" '
+            'href="#note-1">1</a></span>') in body
+
+
+def test_print_link_addresses_are_numbered_with_the_notes_in_reading_order():
+    state = EditionState(print_notes=True)
+    body, _ = section_html("See [the court](https://court.example.org) first.[^a]\n\n"
+                           "[^a]: Source.\n", state, prefix="one-")
+    assert body.index('data-number="1"') < body.index("https://court.example.org</span>")
+    assert body.index("https://court.example.org</span>") < body.index('data-number="2"')
+    assert 'id="note-2"><span>Source.</span>' in body
 
 
 def test_a_class_after_a_list_marks_the_list_of_cases():

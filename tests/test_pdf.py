@@ -132,14 +132,18 @@ def test_a_statement_is_small_enough_to_email(built):
         assert path.stat().st_size < 200_000
 
 
-# WeasyPrint on its own, in a process that never imports briefs: the HTML as written,
-# with its <style> elements, and WeasyPrint's own cffi interface.
+# WeasyPrint on its own, in a process that imports of briefs only the tagging it adds
+# (briefs.pdf_tags): the HTML as written, with its <style> elements, and WeasyPrint's own
+# cffi interface.
 WEASYPRINT_ALONE = """
 import sys
 from weasyprint import HTML
+from briefs import pdf_tags
+pdf_tags.install()
 html, target, identifier, variant = sys.argv[1:5]
 HTML(filename=html).write_pdf(target, pdf_variant=variant, pdf_tags=True,
-                              optimize_images=True, pdf_identifier=identifier.encode())
+                              optimize_images=True, pdf_identifier=identifier.encode(),
+                              finisher=pdf_tags.finish)
 """
 
 

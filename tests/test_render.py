@@ -55,7 +55,7 @@ def test_report_numbers_sections_and_letters_annexes(render):
     assert '<span class="number">1.1</span> Legal basis' in html
     assert '<span class="number">Annex A</span> List of detained keepers' in html
     assert html.index('<section class="see-also"') < html.index('<span class="number">Annex A')
-    assert '<span class="toc-number">1.2</span>' in html
+    assert '<span class="toc-number">1.2&nbsp;</span>' in html
 
 
 def test_column_has_byline_other_editions_and_bio(render):
@@ -70,7 +70,7 @@ def test_web_keeps_end_notes_and_print_makes_footnotes(render):
     printed = render("test-report", medium="print")
     assert 'class="end-notes"' in web and 'id="note-2"' in web
     assert 'class="footnote"' not in web
-    assert printed.count('<span class="footnote">') == 3 and 'class="end-notes"' not in printed
+    assert printed.count('<span class="footnote"') == 3 and 'class="end-notes"' not in printed
 
 
 def test_an_untranslated_section_gives_the_english_text_marked_as_such(render):
@@ -104,3 +104,20 @@ def test_web_pages_carry_sharing_metadata_and_the_pdf_size(project):
     assert '<meta property="og:title" content="Освободите смотрителя маяка">' in html
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     assert "Скачать PDF <span class=\"download-size\">(2 страницы, 25 КБ)</span>" in html
+
+
+def test_reports_and_updates_end_with_an_imprint(project):
+    html = conftest.render(project, "test-report", medium="print",
+                           site_url="https://briefs.example.org/")
+    imprint = html[html.index('<section class="imprint"'):]
+    assert "About this publication" in imprint and "Published by" in imprint
+    assert "This edition: English, " in imprint and "Licence: CC BY 4.0" in imprint
+    assert "https://briefs.example.org/test-report/test-report.en.pdf" in imprint
+    assert 'class="imprint"' in conftest.render(project, "test-update", medium="print")
+    assert 'class="imprint"' not in conftest.render(project, "test-statement", medium="print")
+
+
+def test_letterheads_show_logos_with_their_alternative_text(render):
+    html = render("test-statement")
+    assert re.search(r'<img class="logo" src="data:image/svg\+xml;base64,[^"]+" '
+                     r'alt="Alpha Rights Centre">', html)

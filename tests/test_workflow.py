@@ -1,6 +1,7 @@
 """The real Snakemake workflow on the tests' own content tree."""
 
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -344,3 +345,10 @@ print(frozen > 0)
 """
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert result.stdout.split() == ["True", "True"], result.stderr
+
+
+def test_the_catalogue_shows_the_publishers_logos(built):
+    index = (built.root / "build" / "index.html").read_text(encoding="utf-8")
+    logos = re.findall(r'<p class="entry-logos"><img src="data:image/svg\+xml;base64,[^"]+" '
+                       r'alt="([^"]+)">', index)
+    assert logos and set(logos) == {"Alpha Rights Centre"}

@@ -102,6 +102,7 @@ class Brief(Strict):
     author: Author | None = None
     photo: Photo | None = None
     see_also: list[Link] = []
+    licence: str | None = None  # else the publisher's
     date_style: Literal[DATE_STYLES] | None = None  # else the publisher's, else long
 
     @field_validator("sections", mode="before")
@@ -134,7 +135,15 @@ class Organisation(Strict):
     website: str | None = Field(None, pattern=r"^https?://\S+$")
     contact: Text | None = None
     logo: str | None = None
+    logo_alt: Text | None = None  # what the logo shows, for a reader who cannot see it
+    licence: str | None = None  # under which its briefs may be shared, e.g. CC BY 4.0
     date_style: Literal[DATE_STYLES] | None = None
+
+    @model_validator(mode="after")
+    def _logo_described(self):
+        if self.logo and not self.logo_alt:
+            raise ValueError("a logo needs 'logo_alt', the words a screen reader says for it")
+        return self
 
 
 def kind_problems(brief):

@@ -3,6 +3,7 @@
 from itertools import groupby
 
 from briefs.files import read_json, write_whole
+from briefs.render.html import image_url
 from briefs.render.templates import environment
 
 
@@ -20,6 +21,9 @@ def catalogue_entries(entry_paths):
 
 
 def write_catalogue(project, entry_paths, target, scratch):
-    html = environment(project).get_template("index.html").render(
-        entries=catalogue_entries(entry_paths), lang="en")
+    entries = catalogue_entries(entry_paths)
+    for entry in entries:  # the publishers' logos, embedded clean as on the briefs' pages
+        entry["logos"] = [{**logo, "src": image_url(project, logo["file"])}
+                          for logo in entry.get("logos", [])]
+    html = environment(project).get_template("index.html").render(entries=entries, lang="en")
     write_whole(target, html, scratch)

@@ -68,9 +68,9 @@ def render_edition(edition, medium, helpers, sources, published=None):
     brief, lang = edition.brief, edition.lang
     env = environment(edition.project)
     use_language(env, lang)
-    state = EditionState(print_notes=medium == "print")
-    sections, notes = [], []
     translate = i18n.translations(lang).gettext
+    state = EditionState(print_notes=medium == "print", note_label=translate("Note %(number)s"))
+    sections, notes = [], []
     labels = section_labels(brief, translate)
     for (section, source), label in zip(sources, labels):
         body, section_notes = section_html(source, state, label=label,
@@ -110,6 +110,8 @@ def page_context(edition, medium):
                       "current": other == lang}
                      for other in brief.languages],
         "pdf_href": f"{brief.id}.{lang}.pdf",
+        # where the imprint says the latest version of this PDF lives (none without site_url)
+        "latest_pdf": edition_href(brief, lang, "print", edition.settings.site_url),
         "card_href": f"{brief.id}.{lang}.card.png",
         "site_url": "",
         "kind_label": label(brief),

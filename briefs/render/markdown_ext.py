@@ -6,6 +6,7 @@ takes the footnotes out of the section so that the brief numbers them continuous
 end notes on the web and as footnotes at the bottom of the page in print.
 """
 
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5")
 # Classes that mark a whole list; attr_list puts "{: .cases }" after a list on its last item.
 LIST_CLASSES = {"cases"}
 NOTES_MARK = "brief-end-notes"
+LINK_TARGET_NOTE = "footnote link-target"
 
 
 @dataclass
@@ -34,6 +36,7 @@ class EditionState:
     """What the sections of one edition share: note numbers and the table of contents."""
 
     print_notes: bool
+    note_label: str = "Note %(number)s"  # what a screen reader says of a printed note's call
     headings: list = field(default_factory=list)
     note_numbers: dict = field(default_factory=dict)
 
@@ -52,9 +55,10 @@ class SectionTreeprocessor(Treeprocessor):
     def run(self, root):
         self._headings(root)
         self._list_classes(root)
-        self._notes(root)
         if self.state.print_notes:
-            _print_link_targets(root)
+            _print_link_targets(root)  # before the notes: their numbers follow the text
+            _bind_numbers_in_cells(root)
+        self._notes(root)
 
     def _list_classes(self, root):
         for parent in root.iter():
@@ -99,7 +103,11 @@ class SectionTreeprocessor(Treeprocessor):
             bodies.update((item.get("id"), item) for item in container.iter("li"))
             root.remove(container)
         end_notes = etree.Element("ol", {"class": "notes"})
-        for sup in list(root.iter("sup")):
+        for sup in [e for e in root.iter() if e.tag == "sup" or _is_link_target(e)]:
+            if _is_link_target(sup):
+                number = self.state.note_number(f"{self.prefix}url-{len(self.state.note_numbers)}")
+                _make_footnote(root, sup, None, number, self.state.note_label)
+                continue
             link = sup.find("a[@class='footnote-ref']")
             if link is None:
                 continue
@@ -110,9 +118,9 @@ class SectionTreeprocessor(Treeprocessor):
             number = self.state.note_number(key)
             body = _note_body(bodies[name])
             if self.state.print_notes and first:
-                _make_footnote(sup, body)
+                _make_footnote(root, sup, body, number, self.state.note_label)
             elif self.state.print_notes:
-                _make_repeat_call(sup, number)
+                _make_repeat_call(root, sup, number, self.state.note_label)
             else:
                 _make_reference(sup, number, first)
             if first and not self.state.print_notes:
@@ -130,22 +138,53 @@ class SectionTreeprocessor(Treeprocessor):
 def _print_link_targets(root):
     """Paper cannot be clicked: a web link whose text is not its address gets the address
     as a footnote, or in brackets where it already sits in a footnote."""
-    in_notes = {id(a) for note in root.iter("span") if note.get("class") == "footnote"
-                for a in note.iter("a")}
+    in_notes = {id(a) for notes in root.findall("div[@class='footnote']")
+                for a in notes.iter("a")}
     for link in list(root.iter("a")):
         href = link.get("href", "")
         text = "".join(link.itertext()).strip()
         bare = href.split("://", 1)[-1].rstrip("/")
-        if not href.startswith(("http://", "https://")) or text.rstrip("/") in (href.rstrip("/"), bare):
+        if not href.startswith(("http://", "https://")):
+            continue
+        if text == href and len(link) == 0:  # the address is the text: keep its start whole
+            link.text = None
+            link.append(_address(href, ""))
+            continue
+        if text.rstrip("/") in (href.rstrip("/"), bare):
             continue
         if id(link) in in_notes:
             addition = etree.Element("span", {"class": "link-target"})
-            addition.text = f" ({href})"
+            addition.text = " ("
+            addition.append(_address(href, ")"))
         else:
-            addition = etree.Element("span", {"class": "footnote link-target"})
-            addition.text = href
+            addition = etree.Element("span", {"class": LINK_TARGET_NOTE})
+            addition.append(_address(href, ""))
         addition.tail, link.tail = link.tail, None
         _insert_after(root, link, addition)
+
+
+def _address(href, after):
+    """A printed address whose scheme and host stay on one line (class url-start)."""
+    scheme, _, rest = href.partition("://")
+    host, slash, path = rest.partition("/")
+    address = etree.Element("span")
+    start = etree.SubElement(address, "span", {"class": "url-start"})
+    start.text = f"{scheme}://{host}"
+    start.tail = slash + path + after
+    return address
+
+
+NUMBER_AFTER_WORD = re.compile(r"(?<=\S) (?=\d)")
+
+
+def _bind_numbers_in_cells(root):
+    """In a table cell a number stays with the word before it ("about 10,000"): a narrow
+    column would otherwise leave the word alone on its line."""
+    for cell in (e for e in root.iter() if e.tag in ("td", "th")):
+        for part in cell.iter():
+            part.text = part.text and NUMBER_AFTER_WORD.sub("\u00a0", part.text)
+            if part is not cell:
+                part.tail = part.tail and NUMBER_AFTER_WORD.sub("\u00a0", part.tail)
 
 
 def _insert_after(root, element, new):
@@ -174,25 +213,80 @@ def _strip_space(text):
     return (text or "").removesuffix(NBSP_PLACEHOLDER).rstrip()
 
 
-def _make_footnote(sup, body):
-    """A note printed at the foot of the page (CSS float: footnote)."""
+def _is_link_target(element):
+    return element.get("class") == LINK_TARGET_NOTE
+
+
+def _make_footnote(root, sup, body, number, label):
+    """A note printed at the foot of the page (CSS float: footnote), after its call.
+
+    The call is a link to the note, made here rather than by CSS (::footnote-call): only
+    an <a> becomes a link in the PDF, and a screen reader follows it to the Note.
+    The note keeps its class and number, which the stylesheet prints as its marker.
+    """
+    classes = sup.get("class") or "footnote"
+    parts = list(sup) if body is None else _note_parts(body)
     tail = sup.tail
     sup.clear()
     sup.tag, sup.tail = "span", tail
-    sup.set("class", "footnote")
+    sup.attrib.update({"class": classes, "id": f"note-{number}", "data-number": str(number)})
+    sup.extend(parts)
+    call = _note_call(number, label)
+    call.set("id", f"note-ref-{number}")
+    _attach_call(root, sup, call, keep=True)
+
+
+def _note_parts(body):
+    parts = []
     for index, paragraph in enumerate(body):
-        part = etree.SubElement(sup, "span")
+        part = etree.Element("span")
         part.text = ("" if index == 0 else " ") + (paragraph.text or "")
         part.extend(list(paragraph))
         part.tail = paragraph.tail
+        parts.append(part)
+    if parts:
+        parts[-1].tail = None  # the note ends where its text does
+    return parts
 
 
-def _make_repeat_call(sup, number):
-    """A second call of a footnote already printed: its number, looking like a call."""
-    tail = sup.tail
-    sup.clear()
-    sup.tag, sup.tail, sup.text = "span", tail, str(number)
-    sup.set("class", "footnote-repeat")
+def _make_repeat_call(root, sup, number, label):
+    """A second call of a footnote already printed: its number, a link to the note."""
+    _attach_call(root, sup, _note_call(number, label), keep=False)
+
+
+def _note_call(number, label):
+    call = etree.Element("a", {"class": "note-call", "href": f"#note-{number}",
+                               "aria-label": label % {"number": number}})
+    call.text = str(number)
+    return call
+
+
+def _attach_call(root, sup, call, keep):
+    """Put the call where sup is, bound to the word before it so that no line starts with
+    a call (WeasyPrint may break a line where an inline element starts); keep the note
+    (sup) right after its call, or drop sup."""
+    for parent in root.iter():
+        children = list(parent)
+        if sup in children:
+            break
+    index = children.index(sup)
+    before = children[index - 1].tail if index else parent.text
+    head, space, word = (before or "").rpartition(" ")
+    if not space:
+        head, word = "", before or ""
+    if index:
+        children[index - 1].tail = head + space
+    else:
+        parent.text = head + space
+    parent.remove(sup)
+    anchor = etree.Element("span", {"class": "note-anchor"})
+    anchor.text = word
+    anchor.append(call)
+    parent.insert(index, anchor)
+    if keep:
+        parent.insert(index + 1, sup)  # the note follows its call, outside the anchor
+    else:
+        anchor.tail = sup.tail
 
 
 def _make_reference(sup, number, with_anchor):

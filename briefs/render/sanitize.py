@@ -14,6 +14,7 @@ ATTRIBUTES = {
     "img": {"src", "alt", "width", "height"},
     "li": {"value"},
     "ol": {"start"},
+    "span": {"data-number"},  # a printed footnote's number, which its marker shows
     "td": {"colspan", "rowspan", "style"},
     "th": {"colspan", "rowspan", "scope", "style"},
 }
