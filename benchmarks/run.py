@@ -16,7 +16,12 @@ benchmarks/results.json (and prints them):
   example project of this repository;
 - one edited case record (how many briefs are rebuilt, and how many cite it);
 - the annex report's job: its peak memory and its English edition's print time, when it
-  is rebuilt alone, beside WeasyPrint alone printing the same HTML.
+  is rebuilt alone, beside WeasyPrint alone printing the same HTML;
+- `briefs preview` on the example project: from a section's save to its new version on
+  screen in headless Chromium (web page loaded, PDF pictures shown), for its one-page
+  statement (the joint one) and its report, beside their print times. It needs the test tools (Playwright) and
+  Debian's chromium, and runs alone with `--only preview`, which updates its figures in
+  benchmarks/results.json and leaves the others.
 
 Print times are those the jobs log, from the HTML to the PDF.
 """
@@ -39,6 +44,11 @@ REPO = Path(__file__).resolve().parent.parent
 ANNEX = "annex-report"
 ANNEX_ROWS = 1000
 EXAMPLE_STATEMENT = "2023-04-massimov-conviction"
+EXAMPLE_ONE_PAGE_STATEMENT = ("2022-11-coalition-statement", "body")
+EXAMPLE_REPORT = ("2020-12-persecution-before-elections", "summary")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
 
 
 def write(path, text):
@@ -188,11 +198,7 @@ def annex_memory(root):
 def example_edit(folder):
     """An edited statement section on this repository's example project: (no-op seconds,
     edit seconds, the edited brief's print time)."""
-    root = Path(folder, "example")
-    root.mkdir()
-    for name in ("Snakefile", "templates", "profiles", "content"):
-        source = REPO / name
-        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    root = copy_example(folder)
     snakemake(root)
     noop = statistics.median(snakemake(root)[0] for _ in range(3))
     edits = []
@@ -202,12 +208,79 @@ def example_edit(folder):
     return noop, statistics.median(edits), print_seconds(root, EXAMPLE_STATEMENT)
 
 
+def copy_example(folder):
+    """A copy of this repository's example project."""
+    root = Path(folder, "example")
+    root.mkdir(parents=True)
+    for name in ("Snakefile", "templates", "profiles", "content"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, root / name)
+    return root
+
+
+def preview_latency(folder, edits=5):
+    """Seconds from a section's save to its new version on screen, and the edition's print
+    time, for a one-page statement of the example project and its report: {name: (medians
+    of latency, print)}. Each edit adds one line to the section as it was."""
+    from playwright.sync_api import sync_playwright
+
+    root = copy_example(folder)
+    process = subprocess.Popen([sys.executable, "-m", "briefs", "preview", "--port", "0"],
+                               cwd=root, stdout=subprocess.PIPE, text=True)
+    try:
+        address = next(found[0] for line in process.stdout
+                       if (found := re.search(r"http://\S+/", line)))
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=shutil.which("chromium"),
+                                             args=CHROMIUM_FLAGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            figures = {name: save_to_screen(page, address, root, brief_id, stem, edits)
+                       for name, (brief_id, stem) in (("statement", EXAMPLE_ONE_PAGE_STATEMENT),
+                                                      ("report", EXAMPLE_REPORT))}
+            browser.close()
+    finally:
+        process.terminate()  # ours, by its PID; it ends its job server and jobs
+        process.wait()
+    return figures
+
+
+def save_to_screen(page, address, root, brief_id, stem, edits):
+    page.goto(f"{address}preview/{brief_id}/en")
+    page.locator(".panes:not(.stale)").wait_for(timeout=120_000)
+    quiet(page, address)
+    latencies, prints = [], []
+    section = root / f"content/briefs/{brief_id}/{stem}.en.md"
+    original = section.read_text(encoding="utf-8")
+    for number in range(edits):
+        saved = time.time()
+        section.write_text(f"{original}\nEdit number {number}.\n", encoding="utf-8")
+        while page.evaluate("window.previewShownAt || 0") < saved * 1000:
+            time.sleep(0.005)
+        latencies.append(page.evaluate("window.previewShownAt") / 1000 - saved)
+        log = root / ".cache/preview/public/logs" / f"{brief_id}.en.log"
+        prints.append(float(re.search(r"printed in ([0-9.]+) s", log.read_text())[1]))
+        quiet(page, address)
+    return statistics.median(latencies), statistics.median(prints)
+
+
+def quiet(page, address, seconds=120):
+    """Wait until the preview builds nothing, so that one edit is measured alone."""
+    end = time.monotonic() + seconds
+    while "being built" in page.request.get(address).text() or page.locator(
+            "#status").inner_text():
+        if time.monotonic() > end:
+            sys.exit("the preview did not finish building")
+        time.sleep(0.05)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--briefs", type=int, default=200)
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--results", default=str(REPO / "benchmarks" / "results.json"))
+    parser.add_argument("--only", choices=["preview"], help="measure only this, and update "
+                        "its figures in the results file")
     args = parser.parse_args()
     figures = {}
 
@@ -215,6 +288,8 @@ def main():
         figures.setdefault(key, []).append(value)
 
     scratch = REPO / ".cache" / "benchmark"
+    if args.only == "preview":
+        return only_preview(args, scratch)
     for run in range(args.runs):
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True)
@@ -248,11 +323,50 @@ def main():
         example = example_edit(scratch)
         for key, value in zip(("example_noop", "example_edit", "example_print"), example):
             note(key, value)
+        for name, (latency, printing) in preview_latency(scratch / "preview").items():
+            note(f"preview_{name}", latency)
+            note(f"preview_{name}_print", printing)
     shutil.rmtree(scratch, ignore_errors=True)
     median = {key: statistics.median(values) for key, values in figures.items()}
     results = report(args, median)
     Path(args.results).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"written to {args.results}")
+
+
+def only_preview(args, scratch):
+    """The preview's figures alone, written into the results file beside the others."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    figures = {}
+    for run in range(args.runs):
+        for name, (latency, printing) in preview_latency(scratch / f"run-{run}").items():
+            figures.setdefault(f"preview_{name}", []).append(latency)
+            figures.setdefault(f"preview_{name}_print", []).append(printing)
+    shutil.rmtree(scratch, ignore_errors=True)
+    median = {key: statistics.median(values) for key, values in figures.items()}
+    path = Path(args.results)
+    results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    results.setdefault("medians", {}).update((k, round(v, 3)) for k, v in median.items())
+    results.setdefault("targets", {}).update(
+        (name, {"value": round(value, 3), "target": target, "met": value <= target})
+        for name, (value, target) in preview_checks(median).items())
+    results["preview"] = {"date": datetime.date.today().isoformat(), "runs": args.runs,
+                          "edits_per_run": 5, "project": "the example project"}
+    print_figures(median, preview_checks(median))
+    path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(f"written to {args.results}")
+
+
+def preview_checks(m):
+    return {"preview: statement saved to on screen - its print time, s": (
+        m["preview_statement"] - m["preview_statement_print"], 0.5)}
+
+
+def print_figures(m, checks):
+    for name, value in m.items():
+        print(f"  {name:28} {value:8.2f}")
+    for name, (value, target) in checks.items():
+        print(f"{'met ' if value <= target else 'MISSED'} {name}: {value:.2f} (target {target})")
 
 
 def report(args, m):
@@ -266,13 +380,11 @@ def report(args, m):
             m["example_edit"] - m["example_noop"] - m["example_print"], 1.5),
         "annex job's peak memory, MB": (m["memory"], 400),
         "annex print / WeasyPrint alone": (m["annex"] / m["annex_weasyprint"], 1.10),
+        **preview_checks(m),
     }
     print(f"corpus: {args.briefs} briefs in en and ru, {args.cases} case records, "
           f"{args.runs} run(s), {os.cpu_count()} cores; medians")
-    for name, value in m.items():
-        print(f"  {name:28} {value:8.2f}")
-    for name, (value, target) in checks.items():
-        print(f"{'met ' if value <= target else 'MISSED'} {name}: {value:.2f} (target {target})")
+    print_figures(m, checks)
     return {"date": datetime.date.today().isoformat(),
             "corpus": {"briefs": args.briefs, "cases": args.cases, "runs": args.runs,
                        "cores": os.cpu_count()},

@@ -1,6 +1,6 @@
-"""The command line: `briefs new`, `briefs check`, `briefs verify`, and the steps the
-workflow runs (`brief`, `fingerprint`, `publish`). Argument parsing only: each command
-calls the stage that does the work."""
+"""The command line: `briefs new`, `briefs check`, `briefs verify`, `briefs preview`, and
+the steps the workflow runs (`brief`, `fingerprint`, `publish`). Argument parsing only:
+each command calls the stage that does the work."""
 
 import argparse
 import logging
@@ -80,6 +80,16 @@ def _parser():
     verify.add_argument("files", nargs="*", help="files to look up in the manifest instead "
                         "of rebuilding, e.g. a PDF someone received")
     verify.set_defaults(command=run_verify)
+
+    preview = commands.add_parser(
+        "preview", help="see every edition's web page and PDF at http://127.0.0.1:8000/, "
+        "changing as you save (nothing is written into build/)")
+    preview.add_argument("--port", type=int, default=8000, help="default 8000")
+    _settings_arguments(preview)
+    # The preview's own jobs: one edition built into its private folder.
+    preview.add_argument("--build", nargs=2, metavar=("BRIEF", "LANG"), help=argparse.SUPPRESS)
+    preview.add_argument("--into", help=argparse.SUPPRESS)
+    preview.set_defaults(command=run_preview)
     return parser
 
 
@@ -147,6 +157,17 @@ def run_publish(project, args):
     from briefs.build.driver import publish
 
     publish(project, args.entries, args.catalogue, args.manifest, _settings(project, args))
+
+
+def run_preview(project, args):
+    args.cache = args.cache or str(project.root / ".cache" / "preview" / args.audience)
+    if args.build:
+        from briefs.preview.job import build_one
+
+        return build_one(project, *args.build, args.into, _settings(project, args))
+    from briefs.preview.run import preview
+
+    return preview(project, args.port, _settings(project, args))
 
 
 def run_verify(project, args):

@@ -11,6 +11,15 @@ from briefs.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+# The browser tests use Debian's chromium (Playwright cannot download one here), started
+# so that it reaches for nothing on the network.
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium: install Debian's package with "
+    "'apt-get install chromium' (.ci/run does) to run the browser tests")
 
 
 def make_project(folder):
@@ -32,6 +41,15 @@ def run_snakemake(project, *args):
 @pytest.fixture
 def project(tmp_path):
     return make_project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture(scope="session")

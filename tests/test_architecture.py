@@ -14,6 +14,7 @@ STAGES = [
     {"pdf", "pdf_tags"},
     {"publish"},
     {"build"},
+    {"preview"},
     {"cli", "__main__"},
 ]
 

@@ -4,25 +4,11 @@ Needs Debian's chromium (/usr/bin/chromium); .ci/run installs it. Without it the
 are skipped and say why.
 """
 
-import shutil
-
 import pytest
 
-playwright = pytest.importorskip("playwright.sync_api")
-CHROMIUM = shutil.which("chromium")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="no Chromium: install Debian's package with "
-    "'apt-get install chromium' (.ci/run does) to run the browser tests")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run", "--disable-sync"]
+from conftest import needs_chromium
 
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+pytestmark = needs_chromium
 
 
 def pages(project):
