@@ -14,7 +14,7 @@ LABEL_WIDTH = 24  # characters of a bar's label on one line
 
 
 def load():
-    """Load matplotlib and draw a word in its own font, none of the project's: the worker
+    """Load matplotlib and draw a word in its own font, none of the project's: the job server
     does this once, so that its jobs start with it loaded, and each job still reads the
     project's fonts as they are now."""
     pyplot = _matplotlib()
