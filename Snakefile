@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from briefs.build.dependencies import (case_files, count_failure, failures, package_files,
-                                       quiet_first_failures, spare_garbage_collection,
-                                       stop_rescheduling_timers)
+                                       spare_garbage_collection, stop_rescheduling_timers)
 from briefs.build.jobs import JobServer, explain
+from briefs.build.snakemake_log import STEP_FAILED, readable
 from briefs.cases.cache import casebook
 from briefs.content.load import brief_inputs, discover, read_languages
 from briefs.edition import output_files, press_kit_file
@@ -25,7 +25,7 @@ from briefs.project import Project
 from briefs.render.templates import template_files
 
 spare_garbage_collection()
-logging.getLogger("snakemake.logging").addFilter(quiet_first_failures)
+logging.getLogger("snakemake.logging").addFilter(readable)
 
 PROJECT = Project(Path(workflow.basedir))
 # --config audience=internal adds restricted records and marks every page; it writes to
@@ -77,7 +77,7 @@ def briefs(*arguments, log, resources, brief=None):
         count_failure(CACHE, brief)
     if status != 0:
         why = explain(status, limits)
-        raise WorkflowError(f"this step failed{': ' + why if why else ''}; why is in {log}, "
+        raise WorkflowError(f"{STEP_FAILED}{': ' + why if why else ''}; why is in {log}, "
                             "shown below")
 
 

@@ -70,12 +70,6 @@ def count_failure(cache, brief_id):
     write_whole(path, f"{failures(cache, brief_id) + 1}\n", path.parent)
 
 
-def quiet_first_failures(record):
-    """A logging filter for Snakemake's "Cannot restore ...: no backup found", which it says
-    of every file of a brief that failed before it was ever built: there was nothing to keep."""
-    return not record.getMessage().startswith("Cannot restore ")
-
-
 def _failure_count(cache, brief_id):
     return Path(cache) / "failures" / brief_id
 
