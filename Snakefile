@@ -19,9 +19,9 @@ from briefs.build.snakemake_log import STEP_FAILED, readable
 from briefs.cases.cache import casebook
 from briefs.content.load import brief_inputs, discover, read_languages
 from briefs.edition import output_files, press_kit_file
-from briefs.publish.entry import edition_warnings
 from briefs.errors import ContentError, ContentErrors
 from briefs.project import Project
+from briefs.publish.entry import edition_warnings
 from briefs.render.templates import template_files
 
 spare_garbage_collection()

@@ -94,9 +94,9 @@ def test_internal_builds_mark_english_stand_ins(project):
 
 
 def test_web_pages_carry_sharing_metadata_and_the_pdf_size(project):
-    published = {"pdf_pages": 2, "pdf_kb": 25, "site_url": "https://briefs.example.org/",
-                 "card_href": "test-statement.ru.card.png"}
-    html = conftest.render(project, "test-statement", "ru", published=published)
+    published = {"pdf_pages": 2, "pdf_kb": 25, "card_href": "test-statement.ru.card.png"}
+    html = conftest.render(project, "test-statement", "ru", published=published,
+                           site_url="https://briefs.example.org/")
     here = "https://briefs.example.org/test-statement/"
     assert f'<link rel="canonical" href="{here}test-statement.ru.html">' in html
     assert f'<link rel="alternate" hreflang="en" href="{here}test-statement.en.html">' in html

@@ -66,7 +66,6 @@ def failures(cache, brief_id):
 
 def count_failure(cache, brief_id):
     path = _failure_count(cache, brief_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_whole(path, f"{failures(cache, brief_id) + 1}\n", path.parent)
 
 

@@ -55,7 +55,7 @@ def build_edition(edition, templates):
     warn_if_over_page_budget(edition, pages, helpers)
     Path(files["pdf"]).write_bytes(pdf)
     published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
-                 "site_url": settings.site_url, "card_href": Path(files["card"]).name}
+                 "card_href": Path(files["card"]).name}
     Path(files["html"]).write_text(render_edition(edition, "web", helpers, sources, published),
                                    encoding="utf-8")
     Path(files["card"]).write_bytes(edition_card(edition))

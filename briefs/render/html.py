@@ -63,7 +63,7 @@ def render_edition(edition, medium, helpers, sources, published=None):
     """The complete HTML page of one edition; internal editions are marked restricted.
 
     sources: the edition's section_sources. published: what the web page says about its
-    siblings: the PDF's pages and bytes, the card picture, and the site's address.
+    siblings: the PDF's pages and bytes and the card picture.
     """
     brief, lang = edition.brief, edition.lang
     env = environment(edition.project)
@@ -113,7 +113,7 @@ def page_context(edition, medium):
         # where the imprint says the latest version of this PDF lives (none without site_url)
         "latest_pdf": edition_href(brief, lang, "print", edition.settings.site_url),
         "card_href": f"{brief.id}.{lang}.card.png",
-        "site_url": "",
+        "site_url": edition.settings.site_url,
         "kind_label": label(brief),
         "pdf_pages": None,  # known once the PDF is printed: see render_edition(published=)
         "pdf_kb": None,
