@@ -3,26 +3,22 @@
 # One job per brief renders its web pages, prints its PDFs and packs its press kit; a job
 # server of this run, warm and started while Snakemake plans, forks a process for each.
 # Snakemake spends tens of milliseconds on each job, and a job per edition or per file would
-# spend more on that than on printing. See docs/architecture.md and docs/performance.md.
+# spend more on that than on printing. Which briefs to build is decided by their bytes
+# (briefs/build/plan.py): Snakemake is shown the stale ones only, unless told to force jobs.
+# See docs/architecture.md and docs/performance.md.
 
 import atexit
 import logging
-import os
 import re
 import sys
 from pathlib import Path
 
-from briefs.build.dependencies import (case_files, count_failure, failures, package_files,
-                                       spare_garbage_collection, stop_rescheduling_timers)
+from briefs.build.dependencies import spare_garbage_collection, stop_rescheduling_timers
 from briefs.build.jobs import JobServer, explain
+from briefs.build.plan import Plan, brief_outputs
 from briefs.build.snakemake_log import STEP_FAILED, readable
-from briefs.cases.cache import casebook
-from briefs.content.load import brief_inputs, discover, read_languages
-from briefs.edition import output_files, press_kit_file
 from briefs.errors import ContentError, ContentErrors
 from briefs.project import Project
-from briefs.publish.entry import edition_warnings
-from briefs.render.templates import template_files
 
 spare_garbage_collection()
 logging.getLogger("snakemake.logging").addFilter(readable)
@@ -39,7 +35,6 @@ if AUDIENCE == "internal" and Path(OUT).resolve().is_relative_to(PROJECT.root / 
                         "readers: leave out 'out=' (it writes into build-internal/)")
 # The build's private files, never published: logs, scratch files, the case book.
 CACHE = config.get("cache", f".cache/{AUDIENCE}")
-TOOLCHAIN = f"{CACHE}/templates-and-code.sha256"
 # --config pdf_variant=pdf/a-3u prints archival PDFs (PDF/A) instead of PDF/UA-1.
 PDF_VARIANT = config.get("pdf_variant", "pdf/ua-1")
 # --config site_url=https://briefs.example.org/ : where build/ is published, for canonical
@@ -48,13 +43,12 @@ SITE_URL = config.get("site_url", "")
 SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CACHE]
 
 try:
-    EDITIONS = {brief: tuple(read_languages(PROJECT, brief)) for brief in discover(PROJECT)}
-    TEMPLATES = template_files(PROJECT)
-    # Read and checked here, so that a mistake in a record stops the build before
-    # anything runs; kept for the dependencies of each brief.
-    BOOK = casebook(PROJECT, AUDIENCE, CACHE)
+    PLAN = Plan(PROJECT, AUDIENCE, CACHE, OUT, [
+        *SETTINGS, OUT, SITE_URL, Path(workflow.main_snakefile).read_text(encoding="utf-8")])
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
+BRIEFS = PLAN.briefs
+TOOLCHAIN = PLAN.toolchain
 
 # Whether this Snakemake runs inside a cluster job. In a SLURM job the plugin would hand the
 # job's briefs to srun one after another, each through two more Snakemakes and job servers
@@ -62,47 +56,38 @@ except (ContentError, ContentErrors) as error:
 # forked by this job's own warm job server. Other executors run a job's rules here anyway.
 IN_CLUSTER_JOB = workflow.remote_exec
 
+# Started now if a brief is to be built, so that it warms up while Snakemake plans; else
+# by the first job that needs it, if any.
 JOBS = JobServer(PROJECT.root, CACHE, AUDIENCE)
-if IN_CLUSTER_JOB or (not workflow.dryrun and workflow.local_exec):
-    JOBS.start()  # it warms up while Snakemake plans
-    atexit.register(JOBS.stop)
+atexit.register(JOBS.stop)
+if PLAN.stale() and (IN_CLUSTER_JOB or workflow.local_exec):
+    JOBS.start()
 
 
 def briefs(*arguments, log, resources, brief=None):
     """Run a briefs command as this job, in a process the job server forks; its messages
-    go to the log, which Snakemake shows if it fails. A brief's failure is remembered."""
+    go to the log, which Snakemake shows if it fails. A brief that failed is built again
+    next time."""
     limits = {"mem_mb": resources.get("mem_mb"), "runtime": resources.get("runtime")}
     status = JOBS.run(["--root", str(PROJECT.root), *map(str, arguments)], log, limits)
-    if status != 0 and brief:
-        count_failure(CACHE, brief)
+    if brief and status == 0:
+        PLAN.settle(brief)
+    elif brief:
+        PLAN.forget(brief)
     if status != 0:
         why = explain(status, limits)
         raise WorkflowError(f"{STEP_FAILED}{': ' + why if why else ''}; why is in {log}, "
                             "shown below")
 
 
-def outputs(brief, langs):
-    """A brief's files: four per edition, then its press kit."""
-    folder = f"{OUT}/{brief}"
-    return [*(path for lang in langs for path in output_files(folder, brief, lang).values()),
-            press_kit_file(folder, brief)]
+def chosen():
+    """The briefs Snakemake is shown: the stale ones, or all when it forces jobs (-F, -R),
+    which it knows only once the Snakefile is read."""
+    forcing = workflow.dag_settings.forceall or workflow.dag_settings.forcerun
+    return list(BRIEFS) if forcing else PLAN.stale()
 
 
-def entries(brief):
-    return [output_files(f"{OUT}/{brief}", brief, lang)["entry"] for lang in EDITIONS[brief]]
-
-
-def content_inputs(wildcards):
-    return brief_inputs(PROJECT, wildcards.brief, EDITIONS[wildcards.brief])
-
-
-def case_inputs(wildcards):
-    return case_files(PROJECT, entries(wildcards.brief), BOOK)
-
-
-OUTPUTS = [path for brief, langs in EDITIONS.items() for path in outputs(brief, langs)]
-ENTRIES = [path for brief in EDITIONS for path in entries(brief)]
-PRESS_KITS = [press_kit_file(f"{OUT}/{brief}", brief) for brief in EDITIONS]
+ENTRIES = [entry for plan in BRIEFS.values() for entry in plan.entries]
 
 wildcard_constraints:
     brief=r"[a-z0-9]+(-[a-z0-9]+)*",
@@ -110,68 +95,41 @@ wildcard_constraints:
 # On a cluster these run on the submitting machine: each takes a second or two, less than
 # a cluster job takes to start and be seen to finish.
 localrules:
-    fingerprint_templates_and_code,
     copy_fonts,
     publish_catalogue_and_manifest,
 
 
-# Snakemake remakes a deleted file only if a target names it, not when a later step (here
-# the manifest) reads it; naming every output would slow down every run, so the targets
-# name the outputs that are missing now.
-MISSING = [path for path in OUTPUTS if not os.path.exists(path)]
-
-
 rule all:
     input:
-        MISSING,
+        lambda wildcards: [path for brief in chosen() for path in BRIEFS[brief].outputs],
         f"{OUT}/index.html",
         f"{OUT}/manifest.json",
 
 
-# Every template, stylesheet, font and module shapes every brief. Snakemake checks each
-# waiting job's inputs whenever a job finishes, so the briefs depend on one file that
-# changes when any of those do, rather than on fifty files each.
-rule fingerprint_templates_and_code:
-    input:
-        templates=TEMPLATES,
-        code=package_files(),
-    output:
-        TOOLCHAIN,
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    log:
-        f"{CACHE}/logs/templates-and-code.log",
-    run:
-        briefs("fingerprint", *input, "--out", output[0], *SETTINGS, log=log[0],
-               resources=resources)
-
-
 # A brief's outputs depend on its languages, and a rule's outputs are fixed, so there is one
 # rule per set of languages briefs use, each limited to the briefs that have that set.
-for LANGS in sorted(set(EDITIONS.values())):
+for LANGS in sorted({plan.languages for plan in BRIEFS.values()}):
     rule:
         name:
             "build_brief_" + "_".join(LANGS)
         wildcard_constraints:
-            brief="|".join(re.escape(b) for b, langs in EDITIONS.items() if langs == LANGS),
+            brief="|".join(re.escape(b) for b, plan in BRIEFS.items() if plan.languages == LANGS),
+        # The brief's stamp and the fingerprint of templates and code, each rewritten only
+        # when the bytes behind it change, and the files the job reads.
         input:
-            content=content_inputs,
-            cases=case_inputs,
+            stamp=lambda wildcards: BRIEFS[wildcards.brief].stamp,
             toolchain=TOOLCHAIN,
+            files=lambda wildcards: BRIEFS[wildcards.brief].inputs,
         # update(): Snakemake keeps the last good files while the brief is built, and puts
         # them back if it fails, so that a mistake never costs the PDF that was sent.
         output:
-            [update(path) for path in outputs("{brief}", LANGS)],
+            [update(path) for path in brief_outputs(OUT, "{brief}", LANGS)],
         # On a cluster, profiles/slurm's group-components packs several briefs into one
         # cluster job, inside which they are local rules (which a group may not be); a
         # local build ignores both.
         group:
             None if IN_CLUSTER_JOB else "briefs"
         localrule: IN_CLUSTER_JOB
-        params:
-            site_url=SITE_URL,
-            failures=lambda wildcards: failures(CACHE, wildcards.brief),
         log:
             f"{CACHE}/logs/{{brief}}.log",
         resources:
@@ -179,7 +137,7 @@ for LANGS in sorted(set(EDITIONS.values())):
             runtime=10,
         run:
             briefs("brief", wildcards.brief, "--out", f"{OUT}/{wildcards.brief}",
-                   f"--site-url={params.site_url}", "--cases-key", BOOK.key,
+                   f"--site-url={SITE_URL}", "--cases-key", PLAN.cases_key,
                    "--fingerprint", input.toolchain, *SETTINGS, log=log[0],
                    resources=resources, brief=wildcards.brief)
 
@@ -187,7 +145,7 @@ for LANGS in sorted(set(EDITIONS.values())):
 # The web pages' fonts, file by file: a folder as input is judged by the folder's own time,
 # which a font replaced in place leaves unchanged, and a folder as output gets a
 # .snakemake_timestamp file that would be published with it.
-FONTS = [Path(path).name for path in TEMPLATES if Path(path).parent == PROJECT.templates / "fonts"]
+FONTS = [Path(path).name for path in PLAN.templates if Path(path).parent == PROJECT.templates / "fonts"]
 FONT_COPIES = [f"{OUT}/assets/fonts/{name}" for name in FONTS]
 
 
@@ -208,14 +166,15 @@ rule copy_fonts:
 # The catalogue and the manifest in one job: the manifest lists the catalogue, and a job
 # of its own cost Snakemake as much time as the catalogue itself takes after each edit.
 # Each entry gives the sizes and hashes of its edition's other files, so the job reads
-# entries and press kits only: after each edit Snakemake then checks and checksums 600
-# files rather than 2,200 at 200 briefs (about 0.6 s less).
+# entries and press kits only. Its inputs are those of the briefs Snakemake is shown, and
+# a stamp of the list of all entries, which changes when a brief comes or goes.
 rule publish_catalogue_and_manifest:
     input:
-        entries=ENTRIES,
-        press_kits=PRESS_KITS,
+        entries=lambda wildcards: [path for brief in chosen() for path in BRIEFS[brief].entries],
+        press_kits=lambda wildcards: [BRIEFS[brief].outputs[-1] for brief in chosen()],
         fonts=FONT_COPIES,
-        templates=TEMPLATES,
+        toolchain=TOOLCHAIN,
+        briefs=PLAN.catalogue_stamp,
     output:
         catalogue=f"{OUT}/index.html",
         manifest=f"{OUT}/manifest.json",
@@ -225,7 +184,7 @@ rule publish_catalogue_and_manifest:
     log:
         f"{CACHE}/logs/catalogue-and-manifest.log",
     run:
-        briefs("publish", *input.entries, "--catalogue", output.catalogue, "--manifest",
+        briefs("publish", *ENTRIES, "--catalogue", output.catalogue, "--manifest",
                output.manifest, *SETTINGS, log=log[0], resources=resources)
 
 
@@ -239,7 +198,7 @@ onstart:
 onsuccess:
     stop_rescheduling_timers()
     JOBS.stop()
-    for warning in edition_warnings(ENTRIES):
+    for warning in PLAN.warnings():
         print(f"warning: {warning}", file=sys.stderr)
 
 

@@ -142,7 +142,7 @@ def print_seconds(root, brief_id, lang=None):
 def print_html_files(root):
     """Every edition's print HTML, as the build jobs render it."""
     sys.path.insert(0, str(REPO))
-    from briefs.content.load import discover
+    from briefs.content.inputs import discover
     from briefs.edition import Settings, editions
     from briefs.project import Project
     from briefs.render.helpers import CaseHelpers

@@ -1,5 +1,5 @@
 """The command line: `briefs new`, `briefs check`, `briefs verify`, `briefs preview`, and
-the steps the workflow runs (`brief`, `fingerprint`, `publish`). Argument parsing only:
+the steps the workflow runs (`brief`, `publish`). Argument parsing only:
 each command calls the stage that does the work."""
 
 import argparse
@@ -58,13 +58,6 @@ def _parser():
                        "https://briefs.example.org/ (for canonical and card addresses)")
     _settings_arguments(brief)
     brief.set_defaults(command=run_brief)
-
-    fingerprint = commands.add_parser(
-        "fingerprint", help="write the SHA-256 of files, one per line, as sha256sum does")
-    fingerprint.add_argument("files", nargs="*")
-    fingerprint.add_argument("--out", required=True)
-    _settings_arguments(fingerprint)
-    fingerprint.set_defaults(command=run_fingerprint)
 
     publish = commands.add_parser("publish", help="write the catalogue and the manifest of "
                                   "a build folder from its editions' entries")
@@ -145,12 +138,6 @@ def run_brief(project, args):
     from briefs.build.driver import build_brief
 
     build_brief(project, args.brief_id, args.out, _settings(project, args))
-
-
-def run_fingerprint(project, args):
-    from briefs.build.driver import fingerprint
-
-    fingerprint(project, args.files, args.out, _settings(project, args))
 
 
 def run_publish(project, args):

@@ -11,6 +11,7 @@ from pathlib import Path
 from briefs.cases.cache import casebook
 from briefs.cases.queries import CaseQueries
 from briefs.content.load import load_brief, load_organisations
+from briefs.files import output_files
 from briefs.project import Project
 
 AUDIENCES = ("public", "internal")
@@ -34,18 +35,6 @@ class Settings:
     @property
     def internal(self):
         return self.audience == "internal"
-
-
-def output_files(folder, brief_id, lang):
-    """Where one edition is written: web page, PDF, entry (what the catalogue and manifest
-    read) and link picture."""
-    stem = f"{folder}/{brief_id}.{lang}"
-    return {"html": f"{stem}.html", "pdf": f"{stem}.pdf", "entry": f"{stem}.json",
-            "card": f"{stem}.card.png"}
-
-
-def press_kit_file(folder, brief_id):
-    return f"{folder}/{brief_id}-press-kit.zip"
 
 
 @dataclass

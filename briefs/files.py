@@ -1,4 +1,5 @@
-"""Writing outputs whole, through a private scratch folder, and reading what a build wrote.
+"""Where a build's outputs go, writing them whole through a private scratch folder, and
+reading what a build wrote.
 
 Outputs are first written into a scratch folder of the build's private cache (never the
 build folder, which is exactly what is sent), then renamed into place: a failed or killed
@@ -15,6 +16,18 @@ from pathlib import Path
 from briefs.errors import ContentError
 
 BUILD_FIRST = "build the briefs first (snakemake --cores all), then name files it wrote"
+
+
+def output_files(folder, brief_id, lang):
+    """Where one edition is written: web page, PDF, entry (what the catalogue and manifest
+    read) and link picture."""
+    stem = f"{folder}/{brief_id}.{lang}"
+    return {"html": f"{stem}.html", "pdf": f"{stem}.pdf", "entry": f"{stem}.json",
+            "card": f"{stem}.card.png"}
+
+
+def press_kit_file(folder, brief_id):
+    return f"{folder}/{brief_id}-press-kit.zip"
 
 
 def write_whole(path, data, scratch):

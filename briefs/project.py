@@ -54,11 +54,11 @@ class Project:
 
     def relative(self, path):
         """A path inside the project, as a relative one; ContentError if it is outside."""
-        path = Path(os.path.normpath(self.root / path))
-        if not path.is_relative_to(self.root) or path == self.root:
-            raise ContentError(path, "this file is outside the project",
+        full, root = os.path.normpath(os.path.join(self.root, path)), str(self.root)
+        if not full.startswith(root.rstrip(os.sep) + os.sep):
+            raise ContentError(Path(full), "this file is outside the project",
                                hint="keep every file the briefs use inside the project")
-        return path.relative_to(self.root)
+        return Path(full[len(root.rstrip(os.sep)) + 1:])
 
     def read_bytes(self, path, kind):
         """The bytes of a regular file of the project, read beneath its root without
@@ -79,10 +79,27 @@ class Project:
         handle = self._open(relative, os.O_RDONLY | os.O_DIRECTORY)
         try:
             names = sorted(fnmatch.filter(os.listdir(handle), pattern))
-            return {self.root / relative / name: self._read_in(handle, relative, name, kind)
-                    for name in names}
+            base = self.root / relative
+            return {base / name: self._read_in(handle, relative, name, kind) for name in names}
         finally:
             os.close(handle)
+
+    def read_each(self, paths, kind_of):
+        """{path: bytes} of files of the project, each read as read_bytes reads one, each
+        folder opened once. kind_of(path): its kind of file, for the size limit."""
+        by_folder = {}
+        for path in paths:
+            relative = self.relative(path)
+            by_folder.setdefault(relative.parent, []).append((path, relative.name))
+        found = {}
+        for relative, names in by_folder.items():
+            handle = self._open(relative, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                found.update((path, self._read_in(handle, relative, name, kind_of(path)))
+                             for path, name in names)
+            finally:
+                os.close(handle)
+        return found
 
     def _read_in(self, folder, relative, name, kind):
         """Read the file name of the open folder (relative to the root), as read_bytes does."""
@@ -121,6 +138,15 @@ class Project:
         return [path for path, entry in self._entries(folder, pattern)
                 if entry.is_file(follow_symlinks=False)]
 
+    def template_files(self, folder=None):
+        """Templates, stylesheets and fonts, sorted: a change to any rebuilds every edition.
+        A link among them is refused, naming it."""
+        folder = folder or self.templates
+        files = [str(path) for path in self.files(folder)]
+        for sub in self.folders(folder):
+            files += self.template_files(sub)
+        return sorted(files)
+
     def folders(self, folder):
         """The sub-folders of a project folder, sorted; links refused as in files()."""
         return [path for path, entry in self._entries(folder, "*")
@@ -137,9 +163,9 @@ class Project:
             os.close(handle)
         found = []
         for entry in entries:
-            path = self.root / relative / entry.name
             if not fnmatch.fnmatchcase(entry.name, pattern):
                 continue
+            path = self.root / relative / entry.name
             if entry.is_symlink():
                 raise ContentError(path, "this is a symbolic link", hint=LINK_HINT)
             found.append((path, entry))
@@ -152,12 +178,11 @@ class Project:
         try:
             for index, name in enumerate(parts):
                 last = index == len(parts) - 1
-                where = self.root.joinpath(*parts[:index + 1])
                 try:
                     following = os.open(name, (flags if last else os.O_RDONLY | os.O_DIRECTORY)
                                         | os.O_NOFOLLOW, dir_fd=handle)
                 except OSError as error:
-                    raise _open_error(where, error) from None
+                    raise _open_error(self.root.joinpath(*parts[:index + 1]), error) from None
                 os.close(handle)
                 handle = following
             return handle

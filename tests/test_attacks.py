@@ -467,7 +467,7 @@ def plant_restricted(project, restricted):
 
 def built_in_process(project):
     from briefs.build.driver import build_brief
-    from briefs.content.load import discover
+    from briefs.content.inputs import discover
     from briefs.edition import Settings
 
     settings = Settings(cache=project.root / ".cache" / "public")

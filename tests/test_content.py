@@ -1,7 +1,7 @@
 import pytest
 
-from briefs.content.load import (discover, edition_inputs, load_brief, load_organisations, load_sections,
-                            read_languages)
+from briefs.content.inputs import discover, edition_inputs, read_languages
+from briefs.content.load import load_brief, load_organisations, load_sections
 from briefs.errors import ContentError, ContentErrors
 
 

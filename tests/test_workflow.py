@@ -1,7 +1,9 @@
 """The real Snakemake workflow on the tests' own content tree."""
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -353,3 +355,55 @@ def test_the_catalogue_shows_the_publishers_logos(built):
     logos = re.findall(r'<p class="entry-logos"><img src="data:image/svg\+xml;base64,[^"]+" '
                        r'alt="([^"]+)">', index)
     assert logos and set(logos) == {"Alpha Rights Centre"}
+
+
+def test_a_same_size_edit_with_its_time_put_back_is_printed(project):
+    """What decides a rebuild is a brief's bytes, not the times Snakemake compares."""
+    assert run_snakemake(project).returncode == 0
+    section = project.brief_dir("test-statement") / "body.en.md"
+    text, times = section.read_text(), section.stat()
+    assert "lighthouse" in text
+    section.write_text(text.replace("lighthouse", "lighthoose", 1))
+    os.utime(section, ns=(times.st_atime_ns, times.st_mtime_ns))
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    assert "lighthoose" in "".join(pdf_text(project.root / "build/test-statement/test-statement.en.pdf"))
+
+
+def test_a_file_saved_unchanged_rebuilds_nothing(project):
+    assert run_snakemake(project).returncode == 0
+    before = outputs(project)
+    for path in [project.brief_dir("test-report") / "brief.yaml",
+                 project.content / "cases" / "keeper-one.yaml"]:
+        path.write_bytes(path.read_bytes())
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    assert "Nothing to be done" in result.stdout + result.stderr
+    assert outputs(project) == before
+
+
+def test_force_all_builds_every_brief_again(project):
+    assert run_snakemake(project).returncode == 0
+    before = outputs(project)
+    result = run_snakemake(project, "--forceall")
+    assert result.returncode == 0, result.stderr
+    after = outputs(project)
+    assert {name for name in after if after[name] == before[name]} == set()
+
+
+def test_a_removed_brief_leaves_the_catalogue_and_the_manifest(project):
+    assert run_snakemake(project).returncode == 0
+    shutil.rmtree(project.brief_dir("test-update"))
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    assert "test-update" not in (project.root / "build/index.html").read_text()
+    assert "test-update" not in (project.root / "build/manifest.json").read_text()
+
+
+def test_a_run_with_nothing_to_do_starts_no_job_server(project):
+    assert run_snakemake(project).returncode == 0
+    log = project.root / ".cache/public/logs/job-server.log"
+    log.unlink()
+    result = run_snakemake(project)
+    assert result.returncode == 0 and "Nothing to be done" in result.stdout + result.stderr
+    assert not log.exists()

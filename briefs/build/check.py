@@ -6,7 +6,7 @@ their calls and their pictures are checked as the build would check them.
 """
 
 from briefs.cases.cache import casebook
-from briefs.content.load import discover
+from briefs.content.inputs import discover
 from briefs.edition import Settings, editions
 from briefs.errors import ContentError, ContentErrors
 from briefs.build.driver import warn_if_over_page_budget

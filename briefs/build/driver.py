@@ -1,19 +1,18 @@
-"""What the workflow's jobs do: build one brief, fingerprint the templates and code, and
-publish the catalogue and manifest. The Snakefile runs each through `briefs <command>`."""
+"""What the workflow's jobs do: build one brief, and publish the catalogue and manifest.
+The Snakefile runs each through `briefs <command>`."""
 
 import gc
 import logging
-import os
 import time
 from pathlib import Path
 
-from briefs.edition import editions, press_kit_file
+from briefs.edition import editions
 from briefs.errors import ContentError
-from briefs.files import Staging, write_whole
+from briefs.files import Staging, press_kit_file
 from briefs.kinds import over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
-from briefs.publish.entry import edition_entry, entry_text, sha256
+from briefs.publish.entry import edition_entry, entry_text
 from briefs.publish.manifest import read_entries, template_sources, write_manifest
 from briefs.publish.press_kit import write_press_kit
 from briefs.render.card import edition_card
@@ -83,13 +82,6 @@ def refuse_internal_into_public(project, out, settings):
         raise ContentError(out, "an internal build may not write into build/, which is sent "
                            "to readers", hint="leave out 'out=', so that it writes into "
                            "build-internal/, or name another folder")
-
-
-def fingerprint(project, files, out, settings):
-    """The SHA-256 of files, one per line, as sha256sum writes them."""
-    names = [os.path.relpath(path, project.root) for path in files]
-    write_whole(out, "".join(f"{sha256(path)}  {name}\n" for path, name in zip(files, names)),
-                scratch(settings))
 
 
 def publish(project, entries, catalogue, manifest, settings):

@@ -41,10 +41,12 @@ class JobServer:
     def __init__(self, root, cache, audience):
         self.root, self.cache, self.audience = str(root), Path(cache), audience
         self.process = self.control = None
+        self.started = False
         self.lock = threading.Lock()
 
     def start(self):
         """Start the server without waiting for it: it warms up while Snakemake plans."""
+        self.started = True
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         (self.cache / "logs").mkdir(parents=True, exist_ok=True)
         # Appended to: the servers of cluster jobs running at once share it.
@@ -72,6 +74,9 @@ class JobServer:
     def run(self, arguments, log, limits):
         """Run `briefs <arguments>` as a job writing to log, within limits (mem_mb,
         runtime in minutes); return its exit status, or -N if signal N ended it."""
+        with self.lock:
+            if not self.started:
+                self.start()  # the first job of a run that planned to build no brief
         with open(log, "wb") as output:
             status = self._ask(arguments, output, limits) if self.process else None
             if status is not None:

@@ -38,7 +38,7 @@ def warm_project(root, cache, audience, pending):
     from briefs.render.card import card_png
     from briefs.render.html import stylesheet
     from briefs.render.markdown_ext import EditionState, section_html
-    from briefs.render.templates import environment, template_files
+    from briefs.render.templates import environment
 
     for lang in i18n.BABEL_LOCALES:
         if pyphen.language_fallback(lang):
@@ -53,7 +53,7 @@ def warm_project(root, cache, audience, pending):
                  EditionState(print_notes=True), prefix="warm-")
     project = Project(root)
     env = environment(project)
-    for path in template_files(project):  # compiled here, not in every job
+    for path in project.template_files():  # compiled here, not in every job
         if path.endswith((".html", ".css")):
             env.get_template(str(Path(path).relative_to(project.templates)))
     page = WARM_UP.format(stylesheet=stylesheet(project, "print"))

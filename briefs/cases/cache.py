@@ -9,38 +9,34 @@ A copy that is damaged or does not validate is ignored and written again. The pu
 holds the public view only (briefs.cases.load).
 """
 
-import functools
-import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
 
 from pydantic import TypeAdapter
 
-from briefs.cases.load import CaseBook, case_catalogues, load_casebook
+from briefs.cases.load import CaseBook, load_casebook
 from briefs.cases.schema import Case, LegalCode, Named
+from briefs.cases.sources import book_key, case_sources, source_digests
 from briefs.files import write_whole
 from briefs.project import text_of
 
-CODE = [Path(__file__).parent / name for name in ("schema.py", "load.py")] + [
-    Path(__file__).parent.parent / "content" / "model.py"]
 SHAPE = {"cases": TypeAdapter(dict[str, Case]), "codes": TypeAdapter(dict[str, LegalCode]),
          "affiliations": TypeAdapter(dict[str, Named]),
          "regions": TypeAdapter(dict[str, Named])}
 _kept = {}  # audience: the last book this process read
 
 
-def casebook(project, audience, cache=None, key=None):
+def casebook(project, audience, cache=None, key=None, sources=None):
     """The case book of an audience as the files are now. cache: the build's private
     folder for this audience (none: kept in memory only). key: the key of the files as
     this run's planning read them, which a job of the run may use without reading them
-    again, if this process has that book (a job forked by the job server does)."""
+    again, if this process has that book (a job forked by the job server does). sources:
+    case_sources(project), if the caller has read them."""
     if key and audience in _kept and _kept[audience].key == key:
         return _kept[audience]
-    sources = project.read_folder(project.content / "cases", "*.yaml", "yaml")
-    sources.update((path, project.read_bytes(path, "catalogue"))
-                   for path in case_catalogues(project))
-    key = _key(project, audience, sources)
+    sources = case_sources(project) if sources is None else sources
+    key = book_key(project, audience, source_digests(sources))
     if audience in _kept and _kept[audience].key == key:
         return _kept[audience]
     saved = Path(cache, "casebook.json") if cache else None
@@ -52,19 +48,6 @@ def casebook(project, audience, cache=None, key=None):
             _write(saved, book)
     _kept[audience] = book
     return book
-
-
-def _key(project, audience, sources):
-    digest = hashlib.sha256(f"{audience}\0{_code_digest()}\0".encode())
-    for path, data in sorted(sources.items()):
-        digest.update(f"{path.relative_to(project.root)}\0".encode())
-        digest.update(hashlib.sha256(data).digest())
-    return digest.hexdigest()
-
-
-@functools.cache
-def _code_digest():
-    return hashlib.sha256(b"".join(path.read_bytes() for path in CODE)).hexdigest()
 
 
 def _read(path, key):

@@ -32,22 +32,10 @@ class CaseBook:
     key: str = ""  # what the files it was read from hash to (briefs.cases.cache)
 
 
-def case_catalogues(project):
-    """The files case records refer to: legal codes, affiliations and regions."""
-    content = project.content
-    return project.files(content / "legal", "*.yaml") + [
-        path for path in (content / "affiliations.yaml", content / "regions.yaml")
-        if project.exists(path)]
-
-
-def source_files(project):
-    """Every file a case book is read from: the records, then the catalogues."""
-    return project.files(project.content / "cases", "*.yaml") + case_catalogues(project)
-
-
 def load_casebook(project, audience="public", texts=None):
     """Read and check the records an audience may see; raise ContentErrors listing every
-    problem. texts: {path: text} of source_files(project), where already read."""
+    problem. texts: {path: text} of
+    briefs.cases.sources.case_sources(project), where already read."""
     errors = []
 
     def read(path, kind="yaml"):

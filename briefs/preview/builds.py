@@ -14,7 +14,7 @@ from pathlib import Path
 
 from briefs.build.jobs import JobServer, explain
 from briefs.cases.cache import casebook
-from briefs.edition import output_files
+from briefs.files import output_files
 from briefs.errors import ContentError, ContentErrors
 from briefs.preview.plan import Plan, about_cases, make_plan, to_rebuild
 

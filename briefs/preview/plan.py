@@ -1,14 +1,15 @@
 """Which editions the preview builds, and which of them saved files change: the workflow's
-own rules (briefs.content.load.brief_inputs, briefs.build.dependencies.case_files), asked
+own rules (briefs.content.inputs.brief_inputs, briefs.build.plan.case_files), asked
 of the files as they are now."""
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefs.build.dependencies import PACKAGE, case_files
-from briefs.content.load import (brief_inputs, discover, load_brief, load_organisations,
-                                 read_languages)
+from briefs.build.dependencies import PACKAGE
+from briefs.build.plan import book_answers, case_files, entry_dependencies
+from briefs.content.inputs import brief_inputs, discover, read_languages
+from briefs.content.load import load_brief, load_organisations
 from briefs.content.model import BRIEF_ID, LANGUAGES
 from briefs.errors import ContentError, ContentErrors
 
@@ -61,7 +62,7 @@ def is_code(path):
 
 def about_cases(project, path):
     """Whether a saved file is a case record or a catalogue records refer to (the files of
-    briefs.cases.load.case_catalogues, named here as they may have just been deleted)."""
+    briefs.cases.sources.case_catalogues, named here as they may have just been deleted)."""
     content, path = project.content, Path(path)
     return (path.is_relative_to(content / "cases") or path.is_relative_to(content / "legal")
             or path in (content / "affiliations.yaml", content / "regions.yaml"))
@@ -89,7 +90,7 @@ def _shows_changed_cases(project, entry, book, changed):
     it (from the records and questions of its entry, or on all of them without one)."""
     if book is None:
         return _asked_for_cases(entry)
-    depends = [Path(path) for path in case_files(project, [entry], book)]
+    depends = [Path(path) for path in case_files(project, entry_dependencies([entry]), book_answers(book))]
     return any(Path(path).is_relative_to(folder) for path in changed for folder in depends)
 
 

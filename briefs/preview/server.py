@@ -16,7 +16,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from briefs.errors import ContentError
 from briefs.preview import pages
-from briefs.render.templates import template_files
 
 HEARTBEAT = 15  # seconds between two comments on an idle event stream, to notice a closed tab
 RETRY_MS = 300  # how soon a page reconnects when the preview starts again
@@ -124,7 +123,7 @@ class Handler(BaseHTTPRequestHandler):
         path = project.templates / "fonts" / name
         kind = path.suffix.lstrip(".").lower()
         try:
-            if kind not in FONTS or str(path) not in template_files(project, path.parent):
+            if kind not in FONTS or str(path) not in project.template_files(path.parent):
                 return self._not_found()
             data = project.read_bytes(path, "font")
         except ContentError:

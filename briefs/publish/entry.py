@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from briefs import i18n
-from briefs.cases.load import case_catalogues
-from briefs.content.load import brief_inputs
-from briefs.edition import output_files
+from briefs.cases.sources import case_catalogues
+from briefs.content.inputs import brief_inputs
+from briefs.files import output_files
 
 
 def edition_entry(edition, *, pages, helpers, templates):
@@ -48,18 +48,6 @@ def edition_entry(edition, *, pages, helpers, templates):
         "files": {kind: file_entry(edition.files[kind], files[kind])
                   for kind in ("html", "pdf", "card")},
     }
-
-
-def edition_warnings(entry_paths):
-    """What the editions' last builds warned about (pages over budget, mostly empty
-    tables), for the end of every run, until it is dealt with."""
-    warnings = []
-    for path in entry_paths:
-        try:
-            warnings += json.loads(Path(path).read_text(encoding="utf-8"))["warnings"]
-        except (OSError, ValueError, KeyError):
-            continue  # an edition not built yet, or built by an older version
-    return warnings
 
 
 def entry_text(entry):

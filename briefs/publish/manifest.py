@@ -6,11 +6,9 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from briefs.edition import press_kit_file
 from briefs.errors import ContentError, shown_path
-from briefs.files import read_json, write_whole
+from briefs.files import press_kit_file, read_json, write_whole
 from briefs.publish.entry import file_entry, sha256
-from briefs.render.templates import template_files
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
@@ -26,7 +24,7 @@ def template_sources(project, fingerprint=None):
         lines = (line.split("  ", 1) for line in Path(fingerprint).read_text().splitlines())
         return {name: digest for digest, name in lines if name.startswith("templates/")}
     return {Path(p).relative_to(project.root).as_posix(): sha256(p)
-            for p in template_files(project)}
+            for p in project.template_files()}
 
 
 def build_manifest(out, record_paths, settings):

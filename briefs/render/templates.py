@@ -35,16 +35,6 @@ class ProjectLoader(jinja2.BaseLoader):
             return False
 
 
-def template_files(project, folder=None):
-    """Templates, stylesheets and fonts, sorted: a change to any rebuilds every edition.
-    A link among them is refused, naming it."""
-    folder = folder or project.templates
-    files = [str(path) for path in project.files(folder)]
-    for sub in project.folders(folder):
-        files += template_files(project, sub)
-    return sorted(files)
-
-
 @functools.cache
 def environment(project):
     """One environment per project and process."""

@@ -1,0 +1,278 @@
+"""Which briefs a run builds, decided by the bytes they are made from.
+
+Planning reads every file a brief is made from (brief.yaml, the organisations, what
+brief.yaml names, the case records its editions showed or whose questions they answer
+now) and hashes them, with the templates, the code and the build's settings, into the
+brief's key. The key is kept in a stamp file of the private cache, rewritten only when it
+changes: the stamp and the fingerprint of templates and code are a brief's only inputs in
+Snakemake's view, so a file saved unchanged rebuilds nothing and an edit whose size and
+time were put back rebuilds its brief. A brief is stale when an output is missing or older
+than its stamp or the fingerprint, which is the rule Snakemake applies to those inputs;
+only stale briefs are shown to Snakemake, unless it is told to force jobs.
+"""
+
+import datetime
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefs.build.dependencies import package_files
+from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
+from briefs.content.inputs import brief_inputs, discover, fields, read_languages
+from briefs.errors import ContentError, ContentErrors, TemplateCallError
+from briefs.files import output_files, press_kit_file, write_whole
+
+
+@dataclass(frozen=True)
+class BriefPlan:
+    languages: tuple
+    outputs: list  # four files per edition, then the press kit
+    entries: list  # the editions' entries, among the outputs
+    stamp: str  # holds the brief's key
+    content: list  # (name, SHA-256) of its content files, as planning read them
+    inputs: list  # its content and case files
+    stale: bool
+
+
+class Plan:
+    """The plan of a build into out. settings: words that shape every output (the jobs'
+    command-line settings, the Snakefile), part of every key."""
+
+    def __init__(self, project, audience, cache, out, settings):
+        self.project, self.cache = project, cache
+        self.templates = project.template_files()
+        self.toolchain = str(Path(cache, "templates-and-code.sha256"))
+        fingerprint = "".join(f"{_sha256(Path(path).read_bytes())}  {_name(project, path)}\n"
+                              for path in self.templates + package_files())
+        _write_if_changed(self.toolchain, fingerprint, cache)
+        self.words = _sha256("\0".join([*settings, fingerprint]).encode())
+        self.cases = CaseFiles(project, audience, cache)
+        self.cases_key = self.cases.key
+        organisations = fields(project, project.content / "organisations.yaml")
+        inputs = {}
+        for brief in discover(project):
+            languages = tuple(read_languages(project, brief))
+            inputs[brief] = languages, brief_inputs(project, brief, languages, organisations)
+        data = project.read_each({path for _, paths in inputs.values() for path in paths},
+                                 _kind)
+        digests = {path: _sha256(value) for path, value in data.items()}
+        self.briefs = {brief: self._plan(brief, languages, paths, digests, out)
+                       for brief, (languages, paths) in inputs.items()}
+        self.cases.save()
+        self.catalogue_stamp = str(Path(cache, "sources", "catalogue.key"))
+        every_entry = [entry for plan in self.briefs.values() for entry in plan.entries]
+        _write_if_changed(self.catalogue_stamp, "\n".join([self.words, *every_entry, ""]),
+                          cache)
+
+    def stale(self):
+        return [brief for brief, plan in self.briefs.items() if plan.stale]
+
+    def warnings(self):
+        """What the editions' last builds warned about (pages over budget, mostly empty
+        tables), for the end of every run, until it is dealt with."""
+        warnings = []
+        for path in (entry for plan in self.briefs.values() for entry in plan.entries):
+            try:
+                warnings += json.loads(Path(path).read_text(encoding="utf-8"))["warnings"]
+            except (OSError, ValueError, KeyError):
+                continue  # an edition not built yet, or built by an older version
+        return warnings
+
+    def settle(self, brief):
+        """After a brief was built: its stamp holds the key of the bytes planning read with
+        the case files its new entries depend on, and keeps its time, older than the
+        outputs. A file that changed during the build gives another key next time."""
+        plan = self.briefs[brief]
+        stamp = os.stat(plan.stamp)
+        self._stamp(plan.stamp, plan.content, entry_dependencies(plan.entries))
+        os.utime(plan.stamp, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+
+    def forget(self, brief):
+        """Remove a brief's stamp after its job failed: the next planning writes it again,
+        newer than the last good files Snakemake put back, so the brief is built again."""
+        Path(self.briefs[brief].stamp).unlink(missing_ok=True)
+
+    def _plan(self, brief, languages, inputs, digests, out):
+        outputs = brief_outputs(out, brief, languages)
+        entries = [output_files(f"{out}/{brief}", brief, lang)["entry"] for lang in languages]
+        content = [(_name(self.project, path), digests[path]) for path in inputs]
+        stamp = Path(self.cache, "sources", f"{brief}.json")
+        cases = self._stamp(stamp, content, _recorded(stamp))
+        return BriefPlan(languages, outputs, entries, str(stamp), content, inputs + cases,
+                         _stale(outputs, [stamp, self.toolchain]))
+
+    def _stamp(self, stamp, content, dependencies):
+        """Write a brief's stamp if its key changed: the SHA-256 of the settings, the content
+        and the case files it depends on, beside those dependencies (entry_dependencies),
+        which the next planning reads here rather than in the entries. Returns those case
+        files."""
+        files = case_files(self.project, dependencies, self.cases.answer, self.cases.catalogues)
+        cases = [(_name(self.project, path), self.cases.digest(path)) for path in files]
+        key = _sha256("\0".join([self.words, *(f"{name} {digest}"
+                                                for name, digest in content + cases)]).encode())
+        text = json.dumps({"key": key, "dependencies": dependencies}, sort_keys=True,
+                          ensure_ascii=False)
+        _write_if_changed(stamp, text, self.cache)
+        return files
+
+
+def brief_outputs(out, brief, languages):
+    """A brief's files: four per edition, then its press kit (brief: an id or a pattern)."""
+    folder = f"{out}/{brief}"
+    return [*(path for lang in languages for path in output_files(folder, brief, lang).values()),
+            press_kit_file(folder, brief)]
+
+
+class CaseFiles:
+    """The case files as they are now: their digests, the key of the book they make, and
+    answers to the questions editions asked, kept in the private cache under the book's
+    key. The book itself is read only when a record changed: then it is read and checked
+    before anything runs, so that a mistake in a record stops the build."""
+
+    def __init__(self, project, audience, cache):
+        self.project, self.audience, self.cache = project, audience, cache
+        self.sources = case_sources(project)
+        self.digests = source_digests(self.sources)
+        self.key = book_key(project, audience, self.digests)
+        self.folder = str(project.content / "cases")
+        self.catalogues = case_catalogues(project)
+        self.saved = Path(cache, "case-answers.json")
+        try:
+            kept = json.loads(self.saved.read_bytes())
+            self.answers = kept["answers"] if kept["book"] == self.key else None
+        except (OSError, ValueError, KeyError, TypeError):
+            self.answers = None
+        self.asked = self.answers is None
+        if self.answers is None:
+            self.answers = {}
+            self._book()
+
+    def answer(self, queries):
+        """The ids of the records that answer the questions now."""
+        ids = set()
+        for query in queries:
+            text = json.dumps(query, sort_keys=True, ensure_ascii=False)
+            if not isinstance(self.answers.get(text), list):
+                self.answers[text] = _answers(query, self._book())
+                self.asked = True
+            ids.update(self.answers[text])
+        return ids
+
+    def digest(self, path):
+        """The SHA-256 of a case file as planning read it, or for the folder of records
+        the book's key."""
+        return self.key if path == self.folder else self.digests[path]
+
+    def save(self):
+        if self.asked:
+            text = json.dumps({"book": self.key, "answers": self.answers}, ensure_ascii=False)
+            write_whole(self.saved, text, Path(self.cache) / "scratch")
+
+    def _book(self):
+        # Imported only when a question must be answered anew, which most runs never ask:
+        # the book's models take a tenth of a second to import.
+        from briefs.cases.cache import casebook
+
+        return casebook(self.project, self.audience, self.cache, sources=self.sources)
+
+
+def entry_dependencies(entry_paths):
+    """What the editions' entries, written at their last build, say of their case data:
+    {"cases": the records they showed or counted, "case_queries": the questions (filters as
+    of a date) they asked}; None if an entry is missing or damaged."""
+    found = {"cases": [], "case_queries": []}
+    try:
+        for path in entry_paths:
+            entry = json.loads(Path(path).read_text(encoding="utf-8"))
+            found["cases"] += entry["cases"]
+            found["case_queries"] += entry["case_queries"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return {"cases": sorted(set(found["cases"])), "case_queries": found["case_queries"]}
+
+
+def case_files(project, dependencies, answer, catalogues=None):
+    """The case files a brief depends on: the records of its dependencies
+    (entry_dependencies) plus whoever answers the same questions with the case files as
+    they are now (answer(queries): their ids), so that a person who newly matches, or no
+    longer matches, rebuilds it, and an edit to anyone else does not; with no dependencies
+    known, or a question that no longer makes sense, the folder of records as a whole.
+    catalogues: case_catalogues(project), if the caller has them.
+    """
+    catalogues = [str(p) for p in (case_catalogues(project) if catalogues is None
+                                   else catalogues)]
+    folder = str(project.content / "cases")
+    everything = [folder, *catalogues] if os.path.exists(folder) else catalogues
+    if dependencies is None:
+        return everything
+    try:
+        ids = set(dependencies["cases"]) | answer(dependencies["case_queries"])
+    except (KeyError, TypeError, ValueError, ContentError, ContentErrors, TemplateCallError):
+        return everything  # rebuilt, to say what is wrong with the question
+    files = [os.path.join(folder, f"{case_id}.yaml") for case_id in sorted(ids)]
+    present = [path for path in files if os.path.exists(path)]
+    if len(present) < len(files):
+        present.append(folder)  # a record it showed was deleted
+    return present + (catalogues if ids else [])
+
+
+def book_answers(book):
+    """case_files' answer() from a case book in hand."""
+    return lambda queries: {case_id for query in queries for case_id in _answers(query, book)}
+
+
+def _answers(query, book):
+    from briefs.cases.queries import CaseQueries  # see CaseFiles._book
+
+    asking = CaseQueries(book)
+    return sorted(case.id for case in asking.select(datetime.date.fromisoformat(query["day"]),
+                                                    **query["filters"]))
+
+
+def _recorded(stamp):
+    """The case dependencies a brief's stamp recorded at its last build, if any."""
+    try:
+        return json.loads(Path(stamp).read_text(encoding="utf-8"))["dependencies"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _kind(path):
+    suffix = Path(path).suffix
+    return {".md": "section", ".yaml": "yaml"}.get(suffix, "picture")
+
+
+def _stale(outputs, inputs):
+    """Whether an output is missing or older than an input (both exist for a planned
+    brief), as Snakemake judges a job by its files' times."""
+    try:
+        oldest = min(os.stat(path).st_mtime for path in outputs)
+    except FileNotFoundError:
+        return True
+    return oldest < max(os.stat(path).st_mtime for path in inputs)
+
+
+def _write_if_changed(path, text, cache):
+    """Write a stamp or fingerprint only if its text changed: its time says when."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, ValueError):
+        pass
+    write_whole(path, text, Path(cache) / "scratch")
+
+
+def _name(project, path):
+    """A path of the project as a relative one (a prefix cut off: planning names
+    thousands)."""
+    root = os.path.join(project.root, "")
+    path = str(path)
+    return path[len(root):] if path.startswith(root) else os.path.relpath(path, project.root)
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
