@@ -42,6 +42,19 @@ PDF_VARIANT = config.get("pdf_variant", "pdf/ua-1")
 SITE_URL = config.get("site_url", "")
 SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CACHE]
 
+# Whether this Snakemake runs inside a cluster job. In a SLURM job the plugin would hand the
+# job's briefs to srun one after another, each through two more Snakemakes and job servers
+# (snakemake-executor-plugin-slurm issue 469); as local rules there they run here instead,
+# forked by this job's own warm job server. Other executors run a job's rules here anyway.
+IN_CLUSTER_JOB = workflow.remote_exec
+
+# Started first, so that it warms up while the build is planned, and stopped at once if
+# no brief is to be built; the first job that needs it then starts it again.
+JOBS = JobServer(PROJECT.root, CACHE, AUDIENCE)
+atexit.register(JOBS.stop)
+if IN_CLUSTER_JOB or workflow.local_exec:
+    JOBS.start()
+
 try:
     PLAN = Plan(PROJECT, AUDIENCE, CACHE, OUT, [
         *SETTINGS, OUT, SITE_URL, Path(workflow.main_snakefile).read_text(encoding="utf-8")])
@@ -49,19 +62,8 @@ except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 BRIEFS = PLAN.briefs
 TOOLCHAIN = PLAN.toolchain
-
-# Whether this Snakemake runs inside a cluster job. In a SLURM job the plugin would hand the
-# job's briefs to srun one after another, each through two more Snakemakes and job servers
-# (snakemake-executor-plugin-slurm issue 469); as local rules there they run here instead,
-# forked by this job's own warm job server. Other executors run a job's rules here anyway.
-IN_CLUSTER_JOB = workflow.remote_exec
-
-# Started now if a brief is to be built, so that it warms up while Snakemake plans; else
-# by the first job that needs it, if any.
-JOBS = JobServer(PROJECT.root, CACHE, AUDIENCE)
-atexit.register(JOBS.stop)
-if PLAN.stale() and (IN_CLUSTER_JOB or workflow.local_exec):
-    JOBS.start()
+if not PLAN.stale():
+    JOBS.stop()
 
 
 def briefs(*arguments, log, resources, brief=None):

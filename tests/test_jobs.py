@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from briefs.build.jobs import JobServer, explain
 
@@ -261,3 +262,25 @@ def test_a_killed_build_needs_one_instruction_and_then_builds(project):
         again = run_snakemake(project)
     assert again.returncode == 0, again.stderr[-2000:]
     assert (project.root / "build/test-report/test-report.en.pdf").is_file()
+
+
+def test_an_edit_whose_build_was_killed_is_built_by_the_next_run(project):
+    """The killed run wrote the brief's new key; its outputs, older, still say to build."""
+    assert run_snakemake(project).returncode == 0
+    summary = project.brief_dir("test-report") / "summary.en.md"
+    summary.write_text(SLOW * 3 + "\nA sentence the last good PDF lacks.\n")
+    marker = uuid.uuid4().hex
+    run = snakemake_marked(project, marker)
+    wait_for(lambda: len(processes_marked(marker)) >= 3)
+    time.sleep(0.5)
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    wait_for(lambda: processes_marked(marker) == [], seconds=15)
+    pdf = project.root / "build/test-report/test-report.en.pdf"
+    assert "the last good PDF lacks" not in "".join(page.extract_text()
+                                                   for page in PdfReader(pdf).pages)
+    run_snakemake(project, "--unlock")
+    again = run_snakemake(project)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "the last good PDF lacks" in "".join(page.extract_text()
+                                               for page in PdfReader(pdf).pages)

@@ -398,12 +398,3 @@ def test_a_removed_brief_leaves_the_catalogue_and_the_manifest(project):
     assert result.returncode == 0, result.stderr
     assert "test-update" not in (project.root / "build/index.html").read_text()
     assert "test-update" not in (project.root / "build/manifest.json").read_text()
-
-
-def test_a_run_with_nothing_to_do_starts_no_job_server(project):
-    assert run_snakemake(project).returncode == 0
-    log = project.root / ".cache/public/logs/job-server.log"
-    log.unlink()
-    result = run_snakemake(project)
-    assert result.returncode == 0 and "Nothing to be done" in result.stdout + result.stderr
-    assert not log.exists()

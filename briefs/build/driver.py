@@ -88,6 +88,6 @@ def publish(project, entries, catalogue, manifest, settings):
     """The catalogue of all briefs, then the manifest that lists it."""
     refuse_internal_into_public(project, catalogue, settings)
     chosen = {"audience": settings.audience, "pdf_variant": settings.pdf_variant}
-    read_entries(Path(manifest).parent, entries, chosen)  # before writing anything
-    write_catalogue(project, entries, catalogue, scratch(settings))
-    write_manifest(Path(manifest).parent, entries, chosen, manifest, scratch(settings))
+    records = read_entries(Path(manifest).parent, entries, chosen)  # before writing anything
+    write_catalogue(project, list(records.values()), catalogue, scratch(settings))
+    write_manifest(Path(manifest).parent, records, chosen, manifest, scratch(settings))

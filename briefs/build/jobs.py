@@ -59,7 +59,9 @@ class JobServer:
         self.control = ours
 
     def stop(self):
-        """End the server and its jobs, even halfway through its warm-up, and wait for it."""
+        """End the server and its jobs, even halfway through its warm-up, and wait for it;
+        a job after this starts it again."""
+        self.started = False
         if self.process is None:
             return
         self.control.close()
@@ -162,7 +164,6 @@ def serve(control, root, cache, audience):
     _forget_dead_folders(cache)
     tmp = private_tmp(cache)
     tempfile.tempdir = os.environ["TMPDIR"] = str(tmp)
-    warm_up(root, cache, audience, control)
     wakeup_read, wakeup_write = os.pipe()
     os.set_blocking(wakeup_write, False)
     signal.set_wakeup_fd(wakeup_write)
@@ -170,8 +171,9 @@ def serve(control, root, cache, audience):
     selector = selectors.DefaultSelector()
     selector.register(control, selectors.EVENT_READ)
     selector.register(wakeup_read, selectors.EVENT_READ)
-    while True:
-        for key, _ in selector.select():
+
+    def serve_ready(timeout):
+        for key, _ in selector.select(timeout):
             if key.fileobj is control:
                 message, fds, _, _ = socket.recv_fds(control, MESSAGE, 2)
                 if not message:
@@ -180,6 +182,10 @@ def serve(control, root, cache, audience):
             else:
                 os.read(wakeup_read, 512)
         _report_ended(children, tmp)
+
+    warm_up(root, cache, audience, control, lambda: serve_ready(0))
+    while True:
+        serve_ready(None)
 
 
 def _fork_job(control, request, fds, children, tmp):
@@ -297,19 +303,24 @@ def _forget_dead_folders(cache):
             pass
 
 
-def warm_up(root, cache, audience, control):
+def warm_up(root, cache, audience, control, serve_ready):
     """Import and load what the jobs need, so that each forked job starts warm: WeasyPrint
     and the package, the project's print stylesheet and fonts (by printing a small page),
     its case book, the link picture's fonts, and matplotlib if sections draw charts and no
-    job is waiting yet. Every cache this fills is keyed by content. A project whose files
-    are broken is not warmed: its jobs say what is wrong."""
-    from briefs.build.warm import warm_project
+    job is waiting yet; between two steps, serve_ready() starts the jobs already waiting
+    and reports those that ended, so that an editor's one job need not wait for it all.
+    Every cache this fills is keyed by content. A project whose files are broken is not
+    warmed: its jobs say what is wrong."""
+    from briefs.build.warm import warm_steps
 
     try:
-        warm_project(root, cache, audience, lambda: _pending(control))
+        for _ in warm_steps(root, cache, audience, lambda: _pending(control)):
+            if _pending(control):
+                gc.collect()  # the warm-up's garbage, which gc.freeze would keep in a job
+            serve_ready()
     except Exception:  # only an optimisation: jobs still print, each a little slower
         traceback.print_exc()
-    gc.collect()  # the warm-up's garbage, which gc.freeze would keep in every child
+    gc.collect()
 
 
 def _pending(control):

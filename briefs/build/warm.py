@@ -25,9 +25,10 @@ WARM_UP = """<html lang="en"><head><style>{stylesheet}</style><style>
 CHART_CALL = re.compile(r"\bchart_\w+\(")
 
 
-def warm_project(root, cache, audience, pending):
-    """Warm up for the project at root; pending() says whether a job is already waiting,
-    in which case matplotlib is left for the jobs that draw charts to load."""
+def warm_steps(root, cache, audience, pending):
+    """Warm up for the project at root, in steps, the most used first: the job server
+    serves the jobs already waiting between two steps. pending() says whether a job is
+    waiting, in which case matplotlib is left for the jobs that draw charts to load."""
     import pyphen
 
     from briefs import i18n
@@ -40,6 +41,17 @@ def warm_project(root, cache, audience, pending):
     from briefs.render.markdown_ext import EditionState, section_html
     from briefs.render.templates import environment
 
+    yield
+    project = Project(root)
+    page = WARM_UP.format(stylesheet=stylesheet(project, "print"))
+    print_pdf(page, project=project, day=datetime.date(2020, 1, 1), identifier="warm-up")
+    yield
+    env = environment(project)
+    for path in project.template_files():  # compiled here, not in every job
+        if path.endswith((".html", ".css")):
+            env.get_template(str(Path(path).relative_to(project.templates)))
+    section_html("# A\n\n- b[^1]\n\n| c |\n|---|\n| d |\n\n[^1]: e\n",
+                 EditionState(print_notes=True), prefix="warm-")
     for lang in i18n.BABEL_LOCALES:
         if pyphen.language_fallback(lang):
             pyphen.Pyphen(lang=lang)
@@ -49,17 +61,10 @@ def warm_project(root, cache, audience, pending):
         i18n.joined(["a", "b", "c"], lang)
         i18n.plural(2, lang, {"other": "x"})
         i18n.language_name(lang)
-    section_html("# A\n\n- b[^1]\n\n| c |\n|---|\n| d |\n\n[^1]: e\n",
-                 EditionState(print_notes=True), prefix="warm-")
-    project = Project(root)
-    env = environment(project)
-    for path in project.template_files():  # compiled here, not in every job
-        if path.endswith((".html", ".css")):
-            env.get_template(str(Path(path).relative_to(project.templates)))
-    page = WARM_UP.format(stylesheet=stylesheet(project, "print"))
-    print_pdf(page, project=project, day=datetime.date(2020, 1, 1), identifier="warm-up")
+    yield
     card_png(project, kind="Kind", title="Title", byline="Byline", date="Date")
     casebook(project, audience, cache)
+    yield
     if not pending() and _draws_charts(project):
         from briefs.render.charts import load
 

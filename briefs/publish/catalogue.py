@@ -2,15 +2,15 @@
 
 from itertools import groupby
 
-from briefs.files import read_json, write_whole
+from briefs.files import write_whole
 from briefs.render.html import image_url
 from briefs.render.templates import environment
 
 
-def catalogue_entries(entry_paths):
-    """One entry per brief, newest first, with its editions in the brief's language order."""
-    records = [read_json(path) for path in entry_paths]
-    records.sort(key=lambda r: r["id"])
+def catalogue_entries(records):
+    """One entry per brief, newest first, with its editions in the brief's language order.
+    records: the editions' entries, in the briefs' language order."""
+    records = sorted(records, key=lambda r: r["id"])
     entries = []
     for brief_id, editions in groupby(records, key=lambda r: r["id"]):
         editions = list(editions)
@@ -20,8 +20,8 @@ def catalogue_entries(entry_paths):
     return entries
 
 
-def write_catalogue(project, entry_paths, target, scratch):
-    entries = catalogue_entries(entry_paths)
+def write_catalogue(project, records, target, scratch):
+    entries = catalogue_entries(records)
     for entry in entries:  # the publishers' logos, embedded clean as on the briefs' pages
         entry["logos"] = [{**logo, "src": image_url(project, logo["file"])}
                           for logo in entry.get("logos", [])]

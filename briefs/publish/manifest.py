@@ -27,8 +27,8 @@ def template_sources(project, fingerprint=None):
             for p in project.template_files()}
 
 
-def build_manifest(out, record_paths, settings):
-    """The manifest of a build folder, from its editions' entries and files.
+def build_manifest(out, records, settings):
+    """The manifest of a build folder, from its editions' entries (read_entries) and files.
 
     An edition's web page, PDF and picture are listed as its entry says its job wrote
     them, so that the manifest reads an edition's entry rather than all its files, and
@@ -36,8 +36,7 @@ def build_manifest(out, record_paths, settings):
     """
     out = Path(out).resolve()  # once: resolving a path looks at each folder on its way
     outputs, sources = [], {}
-    for given, record in read_entries(out, record_paths, settings).items():
-        record_path = given.resolve()
+    for record_path, record in sorted(records.items()):
         sources.update(record["sources"])
         written = record["files"]
         for kind in ("html", "pdf"):
@@ -48,7 +47,7 @@ def build_manifest(out, record_paths, settings):
             outputs.append(entry)
         outputs.append(_entry(out, record_path))
         outputs.append(written["card"])
-    briefs = sorted({Path(p).parent.name for p in record_paths})
+    briefs = sorted({path.parent.name for path in records})
     kits = [Path(press_kit_file(out / brief, brief)) for brief in briefs]
     for path in [out / "index.html", *kits, *sorted((out / "assets").rglob("*"))]:
         if path.is_file():
@@ -62,15 +61,16 @@ def build_manifest(out, record_paths, settings):
 
 
 def read_entries(out, paths, settings):
-    """{path: entry} of editions' entries, which must lie in the build folder out and be
-    built for the audience of settings."""
+    """{resolved path: entry} of editions' entries, in the order given, which must lie in
+    the build folder out and be built for the audience of settings."""
     folder, entries = Path(out).resolve(), {}
-    for given in sorted(Path(p) for p in paths):
-        if not given.resolve().is_relative_to(folder):
+    for given in map(Path, paths):
+        resolved = given.resolve()
+        if not resolved.is_relative_to(folder):
             raise ContentError(given, f"this record is not in {shown_path(out)}, "
                                "the folder of the manifest", hint="write the manifest into "
                                "the build folder the records are in, e.g. build/manifest.json")
-        entry = entries[given] = read_json(given)
+        entry = entries[resolved] = read_json(given)
         if entry.get("audience") != settings["audience"]:
             raise ContentError(given, f"this entry was built for the {entry.get('audience')} "
                                f"audience, not the {settings['audience']} one",
@@ -107,8 +107,8 @@ def _entry(out, path):
     return file_entry(path, path.relative_to(out).as_posix())
 
 
-def write_manifest(out, record_paths, settings, target, scratch):
-    manifest = build_manifest(out, record_paths, settings)
+def write_manifest(out, records, settings, target, scratch):
+    manifest = build_manifest(out, records, settings)
     write_whole(target, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True)
                 + "\n", scratch)
 
