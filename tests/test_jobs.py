@@ -245,8 +245,8 @@ def test_nothing_outlives_snakemake(project, ending):
     assert "Traceback" not in output
 
 
-def test_a_killed_build_needs_one_instruction_and_then_builds(project):
-    (project.brief_dir("test-report") / "summary.en.md").write_text(SLOW * 3)
+def kill_a_build_mid_job(project):
+    """Start a build and kill its Snakemake (by the PID we started) while a job runs."""
     marker = uuid.uuid4().hex
     run = snakemake_marked(project, marker)
     wait_for(lambda: len(processes_marked(marker)) >= 3)
@@ -254,6 +254,11 @@ def test_a_killed_build_needs_one_instruction_and_then_builds(project):
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
     wait_for(lambda: processes_marked(marker) == [], seconds=15)
+
+
+def test_a_killed_build_needs_one_instruction_and_then_builds(project):
+    (project.brief_dir("test-report") / "summary.en.md").write_text(SLOW * 3)
+    kill_a_build_mid_job(project)
     assert not [p for p in (project.root / "build").rglob("*") if p.name.startswith(".")]
     again = run_snakemake(project)
     if again.returncode != 0:
@@ -269,13 +274,7 @@ def test_an_edit_whose_build_was_killed_is_built_by_the_next_run(project):
     assert run_snakemake(project).returncode == 0
     summary = project.brief_dir("test-report") / "summary.en.md"
     summary.write_text(SLOW * 3 + "\nA sentence the last good PDF lacks.\n")
-    marker = uuid.uuid4().hex
-    run = snakemake_marked(project, marker)
-    wait_for(lambda: len(processes_marked(marker)) >= 3)
-    time.sleep(0.5)
-    os.kill(run.pid, signal.SIGKILL)
-    run.wait()
-    wait_for(lambda: processes_marked(marker) == [], seconds=15)
+    kill_a_build_mid_job(project)
     pdf = project.root / "build/test-report/test-report.en.pdf"
     assert "the last good PDF lacks" not in "".join(page.extract_text()
                                                    for page in PdfReader(pdf).pages)
