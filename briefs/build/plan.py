@@ -4,11 +4,11 @@ Planning reads every file a brief is made from (brief.yaml, the organisations, w
 brief.yaml names, the case records its editions showed or whose questions they answer
 now) and hashes them, with the templates, the code and the build's settings, into the
 brief's key. The key is kept in a stamp file of the private cache, rewritten only when it
-changes: the stamp and the fingerprint of templates and code are a brief's only inputs in
-Snakemake's view, so a file saved unchanged rebuilds nothing and an edit whose size and
-time were put back rebuilds its brief. A brief is stale when an output is missing or older
-than its stamp or the fingerprint, which is the rule Snakemake applies to those inputs;
-only stale briefs are shown to Snakemake, unless it is told to force jobs.
+changes, as the fingerprint of templates and code is: a file saved unchanged rebuilds
+nothing and an edit whose size and time were put back rebuilds its brief. A brief is
+stale when an output is missing or older than its stamp or the fingerprint, the rule
+Snakemake applies to those two inputs of the brief's job; only stale briefs are shown to
+Snakemake, unless it is told to force jobs.
 """
 
 import datetime
