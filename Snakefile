@@ -147,7 +147,8 @@ for LANGS in sorted({plan.languages for plan in BRIEFS.values()}):
 # The web pages' fonts, file by file: a folder as input is judged by the folder's own time,
 # which a font replaced in place leaves unchanged, and a folder as output gets a
 # .snakemake_timestamp file that would be published with it.
-FONTS = [Path(path).name for path in PLAN.templates if Path(path).parent == PROJECT.templates / "fonts"]
+FONTS = [Path(path).name for path in PLAN.templates
+         if Path(path).parent == PROJECT.templates / "fonts"]
 FONT_COPIES = [f"{OUT}/assets/fonts/{name}" for name in FONTS]
 
 

@@ -376,7 +376,8 @@ def test_what_rebuilds_a_brief_is_its_bytes_not_its_times(project):
     os.utime(section, ns=(times.st_atime_ns, times.st_mtime_ns))
     result = run_snakemake(project)
     assert result.returncode == 0, result.stderr
-    assert "lighthoose" in "".join(pdf_text(project.root / "build/test-statement/test-statement.en.pdf"))
+    pdf = project.root / "build/test-statement/test-statement.en.pdf"
+    assert "lighthoose" in "".join(pdf_text(pdf))
 
 
 def test_force_all_builds_every_brief_again(project):

@@ -141,13 +141,13 @@ class CaseFiles:
         self.saved = Path(cache, "case-answers.json")
         try:
             kept = json.loads(self.saved.read_bytes())
-            self.answers = kept["answers"] if kept["book"] == self.key else None
+            fresh = kept["book"] == self.key and isinstance(kept["answers"], dict)
         except (OSError, ValueError, KeyError, TypeError):
-            self.answers = None
-        self.asked = self.answers is None
-        if self.answers is None:
-            self.answers = {}
-            self._book()
+            fresh = False
+        self.answers = kept["answers"] if fresh else {}
+        self.asked = not fresh  # saved again under the book's new key
+        if not fresh:
+            self._book()  # a record changed: read and checked before anything runs
 
     def answer(self, queries):
         """The ids of the records that answer the questions now."""

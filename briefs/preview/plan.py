@@ -90,7 +90,8 @@ def _shows_changed_cases(project, entry, book, changed):
     it (from the records and questions of its entry, or on all of them without one)."""
     if book is None:
         return _asked_for_cases(entry)
-    depends = [Path(path) for path in case_files(project, entry_dependencies([entry]), book_answers(book))]
+    files = case_files(project, entry_dependencies([entry]), book_answers(book))
+    depends = [Path(path) for path in files]
     return any(Path(path).is_relative_to(folder) for path in changed for folder in depends)
 
 
