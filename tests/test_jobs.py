@@ -1,6 +1,7 @@
 """The build's job server: jobs forked warm make the bytes a process of their own makes,
 every failure is explained, and nothing outlives the run."""
 
+import ctypes.util
 import os
 import signal
 import socket
@@ -15,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefs.build.jobs import JobServer, explain
+from briefs.build.warm import LIBRARY_ABI, libraries_from_linker_cache
 
 from conftest import run_snakemake
 
@@ -36,6 +38,22 @@ def brief_job(project, brief, out):
 
 def files_of(folder):
     return {path.name: path.read_bytes() for path in Path(folder).iterdir()}
+
+
+@pytest.mark.skipif(os.uname().machine not in LIBRARY_ABI, reason="ctypes' own lookups here")
+def test_the_warm_up_finds_each_library_weasyprint_tries_as_ctypes_does():
+    """The server's imports look C libraries up in ldconfig's cache alone, not by running gcc
+    for every name that is not there, and leave ctypes as it was."""
+    names = ["libgobject-2.0-0", "gobject-2.0-0", "gobject-2.0", "libgobject-2.0.so.0",
+             "pango-1.0", "harfbuzz", "harfbuzz-subset", "harfbuzz-vector", "fontconfig",
+             "fontconfig-1", "pangoft2-1.0", "c", "z"]
+    real = ctypes.util.find_library
+    expected = {name: real(name) for name in names}
+    assert expected["gobject-2.0"] and expected["harfbuzz"] and not expected["fontconfig-1"]
+    with libraries_from_linker_cache():
+        assert ctypes.util.find_library is not real
+        assert {name: ctypes.util.find_library(name) for name in names} == expected
+    assert ctypes.util.find_library is real
 
 
 def test_a_job_in_the_server_makes_the_same_bytes_as_a_process_of_its_own(project, server,
@@ -61,8 +79,8 @@ def test_a_bug_in_a_job_reaches_its_log_with_a_traceback(project, server, tmp_pa
 
 def children_of(server):
     """The jobs a server forked: its children that are copies of it and have made their
-    temporary folder (not, say, the fc-list that matplotlib runs while the server warms
-    up, nor the fork that is about to become it)."""
+    temporary folder (not, say, a program a library runs while the server warms up, nor
+    the fork that is about to become it)."""
     pid = server.process.pid
     command = Path(f"/proc/{pid}/cmdline").read_bytes()
     found = []

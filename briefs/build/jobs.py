@@ -306,15 +306,15 @@ def _forget_dead_folders(cache):
 def warm_up(root, cache, audience, control, serve_ready):
     """Import and load what the jobs need, so that each forked job starts warm: WeasyPrint
     and the package, the project's print stylesheet and fonts (by printing a small page),
-    its case book, the link picture's fonts, and matplotlib if sections draw charts and no
-    job is waiting yet; between two steps, serve_ready() starts the jobs already waiting
-    and reports those that ended, so that an editor's one job need not wait for it all.
+    its case book and the link picture's fonts; between two steps, serve_ready() starts the
+    jobs already waiting and reports those that ended, so that an editor's one job need not
+    wait for it all.
     Every cache this fills is keyed by content. A project whose files are broken is not
     warmed: its jobs say what is wrong."""
     from briefs.build.warm import warm_steps
 
     try:
-        for _ in warm_steps(root, cache, audience, lambda: _pending(control)):
+        for _ in warm_steps(root, cache, audience):
             if _pending(control):
                 gc.collect()  # the warm-up's garbage, which gc.freeze would keep in a job
             serve_ready()

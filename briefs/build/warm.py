@@ -9,8 +9,12 @@ briefs.cases.cache, briefs.render.card), so a job that inherits them prints the 
 bytes as a process of its own would.
 """
 
+import contextlib
+import ctypes.util
 import datetime
-import re
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 # A page in the project's print stylesheet, using what briefs use: running heads, flex
@@ -22,24 +26,26 @@ WARM_UP = """<html lang="en"><head><style>{stylesheet}</style><style>
 <p>International organisations<span class="note">A note.</span> and
 <a href="https://example.org">a link</a>, <b>bold</b> and <i>italic</i> words.</p>
 <ul><li>one</li><li>two</li></ul><table><tr><th>a</th><td>b</td></tr></table></body></html>"""
-CHART_CALL = re.compile(r"\bchart_\w+\(")
+# How ldconfig marks this machine's own libraries, as ctypes.util matches them.
+LIBRARY_ABI = {"x86_64": "libc6,x86-64", "aarch64": "libc6"}
 
 
-def warm_steps(root, cache, audience, pending):
+def warm_steps(root, cache, audience):
     """Warm up for the project at root, in steps, the most used first: the job server
-    serves the jobs already waiting between two steps. pending() says whether a job is
-    waiting, in which case matplotlib is left for the jobs that draw charts to load."""
-    import pyphen
+    serves the jobs already waiting between two steps. Matplotlib is left to the jobs that
+    draw charts: loading it (0.8 s) held up every job asked for meanwhile."""
+    with libraries_from_linker_cache():
+        import pyphen
 
-    from briefs import i18n
-    from briefs.build import driver  # noqa: F401 (every stage, imported)
-    from briefs.cases.cache import casebook
-    from briefs.pdf import print_pdf
-    from briefs.project import Project
-    from briefs.render.card import card_png
-    from briefs.render.html import stylesheet
-    from briefs.render.markdown_ext import EditionState, section_html
-    from briefs.render.templates import environment
+        from briefs import i18n
+        from briefs.build import driver  # noqa: F401 (every stage, imported)
+        from briefs.cases.cache import casebook
+        from briefs.pdf import print_pdf
+        from briefs.project import Project
+        from briefs.render.card import card_png
+        from briefs.render.html import stylesheet
+        from briefs.render.markdown_ext import EditionState, section_html
+        from briefs.render.templates import environment
 
     yield
     project = Project(root)
@@ -64,14 +70,32 @@ def warm_steps(root, cache, audience, pending):
     yield
     card_png(project, kind="Kind", title="Title", byline="Byline", date="Date")
     casebook(project, audience, cache)
-    yield
-    if not pending() and _draws_charts(project):
-        from briefs.render.charts import load
-
-        load()
 
 
-def _draws_charts(project):
-    return any(CHART_CALL.search(path.read_text(encoding="utf-8", errors="replace"))
-               for folder in project.folders(project.briefs_dir)
-               for path in project.files(folder, "*.md"))
+@contextlib.contextmanager
+def libraries_from_linker_cache():
+    """WeasyPrint tries several names for each C library it opens, and ctypes looks up every
+    name it cannot open by running ldconfig, then gcc and ld: a third of WeasyPrint's import.
+    Meanwhile each name is looked up in one reading of ldconfig's cache, as ctypes does
+    first; a library found only by gcc makes the import fail here, and each job then imports
+    WeasyPrint itself."""
+    real, libraries = ctypes.util.find_library, _linker_cache()
+    if libraries:
+        ctypes.util.find_library = lambda name: next(
+            (soname for soname in libraries if soname.startswith(f"lib{name}.")), None)
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = real
+
+
+def _linker_cache():
+    """The names of this machine's libraries that ldconfig knows, in its order."""
+    abi = LIBRARY_ABI.get(os.uname().machine) if sys.maxsize > 2**32 else None
+    try:
+        listing = subprocess.run(["/sbin/ldconfig", "-p"], capture_output=True, text=True,
+                                 env={"LC_ALL": "C", "LANG": "C"}).stdout if abi else ""
+    except OSError:
+        return []
+    entries = (line.strip().split(" (", 1) for line in listing.splitlines()[1:])
+    return [entry[0] for entry in entries if len(entry) == 2 and entry[1].startswith(abi)]

@@ -13,16 +13,6 @@ WIDTH, FONT_SIZE = 4.5, 11  # inches and points: readable on a phone (templates/
 LABEL_WIDTH = 24  # characters of a bar's label on one line
 
 
-def load():
-    """Load matplotlib and draw a word in its own font, none of the project's: the job server
-    does this once, so that its jobs start with it loaded, and each job still reads the
-    project's fonts as they are now."""
-    pyplot = _matplotlib()
-    figure = pyplot.figure(figsize=(1, 1))
-    figure.text(0.5, 0.5, "chart")
-    _svg(figure, pyplot)
-
-
 def _matplotlib():
     import matplotlib
 
