@@ -83,10 +83,12 @@ def briefs(*arguments, log, resources, brief=None):
 
 
 def chosen():
-    """The briefs Snakemake is shown: the stale ones, or all when it forces jobs (-F, -R),
-    which it knows only once the Snakefile is read."""
+    """The briefs Snakemake is shown: the stale ones when it builds; all when it forces jobs
+    (-F, -R), or has no executor as it only reports or deletes (--summary,
+    --delete-all-output), which it knows only once the Snakefile is read."""
     forcing = workflow.dag_settings.forceall or workflow.dag_settings.forcerun
-    return list(BRIEFS) if forcing else PLAN.stale()
+    building = workflow.executor_plugin is not None
+    return PLAN.stale() if building and not forcing else list(BRIEFS)
 
 
 ENTRIES = [entry for plan in BRIEFS.values() for entry in plan.entries]

@@ -380,13 +380,23 @@ def test_what_rebuilds_a_brief_is_its_bytes_not_its_times(project):
     assert "lighthoose" in "".join(pdf_text(pdf))
 
 
-def test_force_all_builds_every_brief_again(project):
+def test_force_all_builds_every_brief_again_and_reports_and_deletions_see_them_all(project):
+    """Up-to-date briefs are left out of what Snakemake is shown when it builds, but not when
+    it is told to force jobs, to summarise or to delete the outputs."""
     assert run_snakemake(project).returncode == 0
     before = outputs(project)
     result = run_snakemake(project, "--forceall")
     assert result.returncode == 0, result.stderr
     after = outputs(project)
     assert {name for name in after if after[name] == before[name]} == set()
+    summary = run_snakemake(project, "--summary")
+    assert summary.returncode == 0, summary.stderr
+    pdfs = sorted(path.relative_to(project.root).as_posix()
+                  for path in (project.root / "build").glob("*/*.pdf"))
+    assert len(pdfs) > 4 and all(pdf in summary.stdout for pdf in pdfs)
+    deleted = run_snakemake(project, "--delete-all-output")
+    assert deleted.returncode == 0, deleted.stderr
+    assert not list((project.root / "build").rglob("*.*"))
 
 
 def test_a_removed_brief_leaves_the_catalogue_and_the_manifest(project):
