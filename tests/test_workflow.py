@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from briefs.publish.manifest import sha256
 from briefs.build.dependencies import stop_rescheduling_timers
 
-from conftest import run_snakemake
+from conftest import ARCHIVE, run_snakemake
 
 EDITIONS = ["test-column.en", "test-column.kk", "test-report.en", "test-statement.en",
             "test-statement.ru", "test-update.en"]
@@ -406,3 +406,12 @@ def test_a_removed_brief_leaves_the_catalogue_and_the_manifest(project):
     assert result.returncode == 0, result.stderr
     assert "test-update" not in (project.root / "build/index.html").read_text()
     assert "test-update" not in (project.root / "build/manifest.json").read_text()
+
+
+def test_builds_into_two_folders_keep_each_other_up_to_date(examples):
+    """The archival variant goes to build-pdfa/ after build/ (the examples fixture): each
+    folder's briefs keep stamps of their own, so neither build undoes the other."""
+    for args in ((), ARCHIVE):
+        result = run_snakemake(examples, *args)
+        assert result.returncode == 0, result.stderr
+        assert "Nothing to be done" in result.stdout + result.stderr, args
