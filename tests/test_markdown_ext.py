@@ -60,12 +60,11 @@ def test_print_notes_sit_at_their_call_and_repeat_calls_only_refer():
     body, notes = section_html(TEXT, state, prefix="one-")
     assert notes == ""
     assert body.count('<span class="footnote"') == 1
-    # Each call is a link to the note, bound to the word before it.
-    assert ('Two were <span class="note-anchor">held.<a aria-label="Note 1" class="note-call" '
-            'href="#note-1" id="note-ref-1">1</a></span><span class="footnote" '
-            'data-number="1" id="note-1"><span>Source A') in body
-    assert ('<span class="note-anchor">Again.<a aria-label="Note 1" class="note-call" '
-            'href="#note-1">1</a></span>') in body
+    # Each call is a link to the note, joined to the word before it (U+2060).
+    assert ('Two were held.\u2060<a aria-label="Note 1" class="note-call" href="#note-1" '
+            'id="note-ref-1">1</a><span class="footnote" data-number="1" id="note-1">'
+            '<span>Source A') in body
+    assert 'Again.\u2060<a aria-label="Note 1" class="note-call" href="#note-1">1</a>' in body
 
 
 def test_print_link_addresses_are_numbered_with_the_notes_in_reading_order():

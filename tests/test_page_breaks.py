@@ -111,3 +111,19 @@ def test_a_columns_bio_never_stands_alone_on_its_last_page(project, tmp_path):
         assert "About the desk" in last, fill
         moved.add(len(texts))
     assert moved == {1, 2}  # the ending did run onto a second page
+
+
+def test_a_call_at_the_end_of_a_line_takes_its_word_along_not_the_whole_line(project,
+                                                                           tmp_path):
+    """The word before a call and the call are one piece; when it does not fit at the end
+    of a line, that piece goes to the next line, not everything after the event's date."""
+    event = ("- **June 2022**: IPHR, KIBHR and partner groups publicly urged the authorities "
+             "to drop the charges and free him.[^a]\n")
+    body, _ = section_html(f"{event * 2}\n[^a]: The source.\n", EditionState(print_notes=True),
+                           prefix="x-")
+    boxes = "".join(f'<div class="case-box" style="margin-right: {mm / 5}mm">{body}</div>'
+                    for mm in range(21))  # the call reaches the end of a line somewhere
+    lines = [line.strip() for page in pages(project, tmp_path, boxes, "dates")
+             for line in page.splitlines()]
+    assert sum(line.startswith("June 2022:") for line in lines) == 42
+    assert "June 2022:" not in lines

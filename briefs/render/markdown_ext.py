@@ -21,6 +21,7 @@ HEADINGS = ("h1", "h2", "h3", "h4", "h5")
 LIST_CLASSES = {"cases"}
 NOTES_MARK = "brief-end-notes"
 LINK_TARGET_NOTE = "footnote link-target"
+WORD_JOINER = "\u2060"  # allows no line break on either side of it
 
 
 @dataclass
@@ -262,31 +263,24 @@ def _note_call(number, label):
 
 
 def _attach_call(root, sup, call, keep):
-    """Put the call where sup is, bound to the word before it so that no line starts with
-    a call (WeasyPrint may break a line where an inline element starts); keep the note
-    (sup) right after its call, or drop sup."""
+    """Put the call where sup is, joined to the text before it by a word joiner, so that no
+    line starts with a call (WeasyPrint may break a line where an inline element starts);
+    keep the note (sup) right after its call, or drop sup. (The word and call as one inline
+    block instead made WeasyPrint carry a whole line's text past a list item's bold date
+    when the block did not fit at the end of the line.)"""
     for parent in root.iter():
         children = list(parent)
         if sup in children:
             break
     index = children.index(sup)
-    before = children[index - 1].tail if index else parent.text
-    head, space, word = (before or "").rpartition(" ")
-    if not space:
-        head, word = "", before or ""
     if index:
-        children[index - 1].tail = head + space
+        children[index - 1].tail = (children[index - 1].tail or "") + WORD_JOINER
     else:
-        parent.text = head + space
-    parent.remove(sup)
-    anchor = etree.Element("span", {"class": "note-anchor"})
-    anchor.text = word
-    anchor.append(call)
-    parent.insert(index, anchor)
-    if keep:
-        parent.insert(index + 1, sup)  # the note follows its call, outside the anchor
-    else:
-        anchor.tail = sup.tail
+        parent.text = (parent.text or "") + WORD_JOINER
+    parent.insert(index, call)
+    if not keep:
+        call.tail = sup.tail
+        parent.remove(sup)
 
 
 def _make_reference(sup, number, with_anchor):
