@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefs.build.jobs import JobServer, explain
+from briefs.build.jobs import JobServer, explain, run_alone
 from briefs.build.warm import LIBRARY_ABI, libraries_from_linker_cache
 
 from conftest import run_snakemake
@@ -162,6 +162,23 @@ def test_a_job_whose_server_was_killed_runs_in_a_process_of_its_own(project, ser
     assert result["status"] == 0 and "runs in a process of its own" in log.read_text()
     assert (tmp_path / "o" / "test-statement.en.pdf").is_file()
     assert server.run(brief_job(project, "test-column", tmp_path / "p"), log, {}) == 0
+
+
+def test_a_job_in_a_process_of_its_own_keeps_its_rules_limits(project, tmp_path):
+    (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW * 5)
+    cache = project.root / ".cache" / "public"
+    with open(tmp_path / "slow.log", "wb") as log:
+        status = run_alone(brief_job(project, "test-statement", tmp_path / "o"), log, cache,
+                           {"runtime": 2 / 60})
+    assert status == -signal.SIGALRM and not (tmp_path / "o").exists()
+    with open(tmp_path / "big.log", "wb") as log:
+        status = run_alone(brief_job(project, "test-statement", tmp_path / "p"), log, cache,
+                           {"mem_mb": 300})
+    assert status != 0 and not (tmp_path / "p").exists()
+    assert ("needed more memory than the 300 MB its rule allows" in
+            (tmp_path / "big.log").read_text() or "out of memory?" in explain(
+                status, {"mem_mb": 300})), (status, (tmp_path / "big.log").read_text())
+    assert list((cache / "tmp").iterdir()) == []
 
 
 def test_stopping_the_server_leaves_no_process_and_no_temporary_file(project, tmp_path):

@@ -8,9 +8,11 @@ goes to the job's log. A job is still a pure function of its inputs: every cache
 inherits is keyed by content. Nothing outlives the run: the server ends when its socket
 closes (Snakemake exits, however it exits) and kills the jobs it forked; both ask the
 kernel to kill them if their parent dies. Temporary files live in the build's private
-cache, never in /tmp. If the server is gone, a job runs in a process of its own.
+cache, never in /tmp. If the server is gone, a job runs in a process of its own, within the
+same limits.
 
     python -m briefs.build.jobs <socket fd> <project> <cache folder> <audience>
+    python -m briefs.build.jobs --alone <limits as JSON> <briefs arguments...>
 """
 
 import ctypes
@@ -87,7 +89,7 @@ class JobServer:
                 output.write(b"The build's job server has stopped: this job runs in a "
                              b"process of its own.\n")
                 output.flush()
-            return run_alone(arguments, output, self.cache)
+            return run_alone(arguments, output, self.cache, limits)
 
     def _ask(self, arguments, output, limits):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -105,13 +107,14 @@ class JobServer:
         return int(answer) if answer else None
 
 
-def run_alone(arguments, output, cache):
-    """Run `briefs <arguments>` in a process of its own, with a temporary folder of its own
-    in the private cache, removed when it ends."""
+def run_alone(arguments, output, cache, limits):
+    """Run `briefs <arguments>` in a process of its own within the same limits, with a
+    temporary folder of its own in the private cache, removed when it ends."""
     (Path(cache) / "tmp").mkdir(parents=True, exist_ok=True)
     folder = tempfile.mkdtemp(dir=Path(cache) / "tmp", prefix="alone-")
     try:
-        return subprocess.run([sys.executable, "-P", "-m", "briefs", *arguments],
+        return subprocess.run([sys.executable, "-P", "-m", "briefs.build.jobs", "--alone",
+                               json.dumps(limits), *arguments],
                               stdin=subprocess.DEVNULL, stdout=output, stderr=output,
                               env={**same_code(), "TMPDIR": folder}).returncode
     finally:
@@ -238,27 +241,38 @@ def _run_job(request, output, tmp):
         os.close(output)
         sys.stdout = os.fdopen(1, "w", closefd=False)
         sys.stderr = os.fdopen(2, "w", closefd=False)
-        _limit(request["limits"])
         folder = tmp / str(os.getpid())
         folder.mkdir()
         tempfile.tempdir = os.environ["TMPDIR"] = str(folder)
         gc.disable()  # the process ends with os._exit, which frees its memory whole
-        sys.argv = ["briefs", *request["arguments"]]
-        runpy.run_module("briefs", run_name="__main__")  # as `python -m briefs` would
+        status = run_briefs(request["arguments"], request["limits"])
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+
+
+def run_briefs(arguments, limits):
+    """Run `briefs <arguments>` in this process as `python -m briefs` would, within limits
+    (as JobServer.run takes them); return its exit status."""
+    status = 1
+    try:
+        _limit(limits)
+        sys.argv = ["briefs", *arguments]
+        runpy.run_module("briefs", run_name="__main__")
     except SystemExit as ending:
-        status = ending.code
+        status = ending.code or 0
     except KeyboardInterrupt:
         print("Interrupted (Ctrl-C): nothing of this job was kept.", file=sys.stderr)
         status = 130
     except BaseException:
         traceback.print_exc()
-    finally:
-        if status and _near_memory_limit(request["limits"]):
-            print(f"This job needed more memory than the {request['limits']['mem_mb']} MB its "
-                  "rule allows (mem_mb): nothing of it was kept.", file=sys.stderr)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status or 0)
+    if status and _near_memory_limit(limits):
+        print(f"This job needed more memory than the {limits['mem_mb']} MB its rule allows "
+              "(mem_mb): nothing of it was kept.", file=sys.stderr)
+    return status
 
 
 def _near_memory_limit(limits):
@@ -327,5 +341,8 @@ def _pending(control):
     return bool(select.select([control], [], [], 0)[0])
 
 
-if __name__ == "__main__":
+if __name__ == "__main__" and sys.argv[1] == "--alone":
+    _die_with_parent()
+    sys.exit(run_briefs(sys.argv[3:], json.loads(sys.argv[2])))
+elif __name__ == "__main__":
     serve(socket.socket(fileno=int(sys.argv[1])), *sys.argv[2:5])
