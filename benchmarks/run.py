@@ -228,12 +228,14 @@ def preview_latency(folder, edits=5):
     process = subprocess.Popen([sys.executable, "-m", "briefs", "preview", "--port", "0"],
                                cwd=root, stdout=subprocess.PIPE, text=True)
     try:
-        address = next(found[0] for line in process.stdout
-                       if (found := re.search(r"http://\S+/", line)))
+        entrance = next(found for line in process.stdout
+                        if (found := re.search(r"(http://\S+/)\?key=\S+", line)))
+        address = entrance[1]
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=shutil.which("chromium"),
                                              args=CHROMIUM_FLAGS)
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(entrance[0])  # lets the browser in: it keeps the key as a cookie
             figures = {name: save_to_screen(page, address, root, brief_id, stem, edits)
                        for name, (brief_id, stem) in (("statement", EXAMPLE_ONE_PAGE_STATEMENT),
                                                       ("report", EXAMPLE_REPORT))}

@@ -41,9 +41,10 @@ class Preview:
             stderr=subprocess.STDOUT, text=True, env=env)
         self.lines = []
         threading.Thread(target=self._read, daemon=True).start()
-        self.address = self.wait_for(lambda: next(
-            (found[0] for line in self.lines if (found := re.search(r"http://\S+/", line))),
-            None), "the address")
+        entrance = self.wait_for(lambda: next(
+            (found for line in self.lines if (found := re.search(
+                r"(http://\S+/)\?key=(\S+)", line))), None), "the address")
+        self.address, self.key = entrance.groups()
         self.port = int(self.address.rsplit(":", 1)[1].rstrip("/"))
 
     def _read(self):
@@ -63,11 +64,18 @@ class Preview:
             time.sleep(0.05)
         raise AssertionError(f"waited {timeout} s for {what}; the preview said:\n{self.output}")
 
-    def get(self, path, host=None):
+    def get(self, path, host=None, cookie=None):
+        """The answer to a request with the cookie that opening the preview left, or another."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
-        connection.request("GET", path, headers={"Host": host or f"127.0.0.1:{self.port}"})
+        connection.request("GET", path, headers={
+            "Host": host or f"127.0.0.1:{self.port}",
+            "Cookie": f"briefs-preview-{self.port}={self.key}" if cookie is None else cookie})
         response = connection.getresponse()
         return response.status, response.read()
+
+    def open(self, page, path=""):
+        """Open a page of the preview in the browser, as an editor does the first time."""
+        page.goto(f"{self.address}{path}?key={self.key}")
 
     def status(self, brief_id, lang):
         return json.loads(self.get(f"/status/{brief_id}/{lang}.json")[1])
@@ -132,7 +140,7 @@ def web_page(page):
 
 
 def open_edition(page, preview, brief_id="test-statement", lang="en"):
-    page.goto(f"{preview.address}preview/{brief_id}/{lang}")
+    preview.open(page, f"preview/{brief_id}/{lang}")
     expect(page.locator(".panes")).not_to_have_class(re.compile("stale"), timeout=WAIT * 1000)
 
 
@@ -212,7 +220,7 @@ def test_a_broken_template_shows_the_template_then_the_page_returns(page, previe
 
 
 def test_an_edited_case_record_rebuilds_only_the_editions_that_show_that_person(page, preview):
-    page.goto(f"{preview.address}preview/test-report/en")
+    preview.open(page, "preview/test-report/en")
     expect(web_page(page).locator("main")).to_contain_text("Keeper Two", timeout=WAIT * 1000)
     before = {key: status["builds"] for key, status in preview.settled().items()}
     record = preview.project.content / "cases" / "keeper-two.yaml"
@@ -231,7 +239,7 @@ def test_an_edited_case_record_rebuilds_only_the_editions_that_show_that_person(
 
 def test_the_catalogue_links_every_edition_with_its_pages(page, preview):
     preview.settled()  # so that the pages below are as the server wrote them
-    page.goto(preview.address)
+    preview.open(page)
     for brief_id, lang in EDITIONS:
         expect(page.locator(f"a[href='/preview/{brief_id}/{lang}']")).to_have_count(1)
     expect(page.locator("#catalogue")).to_contain_text("Free the Lighthouse Keeper")
@@ -293,6 +301,34 @@ def test_it_answers_only_its_own_address(preview):
         http.client.HTTPConnection("127.0.0.2", preview.port, timeout=5).request("GET", "/")
 
 
+def test_it_shows_nothing_to_a_browser_without_its_key(preview):
+    """Another user of the computer can reach the port, but not without the key that the
+    preview printed in its terminal."""
+    cookie = f"briefs-preview-{preview.port}"
+    paths = ["/", "/preview/test-statement/en", "/status/test-statement/en.json", "/events",
+             "/web/test-statement/test-statement.en.pdf", "/web/assets/fonts/PTSans-Regular.ttf",
+             "/assets/preview.js"]
+    wrong = [f"{cookie}=" + "x" * len(preview.key), f"{cookie}={preview.key[:-1]}",
+             f"briefs-preview-1={preview.key}", f"{cookie}={preview.key}x", f'{cookie}="',
+             f"{cookie}={preview.key.upper()}"]
+    for path in paths:
+        for cookie_header in ["", *wrong]:
+            code, body = preview.get(path, cookie=cookie_header)
+            assert code == 403 and b"carries its key" in body, (path, cookie_header)
+            assert b"Test statement" not in body and b"lighthouse" not in body
+        for key in ("", "x", preview.key[:-1], preview.key.lower()):
+            assert preview.get(f"{path}?key={key}", cookie="")[0] == 403, (path, key)
+    connection = http.client.HTTPConnection("127.0.0.1", preview.port, timeout=10)
+    connection.request("GET", f"/preview/test-statement/en?key={preview.key}",
+                       headers={"Host": f"127.0.0.1:{preview.port}"})
+    response = connection.getresponse()
+    assert response.status == 303 and response.getheader("Location") == \
+        "/preview/test-statement/en"
+    assert response.getheader("Set-Cookie") == (f"{cookie}={preview.key}; HttpOnly; "
+                                                "SameSite=Strict; Path=/")
+    assert preview.get("/preview/test-statement/en")[0] == 200
+
+
 def test_it_serves_the_fonts_of_the_web_pages_and_no_other_file(preview):
     assert preview.get("/web/assets/fonts/PTSans-Regular.ttf") == (
         200, (preview.project.templates / "fonts" / "PTSans-Regular.ttf").read_bytes())
@@ -327,7 +363,7 @@ def test_a_change_to_the_code_starts_it_again_with_that_code(browser, tmp_path):
                       env={**os.environ, "PYTHONPATH": str(tmp_path / "code")})
     page = browser.new_page()
     try:
-        page.goto(f"{running.address}preview/test-statement/en")
+        running.open(page, "preview/test-statement/en")
         expect(web_page(page).locator(".restricted-banner")).to_have_text(
             "RESTRICTED - NOT FOR DISTRIBUTION", timeout=WAIT * 1000)
         expect(page.locator(".internal")).to_be_visible()

@@ -9,6 +9,7 @@ code loads; Ctrl-C or SIGTERM ends the job server, which ends its jobs, and then
 
 import fcntl
 import os
+import secrets
 import signal
 import sys
 import threading
@@ -20,6 +21,9 @@ from briefs.preview.plan import is_code
 from briefs.preview.server import PreviewServer
 from briefs.preview.watch import Watcher
 
+# Hands the key to the same preview started again, so that open pages stay let in.
+KEY_VARIABLE = "BRIEFS_PREVIEW_KEY"
+
 
 class Session:
     """The preview's parts, and how it ends: stopped, or started again."""
@@ -28,7 +32,8 @@ class Session:
         self.project, self.settings = project, settings
         self.again = threading.Event()  # set: start again once stopped
         self.builder = Builder(project, settings, settings.cache, self.lost)
-        self.server = PreviewServer(port, self.builder, settings.internal)
+        key = os.environ.pop(KEY_VARIABLE, "") or secrets.token_urlsafe(24)
+        self.server = PreviewServer(port, self.builder, settings.internal, key)
         self.watcher = Watcher(project, self.saved)
 
     def run(self):
@@ -36,8 +41,9 @@ class Session:
             self.builder.start(workers())
             self.builder.update()
             self.watcher.start()
-            say(f"Preview of {self.project.root} at {self.server.address}\n"
-                "Open it in a browser: its pages change as you save. Ctrl-C stops it.")
+            say(f"Preview of {self.project.root} at {self.server.entrance}\n"
+                "Open that address in a browser (it carries the preview's key): its pages "
+                "change as you save. Ctrl-C stops it.")
             self.server.serve_forever()
         finally:
             self.server.stopping = True
@@ -98,7 +104,7 @@ def preview(project, port, settings):
         return 0
     say("Starting again with the changed code…")
     os.execve(sys.executable, _same_command(project, session.server.port, settings),
-              same_code())
+              {**same_code(), KEY_VARIABLE: session.server.key})
 
 
 def _interrupt(number, frame):

@@ -4,13 +4,17 @@ server-sent events that tell open pages when to look again.
 
 It listens on 127.0.0.1 only and answers only requests addressed to it by that name or
 `localhost` with its port: a page elsewhere cannot reach it through a name it controls
-(DNS rebinding). It only reads; nothing it is asked changes anything.
+(DNS rebinding). It shows nothing to a browser that has not opened the address it printed,
+which carries a key: another user of the computer cannot read drafts or restricted data by
+opening its port. It only reads; nothing it is asked changes anything.
 """
 
+import hmac
 import json
 import re
 import sys
 from http import HTTPStatus
+from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -47,16 +51,23 @@ BUILT_PAGES = ("default-src 'self' data:; style-src 'self' 'unsafe-inline' data:
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # an open event stream never holds up the end of the preview
 
-    def __init__(self, port, builder, internal):
+    def __init__(self, port, builder, internal, key):
         super().__init__(("127.0.0.1", port), Handler)
-        self.builder, self.internal = builder, internal
+        self.builder, self.internal, self.key = builder, internal, key
         self.port = self.server_address[1]  # the one the system chose, for --port 0
         self.hosts = {f"127.0.0.1:{self.port}", f"localhost:{self.port}"}
+        # Browsers send a host's cookies to all its ports: the name tells previews apart.
+        self.cookie = f"briefs-preview-{self.port}"
         self.stopping = False
 
     @property
     def address(self):
         return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def entrance(self):
+        """The address to open first: the browser keeps its key as a cookie."""
+        return f"{self.address}?key={self.key}"
 
     def handle_error(self, request, client_address):
         if not isinstance(sys.exc_info()[1], ConnectionError):  # else a tab closed mid-answer
@@ -73,6 +84,12 @@ class Handler(BaseHTTPRequestHandler):
             return self._send(HTTPStatus.FORBIDDEN, _text(
                 f"This preview answers only at {self.server.address}"), "html")
         path = urlsplit(self.path).path
+        if _same(parse_qs(urlsplit(self.path).query).get("key", [""])[0], self.server.key):
+            return self._let_in(path)
+        if not _same(self._cookie(), self.server.key):
+            return self._send(HTTPStatus.FORBIDDEN, _text(
+                "Open the address the preview printed in its terminal, which carries its "
+                "key: the preview shows its pages only to a browser that has it."), "html")
         for pattern, name in ROUTES:
             found = pattern.fullmatch(path)
             if found:
@@ -170,6 +187,24 @@ class Handler(BaseHTTPRequestHandler):
             if key:
                 builder.watch(key, -1)
 
+    def _cookie(self):
+        try:
+            morsel = SimpleCookie(self.headers.get("Cookie", "")).get(self.server.cookie)
+        except CookieError:
+            return ""
+        return morsel.value if morsel else ""
+
+    def _let_in(self, path):
+        """Keep the key in this browser (not readable by scripts, not sent by other sites'
+        pages) and show the page without it in the address."""
+        self.send_response(HTTPStatus.SEE_OTHER)
+        self.send_header("Location", path)
+        self.send_header("Set-Cookie", f"{self.server.cookie}={self.server.key}; HttpOnly; "
+                         "SameSite=Strict; Path=/")
+        self._headers(TYPES["html"], "no-store", OWN_PAGES)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def _not_found(self):
         self._send(HTTPStatus.NOT_FOUND, pages.message_page(
             "Not found", "The project has no such page: its briefs are listed here."), "html")
@@ -194,3 +229,7 @@ class Handler(BaseHTTPRequestHandler):
 
 def _text(text):
     return pages.message_page("briefs preview", text)
+
+
+def _same(given, key):
+    return bool(given) and hmac.compare_digest(given.encode(), key.encode())
