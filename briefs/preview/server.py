@@ -83,8 +83,9 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("Host", "") not in self.server.hosts:
             return self._send(HTTPStatus.FORBIDDEN, _text(
                 f"This preview answers only at {self.server.address}"), "html")
-        path = urlsplit(self.path).path
-        if _same(parse_qs(urlsplit(self.path).query).get("key", [""])[0], self.server.key):
+        parts = urlsplit(self.path)
+        path = parts.path
+        if _same(parse_qs(parts.query).get("key", [""])[0], self.server.key):
             return self._let_in(path)
         if not _same(self._cookie(), self.server.key):
             return self._send(HTTPStatus.FORBIDDEN, _text(
