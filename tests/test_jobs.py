@@ -126,6 +126,25 @@ def test_a_job_killed_by_a_signal_says_so(project, server, tmp_path):
                                             "rule allows 1000 MB)")
 
 
+def test_after_ctrl_c_the_server_starts_no_job(project, tmp_path):
+    """A Ctrl-C that reached the server before it forked a job (while it warms up, say) must
+    stop that job too: the job never saw the signal, and Snakemake waits for it."""
+    (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
+    jobs = JobServer(project.root, project.root / ".cache" / "public", "public")
+    jobs.start()
+    try:
+        # its temporary folder is made once it has chosen what Ctrl-C does to it
+        wait_for(lambda: list((jobs.cache / "tmp").glob(f"*-{jobs.process.pid}")))
+        os.kill(jobs.process.pid, signal.SIGINT)  # as the terminal sends it, to our server
+        status = jobs.run(brief_job(project, "test-statement", tmp_path / "o"),
+                          tmp_path / "job.log", {})
+    finally:
+        jobs.stop()
+    assert status == 130 and not (tmp_path / "o").exists()
+    assert (tmp_path / "job.log").read_text() == ("Interrupted (Ctrl-C): nothing of this job "
+                                                  "was kept.\n")
+
+
 def test_a_job_that_runs_too_long_is_stopped_and_says_why(project, server, tmp_path):
     (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
     limits = {"runtime": 0.3 / 60}  # minutes, as rules declare them

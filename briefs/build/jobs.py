@@ -161,7 +161,10 @@ def _server_folder(cache, pid):
 def serve(control, root, cache, audience):
     """Warm up, then fork a job for each request until the socket closes."""
     _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the jobs and Snakemake
+    # Ctrl-C reaches the jobs and Snakemake too; the server only passes it to the jobs it
+    # forks afterwards, which never saw it and which Snakemake would wait for.
+    interrupted = []
+    signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     children = {}  # pid: (reply socket, limits)
     signal.signal(signal.SIGTERM, lambda *_: _shut_down(children, cache))
     _forget_dead_folders(cache)
@@ -181,7 +184,7 @@ def serve(control, root, cache, audience):
                 message, fds, _, _ = socket.recv_fds(control, MESSAGE, 2)
                 if not message:
                     _shut_down(children, cache)
-                _fork_job(control, json.loads(message), fds, children, tmp)
+                _fork_job(control, json.loads(message), fds, children, tmp, interrupted)
             else:
                 os.read(wakeup_read, 512)
         _report_ended(children, tmp)
@@ -191,9 +194,12 @@ def serve(control, root, cache, audience):
         serve_ready(None)
 
 
-def _fork_job(control, request, fds, children, tmp):
+def _fork_job(control, request, fds, children, tmp, interrupted):
+    """Fork the job with Ctrl-C held back until it is ready for it, and pass it a Ctrl-C
+    that came before the fork or while it was held."""
     output, reply = fds
     gc.freeze()  # a job's collections skip what it inherits, which stays shared
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     pid = os.fork()
     if pid == 0:
         control.close()
@@ -201,6 +207,9 @@ def _fork_job(control, request, fds, children, tmp):
         _run_job(request, output, tmp)
     os.close(output)
     children[pid] = (reply, request["limits"])
+    if interrupted or signal.SIGINT in signal.sigpending():
+        os.kill(pid, signal.SIGINT)  # the job we forked, by its PID
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _report_ended(children, tmp):
@@ -259,6 +268,7 @@ def run_briefs(arguments, limits):
     (as JobServer.run takes them); return its exit status."""
     status = 1
     try:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held by the server
         _limit(limits)
         sys.argv = ["briefs", *arguments]
         runpy.run_module("briefs", run_name="__main__")
