@@ -126,7 +126,7 @@ def test_a_job_killed_by_a_signal_says_so(project, server, tmp_path):
                                             "rule allows 1000 MB)")
 
 
-def test_after_ctrl_c_the_server_starts_no_job(project, tmp_path):
+def test_a_job_forked_after_a_ctrl_c_is_interrupted_too(project, tmp_path):
     """A Ctrl-C that reached the server before it forked a job (while it warms up, say) must
     stop that job too: the job never saw the signal, and Snakemake waits for it."""
     (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW)
