@@ -17,6 +17,8 @@ from briefs.build.dependencies import spare_garbage_collection, stop_reschedulin
 from briefs.build.jobs import JobServer, explain
 from briefs.build.plan import Plan, brief_outputs
 from briefs.build.snakemake_log import STEP_FAILED, readable
+from briefs.content.model import BRIEF_ID
+from briefs.edition import AUDIENCES
 from briefs.errors import ContentError, ContentErrors
 from briefs.project import Project
 
@@ -27,8 +29,8 @@ PROJECT = Project(Path(workflow.basedir))
 # --config audience=internal adds restricted records and marks every page; it writes to
 # its own folder so that nothing restricted can be mixed into the public build.
 AUDIENCE = config.get("audience", "public")
-if AUDIENCE not in ("public", "internal"):
-    raise WorkflowError(f"audience must be public or internal, not '{AUDIENCE}'")
+if AUDIENCE not in AUDIENCES:
+    raise WorkflowError(f"audience must be one of {', '.join(AUDIENCES)}, not '{AUDIENCE}'")
 OUT = config.get("out", "build" if AUDIENCE == "public" else "build-internal")
 if AUDIENCE == "internal" and Path(OUT).resolve().is_relative_to(PROJECT.root / "build"):
     raise WorkflowError("an internal build may not write into build/, which is sent to "
@@ -66,16 +68,18 @@ if not PLAN.stale():
     JOBS.stop()
 
 
-def briefs(*arguments, log, resources, brief=None):
+def briefs(*arguments, log, resources, brief=None, settle=None):
     """Run a briefs command as this job, in a process the job server forks; its messages
     go to the log, which Snakemake shows if it fails. A brief that failed is built again
-    next time."""
+    next time. settle: what to record once it succeeded."""
     limits = {"mem_mb": resources.get("mem_mb"), "runtime": resources.get("runtime")}
     status = JOBS.run(["--root", str(PROJECT.root), *map(str, arguments)], log, limits)
     if brief and status == 0:
         PLAN.settle(brief)
     elif brief:
         PLAN.forget(brief)
+    if settle and status == 0:
+        settle()
     if status != 0:
         why = explain(status, limits)
         raise WorkflowError(f"{STEP_FAILED}{': ' + why if why else ''}; why is in {log}, "
@@ -94,7 +98,7 @@ def chosen():
 ENTRIES = [entry for plan in BRIEFS.values() for entry in plan.entries]
 
 wildcard_constraints:
-    brief=r"[a-z0-9]+(-[a-z0-9]+)*",
+    brief=BRIEF_ID.pattern.strip("^$"),
 
 # On a cluster these run on the submitting machine: each takes a second or two, less than
 # a cluster job takes to start and be seen to finish.
@@ -119,11 +123,11 @@ for LANGS in sorted({plan.languages for plan in BRIEFS.values()}):
         wildcard_constraints:
             brief="|".join(re.escape(b) for b, plan in BRIEFS.items() if plan.languages == LANGS),
         # The brief's stamp and the fingerprint of templates and code, each rewritten only
-        # when the bytes behind it change, and the files the job reads.
+        # when the bytes behind it change. The files the job reads are not inputs: their
+        # dates would count, and one dated in the future would fail the job.
         input:
             stamp=lambda wildcards: BRIEFS[wildcards.brief].stamp,
             toolchain=TOOLCHAIN,
-            files=lambda wildcards: BRIEFS[wildcards.brief].inputs,
         # update(): Snakemake keeps the last good files while the brief is built, and puts
         # them back if it fails, so that a mistake never costs the PDF that was sent.
         output:
@@ -146,17 +150,18 @@ for LANGS in sorted({plan.languages for plan in BRIEFS.values()}):
                    resources=resources, brief=wildcards.brief)
 
 
-# The web pages' fonts, file by file: a folder as input is judged by the folder's own time,
-# which a font replaced in place leaves unchanged, and a folder as output gets a
-# .snakemake_timestamp file that would be published with it.
+# The web pages' fonts, file by file: a folder as output gets a .snakemake_timestamp file
+# that would be published with it.
 FONTS = [Path(path).name for path in PLAN.templates
          if Path(path).parent == PROJECT.templates / "fonts"]
 FONT_COPIES = [f"{OUT}/assets/fonts/{name}" for name in FONTS]
 
 
+# Its input is the fingerprint of the templates, which changes with any font's bytes: the
+# fonts' own dates would count, and one dated in the future would fail the job.
 rule copy_fonts:
     input:
-        [PROJECT.templates / "fonts" / name for name in FONTS],
+        TOOLCHAIN,
     output:
         FONT_COPIES,
     resources:
@@ -164,15 +169,18 @@ rule copy_fonts:
         runtime=5,
     log:
         f"{CACHE}/logs/assets.log",
+    params:
+        fonts=[PROJECT.templates / "fonts" / name for name in FONTS],
     shell:
-        "cp {input:q} $(dirname {output[0]:q}) 2> {log:q}"
+        "cp {params.fonts:q} $(dirname {output[0]:q}) 2> {log:q}"
 
 
 # The catalogue and the manifest in one job: the manifest lists the catalogue, and a job
 # of its own cost Snakemake as much time as the catalogue itself takes after each edit.
 # Each entry gives the sizes and hashes of its edition's other files, so the job reads
 # entries and press kits only. Its inputs are those of the briefs Snakemake is shown, and
-# a stamp of the list of all entries, which changes when a brief comes or goes.
+# a stamp of every entry's bytes (briefs/build/plan.py), which changes when a brief comes
+# or goes, or when a run ended before this job could follow its briefs' jobs.
 rule publish_catalogue_and_manifest:
     input:
         entries=lambda wildcards: [path for brief in chosen() for path in BRIEFS[brief].entries],
@@ -190,7 +198,8 @@ rule publish_catalogue_and_manifest:
         f"{CACHE}/logs/catalogue-and-manifest.log",
     run:
         briefs("publish", *ENTRIES, "--catalogue", output.catalogue, "--manifest",
-               output.manifest, *SETTINGS, log=log[0], resources=resources)
+               output.manifest, *SETTINGS, log=log[0], resources=resources,
+               settle=PLAN.settle_catalogue)
 
 
 onstart:

@@ -45,6 +45,9 @@ class Edition:
     organisations: dict  # every organisation of the project, by key
     settings: Settings
     files: dict = field(default_factory=dict)  # output_files(), where it is built
+    # {relative path: SHA-256} of the files it was made from, recorded as they were read
+    # (Project.recording): those loading the brief read, then those its pages read.
+    reads: dict = field(default_factory=dict)
 
     @property
     def day(self):
@@ -77,8 +80,9 @@ class Edition:
 
 def editions(project, brief_id, settings, folder=None):
     """The editions of one brief, in its language order; folder: where they are built."""
-    organisations = load_organisations(project)
-    brief = load_brief(project, brief_id, organisations)
+    with project.recording() as reads:
+        organisations = load_organisations(project)
+        brief = load_brief(project, brief_id, organisations)
     return [Edition(project, brief, lang, organisations, settings,
-                    output_files(folder, brief.id, lang) if folder else {})
+                    output_files(folder, brief.id, lang) if folder else {}, dict(reads))
             for lang in brief.languages]

@@ -5,12 +5,20 @@ templates, fonts) is opened here, one folder at a time from the project's root a
 through a symbolic link, so that nothing outside the project can be brought in, whatever
 the content says. Each kind of file has a size limit, so that one huge file cannot stop
 every build.
+
+Being the one reader, it is also where provenance is recorded: inside `recording()`,
+every file read is noted with the SHA-256 of the bytes read, at the moment they are read,
+so that an output names exactly what it was made from (as a compiler writes make's
+dependency files), never what a second reader guesses afterwards.
 """
 
+import contextvars
 import errno
 import fnmatch
+import hashlib
 import os
 import stat
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +30,8 @@ LIMITS = {"yaml": 256 * KB, "catalogue": 2 * MB, "section": 512 * KB, "picture":
           "template": 1 * MB, "font": 20 * MB}
 LINK_HINT = ("replace the link by a copy of the file itself: the build reads only files "
              "inside the project, never through a link")
+# The records open in this thread of control: each is {relative path: SHA-256}.
+_RECORDS = contextvars.ContextVar("records", default=())
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,27 @@ class Project:
             raise ContentError(Path(full), "this file is outside the project",
                                hint="keep every file the briefs use inside the project")
         return Path(full[len(root.rstrip(os.sep)) + 1:])
+
+    @contextmanager
+    def recording(self):
+        """{relative path: SHA-256} of every file of the project read until the block ends,
+        as read; recordings may nest, and each gets every read."""
+        reads = {}
+        token = _RECORDS.set(_RECORDS.get() + (reads,))
+        try:
+            yield reads
+        finally:
+            _RECORDS.reset(token)
+
+    @contextmanager
+    def unrecorded(self):
+        """Reads that no open recording gets: the case book's, whose records an edition
+        names by the view it saw (restricted parts are in the files' bytes)."""
+        token = _RECORDS.set(())
+        try:
+            yield
+        finally:
+            _RECORDS.reset(token)
 
     def read_bytes(self, path, kind):
         """The bytes of a regular file of the project, read beneath its root without
@@ -121,6 +152,10 @@ class Project:
             raise ContentError(self.root / relative / name, f"the file is larger than "
                                f"{limit // KB} KB, the most a {kind} file may be",
                                hint="split it into several files, or make it smaller")
+        if records := _RECORDS.get():
+            digest = hashlib.sha256(data).hexdigest()
+            for reads in records:
+                reads[(relative / name).as_posix()] = digest
         return data
 
     def read_text(self, path, kind):

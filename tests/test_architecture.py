@@ -6,7 +6,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "briefs"
 # Lower first; modules in one entry may import each other.
 STAGES = [
-    {"__init__", "errors", "project", "files", "kinds", "i18n"},
+    {"__init__", "errors", "project", "files", "kinds", "i18n", "package"},
     {"content"},
     {"cases"},
     {"edition"},

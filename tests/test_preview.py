@@ -237,6 +237,31 @@ def test_an_edited_case_record_rebuilds_only_the_editions_that_show_that_person(
     expect(web_page(page).locator("main")).not_to_contain_text("Keeper Deux", timeout=WAIT * 1000)
 
 
+def test_a_replaced_picture_that_only_a_section_shows_rebuilds_its_edition(preview):
+    pictures = preview.project.content / "images"
+    shutil.copy(pictures / "alpha.svg", pictures / "court.svg")
+    section = preview.project.brief_dir("test-statement") / "body.en.md"
+
+    def web_page():
+        return preview.get("/web/test-statement/test-statement.en.html")[1]
+
+    before = web_page()
+    original = append(section, "\n![The court](../../images/court.svg)\n")
+    try:
+        shown = preview.wait_for(lambda: web_page() != before and web_page(), "the picture")
+        builds = preview.settled()[("test-statement", "en")]["builds"]
+        svg = (pictures / "court.svg").read_text()
+        (pictures / "court.svg").write_text(svg.replace("</svg>", '<rect width="3" '
+                                                        'height="3"/></svg>'))
+        preview.wait_for(lambda: preview.settled()[("test-statement", "en")]["builds"]
+                         > builds, "the edition built again")
+        assert web_page() != shown
+    finally:
+        section.write_text(original, encoding="utf-8")
+        preview.wait_for(lambda: web_page() == before, "the page as it was")
+        (pictures / "court.svg").unlink()
+
+
 def test_the_catalogue_links_every_edition_with_its_pages(page, preview):
     preview.settled()  # so that the pages below are as the server wrote them
     preview.open(page)

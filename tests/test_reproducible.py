@@ -41,9 +41,11 @@ def test_the_manifest_lists_outputs_sources_and_software(built):
     manifest = json.loads((built.root / "build/manifest.json").read_text())
     [report] = [e for e in manifest["outputs"] if e["path"] == "test-report/test-report.en.pdf"]
     assert report["brief"] == "test-report" and report["lang"] == "en" and report["pages"] >= 4
-    assert "content/cases/keeper-one.yaml" in report["sources"]
+    # A case record is named by the view the build's audience saw, never by its file.
+    assert "keeper-one" in report["case_records"] and "keeper-one" in manifest["case_records"]
+    assert not [name for name in manifest["sources"] if name.startswith("content/cases/")]
     assert "templates/fonts/PTSerif-Regular.ttf" in report["sources"]
-    assert "content/cases/zzyzx-witness.yaml" not in manifest["sources"]  # restricted
+    assert "zzyzx-witness" not in manifest["case_records"]  # restricted
     assert len(manifest["sources"]["content/briefs/test-report/summary.en.md"]) == 64
     assert manifest["software"]["weasyprint"] == "70.0"
     # Which subsetter wrote the fonts changes the bytes, so a rebuild must know it.

@@ -1,19 +1,9 @@
-"""What the Snakefile needs beside its plan: the package's own files, and Snakemake's
-process kept from spending time on timers and garbage collection."""
+"""What the Snakefile needs beside its plan: Snakemake's process kept from spending time
+on timers and garbage collection."""
 
 import atexit
 import gc
 import threading
-from pathlib import Path
-
-PACKAGE = Path(__file__).resolve().parent.parent
-
-
-def package_files():
-    """The package's own code and message catalogues, which shape every output."""
-    return sorted(str(p) for p in PACKAGE.rglob("*")
-                  if p.is_file() and p.suffix in (".py", ".po", ".yaml", ".md")
-                  and "__pycache__" not in p.parts)
 
 
 def stop_rescheduling_timers():

@@ -44,20 +44,22 @@ def build_edition(edition, templates):
     start = time.perf_counter()
     files, settings = edition.files, edition.settings
     helpers = CaseHelpers(edition)
-    sources = section_sources(edition, helpers)
-    paged = render_edition(edition, "print", helpers, sources)
-    printing = time.perf_counter()
-    pdf, pages = print_pdf(paged, project=edition.project, day=edition.brief.date,
-                           identifier=f"{edition.brief.id}.{edition.lang}",
-                           variant=settings.pdf_variant)
-    printing = time.perf_counter() - printing
-    warn_if_over_page_budget(edition, pages, helpers)
-    Path(files["pdf"]).write_bytes(pdf)
-    published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
-                 "card_href": Path(files["card"]).name}
-    Path(files["html"]).write_text(render_edition(edition, "web", helpers, sources, published),
-                                   encoding="utf-8")
-    Path(files["card"]).write_bytes(edition_card(edition))
+    with edition.project.recording() as reads:
+        sources = section_sources(edition, helpers)
+        paged = render_edition(edition, "print", helpers, sources)
+        printing = time.perf_counter()
+        pdf, pages = print_pdf(paged, project=edition.project, day=edition.brief.date,
+                               identifier=f"{edition.brief.id}.{edition.lang}",
+                               variant=settings.pdf_variant)
+        printing = time.perf_counter() - printing
+        warn_if_over_page_budget(edition, pages, helpers)
+        Path(files["pdf"]).write_bytes(pdf)
+        published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
+                     "card_href": Path(files["card"]).name}
+        Path(files["html"]).write_text(render_edition(edition, "web", helpers, sources,
+                                                      published), encoding="utf-8")
+        Path(files["card"]).write_bytes(edition_card(edition))
+    edition.reads.update(reads)
     entry = edition_entry(edition, pages=pages, helpers=helpers, templates=templates)
     Path(files["entry"]).write_text(entry_text(entry), encoding="utf-8")
     log.info("%s.%s: %d pages, %d bytes, printed in %.2f s of %.2f s", edition.brief.id,

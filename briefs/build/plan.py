@@ -1,24 +1,29 @@
 """Which briefs a run builds, decided by the bytes they are made from.
 
-Planning reads every file a brief is made from (brief.yaml, the organisations, what
-brief.yaml names, the case records its editions showed or whose questions they answer
-now) and hashes them, with the templates, the code and the build's settings, into the
-brief's key. The key is kept in a stamp file of the private cache, rewritten only when it
+Planning reads every file a brief is made from and hashes them, with the templates, the
+code and the build's settings, into the brief's key: the files its editions' entries say
+they read at its last build (recorded as they were read: sections, pictures, cited
+briefs...), what brief.yaml names (all there is to go by before a first build), and the
+case records its editions showed or whose questions they answer now. The key is kept in a stamp file of the private cache, rewritten only when it
 changes, as the fingerprint of templates and code is: a file saved unchanged rebuilds
 nothing and an edit whose size and time were put back rebuilds its brief. A brief is
 stale when an output is missing or older than its stamp or the fingerprint, the rule
-Snakemake applies to those two inputs of the brief's job; only stale briefs are shown to
-Snakemake, unless it is told to force jobs.
+Snakemake applies to those two inputs of the brief's job, its only ones: content files'
+own dates never count, so a file dated in the future cannot fail a job (it is named in a
+warning). Only stale briefs are shown to Snakemake, unless it is told to force jobs. The
+catalogue and manifest have a stamp of every entry's bytes, so that they follow whatever
+entries a run left, however it ended.
 """
 
 import datetime
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefs.build.dependencies import package_files
+from briefs.package import package_files
 from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
 from briefs.content.inputs import brief_inputs, discover, fields, read_languages
 from briefs.errors import ContentError, ContentErrors, TemplateCallError
@@ -31,8 +36,8 @@ class BriefPlan:
     outputs: list  # four files per edition, then the press kit
     entries: list  # the editions' entries, among the outputs
     stamp: str  # holds the brief's key
-    content: list  # (name, SHA-256) of its content files, as planning read them
-    inputs: list  # its content and case files
+    content: dict  # {name: SHA-256} of its content files, as planning read them
+    guessed: list  # the names among them that brief.yaml gives, built or not
     stale: bool
 
 
@@ -54,17 +59,18 @@ class Plan:
         inputs = {}
         for brief in discover(project):
             languages = tuple(read_languages(project, brief))
-            inputs[brief] = languages, brief_inputs(project, brief, languages, organisations)
-        data = project.read_each({path for _, paths in inputs.values() for path in paths},
-                                 _kind)
-        digests = {path: _sha256(value) for path, value in data.items()}
-        self.briefs = {brief: self._plan(brief, languages, paths, digests, out)
-                       for brief, (languages, paths) in inputs.items()}
+            guessed = brief_inputs(project, brief, languages, organisations)
+            inputs[brief] = languages, guessed, self._recorded_files(brief)
+        present = {path for _, guessed, recorded in inputs.values()
+                   for path in guessed + recorded if project.exists(path)}
+        digests = {path: _sha256(value)
+                   for path, value in project.read_each(present, _kind).items()}
+        self.clock_warnings = future_dated(project, present | set(self.templates))
+        self.briefs = {brief: self._plan(brief, languages, guessed, recorded, digests, out)
+                       for brief, (languages, guessed, recorded) in inputs.items()}
         self.cases.save()
         self.catalogue_stamp = str(Path(cache, "sources", "catalogue.key"))
-        every_entry = [entry for plan in self.briefs.values() for entry in plan.entries]
-        _write_if_changed(self.catalogue_stamp, "\n".join([self.words, *every_entry, ""]),
-                          cache)
+        _write_if_changed(self.catalogue_stamp, self._catalogue_key(), cache)
 
     def stale(self):
         return [brief for brief, plan in self.briefs.items() if plan.stale]
@@ -78,44 +84,72 @@ class Plan:
                 warnings += json.loads(Path(path).read_text(encoding="utf-8"))["warnings"]
             except (OSError, ValueError, KeyError):
                 continue  # an edition not built yet, or built by an older version
-        return warnings
+        return self.clock_warnings + warnings
 
     def settle(self, brief):
-        """After a brief was built: its stamp holds the key of the bytes planning read with
-        the case files its new entries depend on, and keeps its time, older than the
-        outputs. A file that changed during the build gives another key next time."""
+        """After a brief was built: its stamp holds the key of the files its new entries
+        say its editions read, with the bytes they read (planning's for any other), and of
+        the case files they depend on; it keeps its time, older than the outputs. A file
+        that changed while the brief was built gives another key next time."""
         plan = self.briefs[brief]
-        stamp = os.stat(plan.stamp)
-        self._stamp(plan.stamp, plan.content, entry_dependencies(plan.entries))
-        os.utime(plan.stamp, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+        dependencies = entry_dependencies(plan.entries)
+        content = {**{name: plan.content[name] for name in plan.guessed},
+                   **(dependencies or {}).get("files", {})}
+        _keeping_time(plan.stamp, lambda: self._stamp(plan.stamp, content, dependencies))
+
+    def settle_catalogue(self):
+        """After the catalogue and manifest were written: their stamp holds the entries
+        they were made from, and keeps its time. However a run ends before they are
+        written again (a target built alone, SIGTERM), entries that differ from those make
+        the next run write them."""
+        _keeping_time(self.catalogue_stamp, lambda: _write_if_changed(
+            self.catalogue_stamp, self._catalogue_key(), self.cache))
+
+    def _catalogue_key(self):
+        """The settings and every entry of the build with the SHA-256 of its bytes (a
+        missing one as such): what the catalogue and manifest are made from."""
+        lines = [self.words]
+        for path in (entry for plan in self.briefs.values() for entry in plan.entries):
+            try:
+                lines.append(f"{path} {_sha256(Path(path).read_bytes())}")
+            except OSError:
+                lines.append(f"{path} missing")
+        return "\n".join([*lines, ""])
+
+    def _recorded_files(self, brief):
+        """The content files a brief's last build read, as its stamp recorded them."""
+        recorded = _recorded(Path(self.cache, "sources", f"{brief}.json")) or {}
+        return [str(self.project.root / name) for name in recorded.get("files") or {}]
 
     def forget(self, brief):
         """Remove a brief's stamp after its job failed: the next planning writes it again,
         newer than the last good files Snakemake put back, so the brief is built again."""
         Path(self.briefs[brief].stamp).unlink(missing_ok=True)
 
-    def _plan(self, brief, languages, inputs, digests, out):
+    def _plan(self, brief, languages, guessed, recorded, digests, out):
         outputs = brief_outputs(out, brief, languages)
         entries = [output_files(f"{out}/{brief}", brief, lang)["entry"] for lang in languages]
-        content = [(_name(self.project, path), digests[path]) for path in inputs]
+        # A file its last build read that is gone counts as changed.
+        content = {_name(self.project, path): digests.get(path, "missing")
+                   for path in guessed + recorded}
         stamp = Path(self.cache, "sources", f"{brief}.json")
-        cases = self._stamp(stamp, content, _recorded(stamp))
-        return BriefPlan(languages, outputs, entries, str(stamp), content, inputs + cases,
+        self._stamp(stamp, content, _recorded(stamp))
+        return BriefPlan(languages, outputs, entries, str(stamp), content,
+                         [_name(self.project, path) for path in guessed],
                          _stale(outputs, [stamp, self.toolchain]))
 
     def _stamp(self, stamp, content, dependencies):
         """Write a brief's stamp if its key changed: the SHA-256 of the settings, the content
-        and the case files it depends on, beside those dependencies (entry_dependencies),
-        which the next planning reads here rather than in the entries. Returns those case
-        files."""
+        ({name: SHA-256}) and the case files it depends on, beside those dependencies
+        (entry_dependencies), which the next planning reads here rather than in the
+        entries."""
         files = case_files(self.project, dependencies, self.cases.answer, self.cases.catalogues)
         cases = [(_name(self.project, path), self.cases.digest(path)) for path in files]
-        key = _sha256("\0".join([self.words, *(f"{name} {digest}"
-                                                for name, digest in content + cases)]).encode())
+        key = _sha256("\0".join([self.words, *(f"{name} {digest}" for name, digest
+                                                in sorted(content.items()) + cases)]).encode())
         text = json.dumps({"key": key, "dependencies": dependencies}, sort_keys=True,
                           ensure_ascii=False)
         _write_if_changed(stamp, text, self.cache)
-        return files
 
 
 def brief_outputs(out, brief, languages):
@@ -179,18 +213,22 @@ class CaseFiles:
 
 
 def entry_dependencies(entry_paths):
-    """What the editions' entries, written at their last build, say of their case data:
-    {"cases": the records they showed or counted, "case_queries": the questions (filters as
-    of a date) they asked}; None if an entry is missing or damaged."""
-    found = {"cases": [], "case_queries": []}
+    """What the editions' entries, written at their last build, say they were made from:
+    {"files": {name: SHA-256} of the content files they read, as read, "cases": the records
+    they showed or counted, "case_queries": the questions (filters as of a date) they
+    asked}; None if an entry is missing or damaged."""
+    found = {"files": {}, "cases": [], "case_queries": []}
     try:
         for path in entry_paths:
             entry = json.loads(Path(path).read_text(encoding="utf-8"))
+            found["files"].update((name, digest) for name, digest in entry["sources"].items()
+                                  if name.startswith("content/"))
             found["cases"] += entry["cases"]
             found["case_queries"] += entry["case_queries"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return {"cases": sorted(set(found["cases"])), "case_queries": found["case_queries"]}
+    return {"files": dict(sorted(found["files"].items())),
+            "cases": sorted(set(found["cases"])), "case_queries": found["case_queries"]}
 
 
 def case_files(project, dependencies, answer, catalogues=None):
@@ -237,6 +275,26 @@ def _recorded(stamp):
         return json.loads(Path(stamp).read_text(encoding="utf-8"))["dependencies"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def future_dated(project, paths):
+    """A warning for each file dated in the future: its bytes decide what is rebuilt, but
+    other tools (backups, make, Snakemake) trust dates, so the date should be put right."""
+    now, warnings = time.time(), []
+    for path in sorted(paths):
+        when = os.stat(path).st_mtime
+        if when > now + 60:  # a minute of leeway for a clock a little ahead
+            day = datetime.datetime.fromtimestamp(when).isoformat(" ", "minutes")
+            warnings.append(f"{_name(project, path)} is dated {day}, in the future: its "
+                            f"date was ignored; set it right with: touch {_name(project, path)}")
+    return warnings
+
+
+def _keeping_time(path, write):
+    """Run write(), which may rewrite the file at path, and give the file its time back."""
+    before = os.stat(path)
+    write()
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
 
 
 def _kind(path):

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter
 
 from briefs.cases.load import CaseBook, load_casebook
 from briefs.cases.schema import Case, LegalCode, Named
-from briefs.cases.sources import book_key, case_sources, source_digests
+from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
 from briefs.files import write_whole
 from briefs.project import text_of
 
@@ -35,15 +35,20 @@ def casebook(project, audience, cache=None, key=None, sources=None):
     case_sources(project), if the caller has read them."""
     if key and audience in _kept and _kept[audience].key == key:
         return _kept[audience]
-    sources = case_sources(project) if sources is None else sources
-    key = book_key(project, audience, source_digests(sources))
+    if sources is None:
+        with project.unrecorded():
+            sources = case_sources(project)
+    digests = source_digests(sources)
+    key = book_key(project, audience, digests)
     if audience in _kept and _kept[audience].key == key:
         return _kept[audience]
     saved = Path(cache, "casebook.json") if cache else None
     book = _read(saved, key) if saved else None
     if book is None:
         texts = {path: text_of(path, data) for path, data in sources.items()}
-        book = replace(load_casebook(project, audience, texts), key=key)
+        catalogues = tuple((project.relative(path).as_posix(), digests[str(path)])
+                           for path in case_catalogues(project))
+        book = replace(load_casebook(project, audience, texts), key=key, catalogues=catalogues)
         if saved:
             _write(saved, book)
     _kept[audience] = book
@@ -56,13 +61,14 @@ def _read(path, key):
         if saved.get("key") != key:
             return None
         parts = {name: shape.validate_python(saved[name]) for name, shape in SHAPE.items()}
-        return CaseBook(**parts, audience=saved["audience"], key=key)
+        return CaseBook(**parts, audience=saved["audience"], key=key,
+                        catalogues=tuple(map(tuple, saved["catalogues"])))
     except Exception:  # absent, damaged, or of another shape: read the files instead
         return None
 
 
 def _write(path, book):
-    saved = {"key": book.key, "audience": book.audience,
+    saved = {"key": book.key, "audience": book.audience, "catalogues": book.catalogues,
              **{name: shape.dump_python(getattr(book, name), mode="json", exclude_defaults=True)
                 for name, shape in SHAPE.items()}}
     write_whole(path, json.dumps(saved, ensure_ascii=False, sort_keys=True), path.parent / "scratch")

@@ -16,7 +16,6 @@ from briefs.content.model import STEM
 from briefs.content.yamlfile import parse_mapping
 from briefs.errors import ContentError, ContentErrors, did_you_mean
 
-AUDIENCES = ("public", "internal")
 EMPTY_FIELDS = {"born": None, "region": None, "occupation": None, "affiliations": []}
 
 
@@ -30,6 +29,8 @@ class CaseBook:
     regions: dict
     audience: str = "public"
     key: str = ""  # what the files it was read from hash to (briefs.cases.cache)
+    # ((relative path, SHA-256), ...) of the catalogues, as they were read
+    catalogues: tuple = ()
 
 
 def load_casebook(project, audience="public", texts=None):

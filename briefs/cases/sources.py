@@ -1,13 +1,9 @@
 """Which files a case book is read from, and the key of their bytes: light enough for
 planning, which hashes them before every build and reads the book only if it must."""
 
-import functools
 import hashlib
-from pathlib import Path
 
-# The code that reads the files: a change to it changes every book.
-CODE = [Path(__file__).parent / name for name in ("schema.py", "load.py")] + [
-    Path(__file__).parent.parent / "content" / "model.py"]
+from briefs.package import package_fingerprint
 
 
 def case_catalogues(project):
@@ -33,12 +29,7 @@ def source_digests(sources):
 
 def book_key(project, audience, digests):
     """The key of an audience's case book: the bytes of its sources (source_digests) and of
-    the code that reads them."""
+    the package, whose code reads and checks them."""
     root = len(str(project.root)) + 1
     names = "".join(f"{path[root:]}\0{digest}\0" for path, digest in sorted(digests.items()))
-    return hashlib.sha256(f"{audience}\0{_code_digest()}\0{names}".encode()).hexdigest()
-
-
-@functools.cache
-def _code_digest():
-    return hashlib.sha256(b"".join(path.read_bytes() for path in CODE)).hexdigest()
+    return hashlib.sha256(f"{audience}\0{package_fingerprint()}\0{names}".encode()).hexdigest()

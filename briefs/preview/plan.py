@@ -1,12 +1,12 @@
 """Which editions the preview builds, and which of them saved files change: the workflow's
-own rules (briefs.content.inputs.brief_inputs, briefs.build.plan.case_files), asked
-of the files as they are now."""
+own rules (the files an edition's entry recorded it read, what brief.yaml names,
+briefs.build.plan.case_files), asked of the files as they are now."""
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefs.build.dependencies import PACKAGE
+from briefs.package import PACKAGE
 from briefs.build.plan import book_answers, case_files, entry_dependencies
 from briefs.content.inputs import brief_inputs, discover, read_languages
 from briefs.content.load import load_brief, load_organisations
@@ -78,11 +78,18 @@ def to_rebuild(project, old, new, changed, entries, book):
     if any(Path(path).is_relative_to(project.templates) for path in changed):
         return set(new.inputs)
     keys = {key for key, inputs in new.inputs.items()
-            if old.inputs.get(key) != inputs or inputs & changed}
+            if old.inputs.get(key) != inputs or inputs & changed
+            or key in entries and _read_by(project, entries[key]) & changed}
     if any(about_cases(project, path) for path in changed):
         keys |= {key for key in new.inputs if key not in keys and key in entries
                  and _shows_changed_cases(project, entries[key], book, changed)}
     return keys
+
+
+def _read_by(project, entry):
+    """The content files an edition's last build read, as its entry recorded them."""
+    dependencies = entry_dependencies([entry]) or {}
+    return {str(project.root / name) for name in dependencies.get("files") or {}}
 
 
 def _shows_changed_cases(project, entry, book, changed):

@@ -9,7 +9,7 @@ import traceback
 
 import watchfiles
 
-from briefs.build.dependencies import PACKAGE
+from briefs.package import PACKAGE
 from briefs.build.jobs import same_code
 from briefs.preview.builds import say
 

@@ -6,19 +6,17 @@ import json
 from pathlib import Path
 
 from briefs import i18n
-from briefs.cases.sources import case_catalogues
-from briefs.content.inputs import brief_inputs
 from briefs.files import output_files
 
 
 def edition_entry(edition, *, pages, helpers, templates):
     """The entry of an edition whose files are written (edition.files: their paths).
 
-    It says which case records the edition showed or counted, and which questions (filters
-    as of a date) it asked: the workflow reads this to know which case files to watch, as
-    make reads the dependency files a compiler writes. It gives the manifest entries of the
-    web page, PDF and picture, and the sources they were made from. templates:
-    template_sources(project), the same for every edition.
+    It says which files the edition read, which case records it showed or counted, and
+    which questions (filters as of a date) it asked: the workflow reads this to know what
+    to watch, as make reads the dependency files a compiler writes. It gives the manifest
+    entries of the web page, PDF and picture, and the sources they were made from.
+    templates: template_sources(project), the same for every edition.
     """
     brief, lang = edition.brief, edition.lang
     used, queries = helpers.dependencies()
@@ -44,7 +42,8 @@ def edition_entry(edition, *, pages, helpers, templates):
         "pages": pages,
         "warnings": helpers.warnings,
         "pdf_bytes": Path(edition.files["pdf"]).stat().st_size,
-        "sources": {**edition_sources(edition, used, queries), **templates},
+        "sources": {**edition_sources(edition), **templates},
+        "case_records": case_views(edition, used),
         "files": {kind: file_entry(edition.files[kind], files[kind])
                   for kind in ("html", "pdf", "card")},
     }
@@ -54,22 +53,30 @@ def entry_text(entry):
     return json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def edition_sources(edition, used, queries):
-    """{path: sha256} of the content files an edition was made from, relative to the
-    project: the files brief.yaml names, and the case records it showed or counted (only
-    those its audience may see) with their catalogues."""
-    project = edition.project
-    files = [Path(p) for p in brief_inputs(project, edition.brief.id, [edition.lang])]
-    if used or queries:
-        files += [project.content / "cases" / f"{case_id}.yaml" for case_id in used]
-        files += case_catalogues(project)
-    return {f.relative_to(project.root).as_posix(): sha256_of(project.read_bytes(f, _kind(f)))
-            for f in sorted(set(files)) if project.exists(f)}
+def edition_sources(edition):
+    """{path: SHA-256} of the files an edition was made from, relative to the project, as
+    they were read (Edition.reads), never read again: what loading the brief and making
+    its pages read (brief.yaml, the organisations, sections, pictures, cited briefs), and
+    the catalogues of the case book if it showed or counted anyone. Case records are not
+    files here: see case_views."""
+    files = {path: digest for path, digest in edition.reads.items()
+             if path.startswith("content/")}
+    if edition.asked_cases():
+        files.update(edition.cases.book.catalogues)
+    return dict(sorted(files.items()))
 
 
-def _kind(path):
-    return "section" if path.suffix == ".md" else "picture" if path.suffix in (
-        ".jpg", ".jpeg", ".png", ".svg") else "catalogue"
+def case_views(edition, used):
+    """{case id: SHA-256} of the records an edition showed or counted, as its audience's
+    book holds them: for the public, the public view, so that nothing restricted added to
+    a record changes what the public outputs say they were made from."""
+    book = edition.cases.book if used else None
+    return {case_id: view_digest(book.cases[case_id]) for case_id in used}
+
+
+def view_digest(case):
+    """The SHA-256 of a record as a case book holds it."""
+    return sha256_of(case.model_dump_json().encode())
 
 
 def sha256_of(data):

@@ -6,9 +6,10 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
+from briefs.cases.cache import casebook
 from briefs.errors import ContentError, shown_path
 from briefs.files import press_kit_file, read_json, write_whole
-from briefs.publish.entry import file_entry, sha256
+from briefs.publish.entry import file_entry, sha256, view_digest
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
@@ -18,8 +19,8 @@ LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "
 
 def template_sources(project, fingerprint=None):
     """{path: sha256} of the templates, stylesheets and fonts. fingerprint: the workflow's
-    fingerprint of templates and code (`briefs fingerprint`), a job's declared input,
-    which lists them already."""
+    fingerprint of templates and code, written by planning (briefs/build/plan.py), a job's
+    declared input, which lists them already."""
     if fingerprint:
         lines = (line.split("  ", 1) for line in Path(fingerprint).read_text().splitlines())
         return {name: digest for digest, name in lines if name.startswith("templates/")}
@@ -35,13 +36,15 @@ def build_manifest(out, records, settings):
     Snakemake need not check and checksum every output after each edit (see the Snakefile).
     """
     out = Path(out).resolve()  # once: resolving a path looks at each folder on its way
-    outputs, sources = [], {}
+    outputs, sources, case_records = [], {}, {}
     for record_path, record in sorted(records.items()):
         sources.update(record["sources"])
+        case_records.update(record["case_records"])
         written = record["files"]
         for kind in ("html", "pdf"):
             entry = {**written[kind], "brief": record["id"], "lang": record["lang"],
-                     "sources": sorted(record["sources"])}
+                     "sources": sorted(record["sources"]),
+                     "case_records": sorted(record["case_records"])}
             if kind == "pdf":
                 entry["pages"] = record["pages"]
             outputs.append(entry)
@@ -57,6 +60,8 @@ def build_manifest(out, records, settings):
         "software": software(),
         "outputs": outputs,
         "sources": dict(sorted(sources.items())),
+        # each record as the build's audience saw it: the public view in a public build
+        "case_records": dict(sorted(case_records.items())),
     }
 
 
@@ -114,21 +119,43 @@ def write_manifest(out, records, settings, target, scratch):
 
 
 def changed_sources(project, manifest):
-    """Sources whose bytes differ from those the manifest records (or that are gone)."""
+    """Sources whose bytes differ from those the manifest records (or that are gone): files
+    by their bytes, case records by the view of the build's audience (a public manifest
+    knows only the public view of a record)."""
     changed = []
     for relative, digest in manifest["sources"].items():
         path = project.root / relative
         if not path.is_file() or sha256(path) != digest:
             changed.append(relative)
+    records = manifest.get("case_records") or {}
+    if records:
+        book = casebook(project, manifest["settings"]["audience"])
+        for case_id, digest in records.items():
+            case = book.cases.get(case_id)
+            if case is None or view_digest(case) != digest:
+                changed.append(case_source(case_id))
     return changed
 
 
-def differing_outputs(manifest, rebuilt):
-    """Outputs of the manifest whose rebuilt bytes differ (or that were not rebuilt)."""
-    rebuilt = Path(rebuilt)
-    return [entry["path"] for entry in manifest["outputs"]
-            if not (rebuilt / entry["path"]).is_file()
-            or sha256(rebuilt / entry["path"]) != entry["sha256"]]
+def case_source(case_id):
+    """How a case record is named among an output's sources."""
+    return f"content/cases/{case_id}.yaml"
+
+
+def compare_outputs(manifest, rebuilt):
+    """What a rebuild (the folder rebuilt, with its own manifest) says of a manifest's list:
+    (listed but not made again, made but not listed, listed with other bytes)."""
+    again = read_json(Path(rebuilt) / "manifest.json")
+    made = {entry["path"]: entry["sha256"] for entry in again["outputs"]}
+    listed = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
+    return (sorted(set(listed) - set(made)), sorted(set(made) - set(listed)),
+            sorted(path for path in set(listed) & set(made) if listed[path] != made[path]))
+
+
+def sources_of(manifest, path):
+    """The sources the manifest says an output was made from (files and case records)."""
+    entry = next((e for e in manifest["outputs"] if e["path"] == path), {})
+    return entry.get("sources", []) + [case_source(c) for c in entry.get("case_records", [])]
 
 
 def find_output(manifest, path):

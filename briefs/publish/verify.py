@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from briefs.files import read_json
-from briefs.publish.manifest import (changed_software, changed_sources, differing_outputs,
-                                     find_output)
+from briefs.publish.manifest import (changed_software, changed_sources, compare_outputs,
+                                     find_output, sources_of)
 from briefs.publish.entry import sha256
 
 
@@ -19,19 +19,31 @@ def verify(project, manifest_path, files=()):
     if files:
         return _look_up(manifest, files)
     problems = _sent_files(manifest, Path(manifest_path).parent)
-    for relative in changed_sources(project, manifest):
+    changed = changed_sources(project, manifest)
+    for relative in changed:
         print(f"source changed since the build: {relative}")
     for name, then, here in changed_software(manifest):
         print(f"software differs from the build's, so outputs may too: {name} {here} here, "
               f"{then} in the build")
-    differing = _rebuilt_differences(project, manifest)
-    if differing is None:
+    compared = _rebuilt(project, manifest)
+    if compared is None:
         return 2
+    unmade, unlisted, differing = compared
+    for path in unmade:
+        print(f"NOT MADE by the sources now, though the manifest lists it: {path}")
+    for path in unlisted:
+        print(f"MADE by the sources now, though the manifest does not list it: {path}")
     for path in differing:
-        print(f"DIFFERS: {path}")
+        print(f"DIFFERS: {path}{_because(manifest, path, changed)}")
     total = len(manifest["outputs"])
-    print(f"{total - len(differing)} of {total} outputs rebuilt byte for byte.")
-    return 1 if differing or problems else 0
+    print(f"{total - len(differing) - len(unmade)} of {total} outputs rebuilt byte for byte.")
+    return 1 if unmade or unlisted or differing or problems else 0
+
+
+def _because(manifest, path, changed):
+    """Which of an output's sources changed since the build, for its DIFFERS line."""
+    behind = [source for source in sources_of(manifest, path) if source in changed]
+    return f" (its sources changed: {', '.join(behind)})" if behind else ""
 
 
 def _look_up(manifest, files):
@@ -70,8 +82,9 @@ def _sent_files(manifest, folder):
     return problems
 
 
-def _rebuilt_differences(project, manifest):
-    """Rebuild into the project's private cache and compare; None if the rebuild fails."""
+def _rebuilt(project, manifest):
+    """Rebuild into the project's private cache and compare with the manifest's list
+    (manifest.compare_outputs); None if the rebuild fails."""
     settings = manifest["settings"]
     folder = project.root / ".cache" / "verify"
     shutil.rmtree(folder, ignore_errors=True)
@@ -86,6 +99,6 @@ def _rebuilt_differences(project, manifest):
             print(result.stdout[-3000:] + result.stderr[-3000:], file=sys.stderr)
             print("error: the rebuild failed; nothing was compared", file=sys.stderr)
             return None
-        return differing_outputs(manifest, folder / "build")
+        return compare_outputs(manifest, folder / "build")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
