@@ -174,6 +174,11 @@ def finish(document, pdf):
         give_bodies(item, pdf)
     if "Metadata" in pdf.catalog:
         pdf.objects[int(pdf.catalog["Metadata"].split()[0])].compress = False
+    # PDF/A forbids asking a viewer to smooth a picture (/Interpolate true), which
+    # WeasyPrint asks for every raster picture; one rule keeps both variants' pictures alike.
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and item.extra.get("Subtype") == "/Image":
+            item.extra["Interpolate"] = "false"
 
 
 def to_artifacts(stream, mcids):

@@ -2,11 +2,15 @@
 (page-validation, which passes veraPDF's test corpus) judges it: PDF/UA-1 for the default
 build, PDF/A-3u for the archival variant."""
 
+import io
 import re
 
 import page
 import pikepdf
 import pytest
+from PIL import Image
+
+from conftest import ARCHIVE, make_project, run_snakemake
 
 
 # page 0.11.0 reads a stream whose data ends in CR, followed by the LF before endstream,
@@ -87,3 +91,40 @@ def test_only_a_stream_of_the_right_length_is_excused(tmp_path):
         number = pdf.Root.Extra.objgen
     assert length_is_right(good, number)
     assert not length_is_right(bad, number)
+
+
+@pytest.fixture(scope="module")
+def pictured(tmp_path_factory):
+    """The English test statement with five 1x1 grey PNG pictures, printed in both
+    variants: {folder: its PDF}.
+
+    A picture is printed as zlib data, which ends in its Adler-32 checksum, whose last byte
+    is 1 + the PNG filter byte (0 to 4) + the grey: one of these greys gives picture data
+    that ends in CR (0x0D), whichever filter the encoder chooses."""
+    project = make_project(tmp_path_factory.mktemp("pictured"))
+    folder = project.content / "briefs" / "test-statement"
+    dots = []
+    for grey in range(8, 13):
+        picture = io.BytesIO()
+        Image.new("L", (1, 1), grey).save(picture, "PNG")
+        (folder / f"grey-{grey}.png").write_bytes(picture.getvalue())
+        dots.append(f"![A grey dot, {grey} of 255](grey-{grey}.png)")
+    body = folder / "body.en.md"
+    body.write_text(body.read_text(encoding="utf-8") + "\n" + " ".join(dots) + "\n",
+                    encoding="utf-8")
+    for args in ((), ARCHIVE):
+        result = run_snakemake(project, *args)
+        assert result.returncode == 0, result.stderr
+    return {out: project.root / out / "test-statement" / "test-statement.en.pdf"
+            for out in ("build", "build-pdfa")}
+
+
+def test_no_picture_asks_to_be_smoothed(pictured):
+    for path in pictured.values():
+        with pikepdf.open(path) as pdf:
+            asked = [bool(item.stream_dict.get("/Interpolate", False)) for item in pdf.objects
+                     if isinstance(item, pikepdf.Stream)
+                     and item.stream_dict.get("/Subtype") == "/Image"]
+        assert asked == [False] * 5
+    found = failures(pictured["build-pdfa"], "3u")
+    assert [problem for problem in found if "INTERPOLATE" in problem] == []
