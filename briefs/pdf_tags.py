@@ -10,6 +10,9 @@ the HTML itself (classes, `lang`, `scope`, the link's text), never guessed from 
 WeasyPrint builds the tree in the private function weasyprint.pdf.tags._build_box_tree,
 which calls itself through its module's global name; `install` wraps it. WeasyPrint is
 pinned (pyproject.toml), and `install` refuses any other version rather than tag wrongly.
+
+`install` also changes how pydyf, WeasyPrint's PDF writer, ends a stream whose data ends
+in CR (`end_stream`), and refuses a pydyf other than the one that change was written for.
 """
 
 import weasyprint
@@ -20,6 +23,7 @@ from weasyprint.layout.absolute import AbsolutePlaceholder
 import pydyf
 
 WEASYPRINT_VERSION = "70.0"
+PYDYF_VERSION = "0.13.0"
 
 # HTML classes that carry a PDF structure type WeasyPrint cannot map from element names.
 ROLE_CLASSES = {"footnote": "Note", "toc-list": "TOC", "toc-entry": "TOCI"}
@@ -28,7 +32,9 @@ MERGED_INTO_LINK = ("/Link", "/Span", "/NonStruct")
 
 
 def install():
-    """Put `retag` into WeasyPrint's tree building (once per process)."""
+    """Put `retag` into WeasyPrint's tree building and `end_stream` into pydyf's streams
+    (once per process)."""
+    install_stream_end()
     if getattr(weasyprint_tags._build_box_tree, "briefs_retag", False):
         return
     if weasyprint.__version__ != WEASYPRINT_VERSION:
@@ -52,6 +58,37 @@ def install():
 
     build_box_tree.briefs_retag = True
     weasyprint_tags._build_box_tree = build_box_tree
+
+
+def install_stream_end():
+    """Have pydyf write every stream object through `end_stream`."""
+    written = pydyf.Stream.data.fget
+    if getattr(written, "briefs_end", False):
+        return
+    if pydyf.__version__ != PYDYF_VERSION:
+        raise RuntimeError(
+            f"briefs.pdf_tags was written for pydyf {PYDYF_VERSION}, not "
+            f"{pydyf.__version__}: check how it ends a stream before changing the pin")
+
+    def data(stream):
+        return end_stream(written(stream))
+
+    data.briefs_end = True
+    pydyf.Stream.data = property(data)
+
+
+def end_stream(data):
+    """A stream object as pydyf 0.13 writes it (its data, LF, `endstream`), with CR LF
+    instead of that LF where the data ends in CR.
+
+    A CR followed by LF is one end of line (ISO 32000-1, 7.2.2), so after data ending in
+    CR a reader may take that CR into the end of line before endstream, and count one byte
+    less than /Length (page-validation does). After CR LF, every reading leaves the CR in
+    the data; the end of line is still outside /Length (7.3.8.1), as PDF/A requires.
+    """
+    if data.endswith(b"\r\nendstream"):
+        return data[:-len(b"\nendstream")] + b"\r\nendstream"
+    return data
 
 
 def retag(element, box, parent, pdf, nums, annotations):
@@ -174,6 +211,11 @@ def finish(document, pdf):
         give_bodies(item, pdf)
     if "Metadata" in pdf.catalog:
         pdf.objects[int(pdf.catalog["Metadata"].split()[0])].compress = False
+    # PDF/A forbids asking a viewer to smooth a picture (/Interpolate true), which
+    # WeasyPrint asks for every raster picture; one rule keeps both variants' pictures alike.
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream) and item.extra.get("Subtype") == "/Image":
+            item.extra["Interpolate"] = "false"
 
 
 def to_artifacts(stream, mcids):
