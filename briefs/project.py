@@ -162,6 +162,18 @@ class Project:
         """A UTF-8 text file of the project, without the byte-order mark some editors add."""
         return text_of(path, self.read_bytes(path, kind))
 
+    def kind_of(self, path):
+        """The kind of a content file, for its size limit: catalogues are the YAML files
+        case records refer to (legal codes, affiliations, regions)."""
+        relative = self.relative(path)
+        if relative.suffix == ".md":
+            return "section"
+        if relative.suffix != ".yaml":
+            return "picture"
+        catalogue = relative.parts[:2] == ("content", "legal") or relative.as_posix() in (
+            "content/affiliations.yaml", "content/regions.yaml")
+        return "catalogue" if catalogue else "yaml"
+
     def exists(self, path):
         """Whether the project has something at path (a link counts: reading it says why not)."""
         return os.path.lexists(self.root / self.relative(path))

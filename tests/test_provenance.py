@@ -218,3 +218,18 @@ def test_making_a_wheel_writes_nothing_into_build(tmp_path):
     assert result.returncode == 0, result.stderr
     assert list((tmp_path / "wheels").glob("briefs-*.whl"))
     assert not (source / "build").exists()
+
+
+def test_a_large_catalogue_is_read_under_its_own_limit_everywhere(project):
+    # A legal code may be up to 2 MB; other YAML files 256 KB. Planning, which reads the
+    # catalogues an edition recorded reading, judges them by the same limit as loading.
+    code = project.content / "legal/criminal-code.yaml"
+    articles = "".join(f"  '{9000 + n}': {{en: \"An article of many words, number {n}\"}}\n"
+                       for n in range(6000))
+    code.write_text(code.read_text() + articles)
+    assert code.stat().st_size > 256 * 1024
+    for _ in range(2):
+        result = run_snakemake(project)
+        assert result.returncode == 0, result.stderr
+    entry = json.loads((project.root / "build/test-report/test-report.en.json").read_text())
+    assert "content/legal/criminal-code.yaml" in entry["sources"]

@@ -64,7 +64,7 @@ class Plan:
         present = {path for _, guessed, recorded in inputs.values()
                    for path in guessed + recorded if project.exists(path)}
         digests = {path: _sha256(value)
-                   for path, value in project.read_each(present, _kind).items()}
+                   for path, value in project.read_each(present, project.kind_of).items()}
         self.clock_warnings = future_dated(project, present | set(self.templates))
         self.briefs = {brief: self._plan(brief, languages, guessed, recorded, digests, out)
                        for brief, (languages, guessed, recorded) in inputs.items()}
@@ -295,11 +295,6 @@ def _keeping_time(path, write):
     before = os.stat(path)
     write()
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-
-
-def _kind(path):
-    suffix = Path(path).suffix
-    return {".md": "section", ".yaml": "yaml"}.get(suffix, "picture")
 
 
 def _stale(outputs, inputs):
