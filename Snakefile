@@ -42,7 +42,10 @@ PDF_VARIANT = config.get("pdf_variant", "pdf/ua-1")
 # --config site_url=https://briefs.example.org/ : where build/ is published, for canonical
 # links and the addresses of shared-link pictures.
 SITE_URL = config.get("site_url", "")
-SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CACHE]
+# --config translations=strict refuses an edition whose translation is behind its source.
+TRANSLATIONS = config.get("translations", "notice")
+SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CACHE,
+            "--translations", TRANSLATIONS]
 
 # Whether this Snakemake runs inside a cluster job. In a SLURM job the plugin would hand the
 # job's briefs to srun one after another, each through two more Snakemakes and job servers

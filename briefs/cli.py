@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from briefs.edition import AUDIENCES, PDF_VARIANTS, Settings
+from briefs.edition import AUDIENCES, PDF_VARIANTS, TRANSLATION_RULES, Settings
 from briefs.errors import ContentError, ContentErrors
 from briefs.project import Project
 
@@ -74,6 +74,18 @@ def _parser():
                         "of rebuilding, e.g. a PDF someone received")
     verify.set_defaults(command=run_verify)
 
+    translations = commands.add_parser(
+        "translations", help="which translations follow their source text, and confirming "
+        "them", description="briefs translations [brief-id ...]: the state of every "
+        "translated section. briefs translations confirm <brief-id> --lang ru [--section S]: "
+        "record that the translation follows the source text as it is now.")
+    translations.add_argument("words", nargs="*", metavar="brief-id | confirm <brief-id>")
+    translations.add_argument("--lang", help="the translation to confirm, e.g. ru")
+    translations.add_argument("--section", action="append", help="confirm only this section "
+                              "(may be given several times); default: every section")
+    translations.add_argument("--date", type=_day, help=argparse.SUPPRESS)  # tests: the day
+    translations.set_defaults(command=run_translations)
+
     preview = commands.add_parser(
         "preview", help="see every edition's web page and PDF at http://127.0.0.1:8000/, "
         "changing as you save (nothing is written into build/)")
@@ -97,13 +109,23 @@ def _settings_arguments(parser):
                         "workflow's planning read it (the build passes it)")
     parser.add_argument("--fingerprint", default="", help="the workflow's fingerprint of "
                         "templates and code, which lists the templates' hashes")
+    parser.add_argument("--translations", choices=TRANSLATION_RULES, default="notice",
+                        help="strict: refuse an edition whose translation is behind its "
+                        "source text (default: print it with a notice)")
 
 
 def _settings(project, args):
     cache = Path(args.cache) if args.cache else project.root / ".cache" / args.audience
     return Settings(audience=args.audience, pdf_variant=args.pdf_variant,
                     site_url=_folder_address(getattr(args, "site_url", "")), cache=cache,
-                    cases_key=args.cases_key, fingerprint=args.fingerprint)
+                    cases_key=args.cases_key, fingerprint=args.fingerprint,
+                    translations=args.translations)
+
+
+def _day(text):
+    import datetime
+
+    return datetime.date.fromisoformat(text)
 
 
 def _folder_address(url):
@@ -144,6 +166,21 @@ def run_publish(project, args):
     from briefs.build.driver import publish
 
     publish(project, args.entries, args.catalogue, args.manifest, _settings(project, args))
+
+
+def run_translations(project, args):
+    from briefs.content import translations
+
+    if args.words[:1] == ["confirm"]:
+        if len(args.words) != 2 or not args.lang:
+            print("usage: briefs translations confirm <brief-id> --lang <language> "
+                  "[--section <section>]", file=sys.stderr)
+            return 2
+        return translations.confirm_and_write(project, args.words[1], args.lang,
+                                              args.section, args.date)
+    for line in translations.report_all(project, args.words):
+        print(line)
+    return 0
 
 
 def run_preview(project, args):

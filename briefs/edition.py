@@ -11,10 +11,13 @@ from pathlib import Path
 from briefs.cases.cache import casebook
 from briefs.cases.queries import CaseQueries
 from briefs.content.load import load_brief, load_organisations
+from briefs.content.translations import edition_notice
 from briefs.files import output_files
 from briefs.project import Project
 
 AUDIENCES = ("public", "internal")
+# What the build does with an outdated translation: print it with a notice, or refuse it.
+TRANSLATION_RULES = ("notice", "strict")
 # The PDF standards WeasyPrint can follow that keep the document tagged.
 PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2a", "pdf/a-2u", "pdf/a-3a", "pdf/a-3u",
                 "pdf/a-4u")
@@ -31,6 +34,7 @@ class Settings:
     cache: Path | None = None
     cases_key: str = ""  # the case book's key as this run's planning read it, if known
     fingerprint: str = ""  # the workflow's fingerprint of templates and code, if any
+    translations: str = "notice"  # strict: refuse an edition whose translation is behind
 
     @property
     def internal(self):
@@ -72,6 +76,12 @@ class Edition:
         settings = self.settings
         return CaseQueries(casebook(self.project, settings.audience, settings.cache,
                                     settings.cases_key))
+
+    @functools.cached_property
+    def translation(self):
+        """(source language, date) of the source text an outdated translation follows, or
+        None: every section is up to date, unconfirmed or not a translation."""
+        return edition_notice(self.project, self.brief, self.lang)
 
     def asked_cases(self):
         """Whether any section asked for case data."""

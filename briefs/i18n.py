@@ -144,6 +144,11 @@ def joined(items, lang):
     return format_list(items, locale=locale(lang))
 
 
+def english_name(lang):
+    """The language's name in English, for messages to editors: Russian, Kazakh."""
+    return Locale.parse(lang).get_display_name("en")
+
+
 def language_name(lang):
     """The language's own name, capitalised: English, Русский, Қазақ тілі."""
     own = Locale.parse(lang)

@@ -6,6 +6,7 @@ their calls and their pictures are checked as the build would check them.
 """
 
 from briefs.cases.cache import casebook
+from briefs.content import translations
 from briefs.content.inputs import discover
 from briefs.edition import Settings, editions
 from briefs.errors import ContentError, ContentErrors
@@ -40,8 +41,11 @@ def check(project, cache=None, pages=False):
 
 
 def render_pages(edition, pages):
-    """Render an edition as the build does; return its warnings."""
+    """Render an edition as the build does; return its warnings, a translation behind its
+    source text's among them."""
     helpers = CaseHelpers(edition)
+    helpers.warnings += [str(problem) for problem in translations.outdated_blocks(
+        edition.project, edition.brief, edition.lang)]
     sources = section_sources(edition, helpers)
     render_edition(edition, "web", helpers, sources)
     paged = render_edition(edition, "print", helpers, sources)

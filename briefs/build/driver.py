@@ -6,8 +6,9 @@ import logging
 import time
 from pathlib import Path
 
+from briefs.content import translations
 from briefs.edition import editions
-from briefs.errors import ContentError
+from briefs.errors import ContentError, ContentErrors
 from briefs.files import Staging, press_kit_file
 from briefs.kinds import over_page_budget
 from briefs.pdf import print_pdf
@@ -44,6 +45,8 @@ def build_edition(edition, templates):
     start = time.perf_counter()
     files, settings = edition.files, edition.settings
     helpers = CaseHelpers(edition)
+    if settings.translations == "strict":
+        refuse_outdated_translation(edition)
     with edition.project.recording() as reads:
         sources = section_sources(edition, helpers)
         paged = render_edition(edition, "print", helpers, sources)
@@ -64,6 +67,16 @@ def build_edition(edition, templates):
     Path(files["entry"]).write_text(entry_text(entry), encoding="utf-8")
     log.info("%s.%s: %d pages, %d bytes, printed in %.2f s of %.2f s", edition.brief.id,
              edition.lang, pages, len(pdf), printing, time.perf_counter() - start)
+
+
+def refuse_outdated_translation(edition):
+    """A strict build prints no edition whose translation is behind its source text."""
+    problems = translations.outdated_blocks(edition.project, edition.brief, edition.lang)
+    for problem in problems:
+        problem.reason = f"the translation is behind its source (translations=strict): " \
+            f"{problem.reason}"
+    if problems:
+        raise ContentErrors(problems)
 
 
 def warn_if_over_page_budget(edition, pages, helpers):

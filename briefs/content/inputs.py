@@ -49,12 +49,13 @@ def brief_inputs(project, brief_id, languages, organisations=None):
     folder = project.brief_dir(brief_id)
     data = fields(project, folder / "brief.yaml")
     files = [folder / "brief.yaml", project.content / "organisations.yaml"]
+    source = data.get("source_language") or (data.get("languages") or ["en"])[0]
     for lang in languages:
         for entry in data.get("sections") or []:
             entry = {"file": entry} if isinstance(entry, str) else entry
             if not isinstance(entry, dict):
                 continue
-            text_lang = "en" if lang in (entry.get("untranslated") or []) else lang
+            text_lang = source if lang in (entry.get("untranslated") or []) else lang
             if isinstance(entry.get("shared"), str):
                 files.append(project.content / "sections" / f"{entry['shared']}.{text_lang}.md")
             elif isinstance(entry.get("file"), str):

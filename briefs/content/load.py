@@ -158,7 +158,7 @@ def load_sections(project, brief, lang):
     """The brief's section files in one language, in reading order."""
     sections, errors = [], []
     for ref in brief.sections:
-        text_lang = "en" if lang in ref.untranslated else lang
+        text_lang = brief.source if lang in ref.untranslated else lang
         path = project.section_path(brief.id, ref, text_lang)
         if not project.exists(path):
             errors.append(ContentError(

@@ -32,9 +32,6 @@ class SectionRef(Strict):
 
     @model_validator(mode="after")
     def _one_source(self):
-        if "en" in self.untranslated:
-            raise ValueError("'untranslated' lists the languages that use the English text, "
-                             "so it cannot list en")
         if (self.file is None) == (self.shared is None):
             raise ValueError("give exactly one of 'file' or 'shared'")
         if not STEM.match(self.stem):
@@ -88,6 +85,7 @@ class Brief(Strict):
     id: str
     kind: Literal[tuple(KINDS)]
     languages: list[Language] = Field(min_length=1)
+    source_language: Language | None = None  # what the others translate: else the first
     date: datetime.date
     place: Text | None = None  # the dateline's place: required by kinds.py where printed
     title: Text
@@ -118,6 +116,23 @@ class Brief(Strict):
         if len(set(value)) != len(value):
             raise ValueError("a language is listed twice")
         return value
+
+    @model_validator(mode="after")
+    def _translated_from_one_of_its_languages(self):
+        source = self.source_language or self.languages[0]
+        if source not in self.languages:
+            raise ValueError(f"source_language '{source}' is not one of the brief's languages")
+        for ref in self.sections:
+            if source in ref.untranslated:
+                raise ValueError(f"'untranslated' lists the languages that use the "
+                                 f"{source} text, its source language, so it cannot list "
+                                 f"{source} (section '{ref.stem}')")
+        return self
+
+    @property
+    def source(self):
+        """The language the other editions are translated from."""
+        return self.source_language or self.languages[0]
 
     @property
     def data_date(self):

@@ -44,6 +44,7 @@ def edition_entry(edition, *, pages, helpers, templates):
         "pdf_bytes": Path(edition.files["pdf"]).stat().st_size,
         "sources": {**edition_sources(edition), **templates},
         "case_records": case_views(edition, used),
+        "translation": translation_record(edition),
         "files": {kind: file_entry(edition.files[kind], files[kind])
                   for kind in ("html", "pdf", "card")},
     }
@@ -72,6 +73,14 @@ def case_views(edition, used):
     a record changes what the public outputs say they were made from."""
     book = edition.cases.book if used else None
     return {case_id: view_digest(book.cases[case_id]) for case_id in used}
+
+
+def translation_record(edition):
+    """What an edition made from an outdated translation says it follows, or None."""
+    if edition.translation is None:
+        return None
+    source, day = edition.translation
+    return {"outdated": True, "follows": {"language": source, "of": day.isoformat()}}
 
 
 def view_digest(case):

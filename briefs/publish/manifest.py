@@ -44,7 +44,8 @@ def build_manifest(out, records, settings):
         for kind in ("html", "pdf"):
             entry = {**written[kind], "brief": record["id"], "lang": record["lang"],
                      "sources": sorted(record["sources"]),
-                     "case_records": sorted(record["case_records"])}
+                     "case_records": sorted(record["case_records"]),
+                     "translation": record["translation"]}
             if kind == "pdf":
                 entry["pages"] = record["pages"]
             outputs.append(entry)

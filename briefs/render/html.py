@@ -9,7 +9,7 @@ from briefs import i18n
 from briefs.content.load import load_sections
 from briefs.content.pictures import picture
 from briefs.errors import ContentError, ContentErrors
-from briefs.kinds import KINDS, label
+from briefs.kinds import KINDS, N_, label
 from briefs.render import sandbox
 from briefs.render.markdown_ext import EditionState, section_html
 from briefs.render.pictures import data_url, embed_pictures, section_pictures
@@ -118,7 +118,28 @@ def page_context(edition, medium):
         "pdf_pages": None,  # known once the PDF is printed: see render_edition(published=)
         "pdf_kb": None,
         "image_url": lambda relative: image_url(project, relative),
+        "translation_notice": translation_notice(edition),
     }
+
+
+# What an edition made from an outdated translation says, by the language it follows.
+NOTICES = {
+    "en": N_("This translation follows the English text of %(date)s; the English edition "
+             "has changed since."),
+    "ru": N_("This translation follows the Russian text of %(date)s; the Russian edition "
+             "has changed since."),
+    "kk": N_("This translation follows the Kazakh text of %(date)s; the Kazakh edition "
+             "has changed since."),
+}
+
+
+def translation_notice(edition):
+    """The notice of an edition made from an outdated translation, in its language."""
+    if edition.translation is None:
+        return ""
+    source, day = edition.translation
+    translate = i18n.translations(edition.lang).gettext
+    return translate(NOTICES[source]) % {"date": i18n.long_date(day, edition.lang)}
 
 
 def edition_href(brief, lang, medium, site_url):

@@ -1,0 +1,167 @@
+"""Translations that cannot fall behind their source text without a word: the record of
+what each one follows, its status wherever an editor looks, honest editions, and strict
+builds that refuse them."""
+
+import json
+
+from pypdf import PdfReader
+
+from briefs.cli import main
+from briefs.content import translations
+from briefs.content.load import load_brief, load_organisations
+
+from conftest import run_snakemake
+
+CONFIRMED = "2023-04-20"
+NOTICE_RU = ("Этот перевод соответствует английскому тексту от 20 апреля 2023\xa0г.; "
+             "с тех пор английская версия изменилась.")
+
+
+def briefs(project, *arguments):
+    return main(["--root", str(project.root), *arguments])
+
+
+def confirm(project, brief_id, lang):
+    assert briefs(project, "translations", "confirm", brief_id, "--lang", lang,
+                  "--date", CONFIRMED) == 0
+
+
+def brief(project, brief_id):
+    return load_brief(project, brief_id, load_organisations(project))
+
+
+def change_calls(project):
+    calls = project.brief_dir("test-statement") / "calls.en.md"
+    calls.write_text(calls.read_text().replace("We call on", "We urgently call on"))
+
+
+def first_page(path):
+    return PdfReader(path).pages[0].extract_text()
+
+
+def test_blocks_are_headings_paragraphs_list_items_tables_and_notes():
+    text = ("# Title\n\nA paragraph\nover two lines.\n{: .lead }\n\n- one\n- two\n  more\n\n"
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n[^n]: A note\n    that goes on.\n"
+            '\n{{ case_box("x") }}\n')
+    found = [(block.kind, block.text, line) for block, line in translations.blocks(text)]
+    assert found == [
+        ("heading", "# Title", 1),
+        ("paragraph", "A paragraph over two lines. {: .lead }", 3),
+        ("list item", "- one", 7), ("list item", "- two more", 8),
+        ("table", "| a | b | |---|---| | 1 | 2 |", 11),
+        ("note", "[^n]: A note that goes on.", 15),
+        ("paragraph", '{{ case_box("x") }}', 18)]
+
+
+def test_a_changed_source_block_makes_exactly_that_block_outdated_everywhere(
+        project, capsys):
+    assert briefs(project, "translations", "test-statement") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "test-statement ru body: unconfirmed: no record of the English text it follows "
+        "(briefs translations confirm)",
+        "test-statement ru calls: unconfirmed: no record of the English text it follows "
+        "(briefs translations confirm)"]
+    confirm(project, "test-statement", "ru")
+    record = json.loads((project.brief_dir("test-statement") / "translations.json").read_text())
+    assert record["ru"]["calls"]["confirmed"] == CONFIRMED
+    capsys.readouterr()
+    change_calls(project)
+    [body, calls] = translations.statuses(project, brief(project, "test-statement"))
+    assert (body.state, calls.state) == ("up to date", "outdated")
+    [change] = calls.changes
+    assert [block.text for block in change.old] == ["# We call on the authorities to"]
+    assert [block.text for block in change.new] == ["# We urgently call on the authorities to"]
+    assert briefs(project, "translations", "test-statement") == 0
+    out = capsys.readouterr().out
+    assert "test-statement ru calls: outdated: the English text changed in 1 place(s)" in out
+    assert "now: # We {+urgently+} call on the authorities to" in out
+    assert "test-statement ru body: up to date (confirmed on 2023-04-20)" in out
+    assert briefs(project, "check") == 0
+    err = capsys.readouterr().err
+    assert err.count("warning:") == 1
+    assert ("content/briefs/test-statement/calls.ru.md: its English text changed "
+            "since the translation was confirmed on 2023-04-20, at line 1 of "
+            "content/briefs/test-statement/calls.en.md") in err
+    assert "briefs translations confirm test-statement --lang ru --section calls" in err
+
+
+def test_an_edition_behind_its_source_says_so_and_a_strict_build_refuses_it(project):
+    confirm(project, "test-statement", "ru")
+    assert run_snakemake(project).returncode == 0
+    build = project.root / "build/test-statement"
+    assert "перевод" not in first_page(build / "test-statement.ru.pdf")
+    change_calls(project)
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    ru_page = " ".join(first_page(build / "test-statement.ru.pdf").split())
+    assert " ".join(NOTICE_RU.split()) in ru_page
+    assert NOTICE_RU in (build / "test-statement.ru.html").read_text()
+    assert "translation follows" not in first_page(build / "test-statement.en.pdf")
+    assert 'class="translation-notice"' not in (build / "test-statement.en.html").read_text()
+    entry = json.loads((build / "test-statement.ru.json").read_text())
+    assert entry["translation"] == {"outdated": True,
+                                    "follows": {"language": "en", "of": CONFIRMED}}
+    manifest = json.loads((project.root / "build/manifest.json").read_text())
+    [ru_pdf] = [e for e in manifest["outputs"] if e["path"] == "test-statement/test-statement.ru.pdf"]
+    assert ru_pdf["translation"] == entry["translation"]
+    assert "content/briefs/test-statement/translations.json" in ru_pdf["sources"]
+
+    before = (build / "test-statement.ru.pdf").read_bytes()
+    strict = run_snakemake(project, "--config", "translations=strict")
+    assert strict.returncode != 0
+    assert ("content/briefs/test-statement/calls.ru.md: the translation is behind its "
+            "source (translations=strict)") in strict.stdout + strict.stderr
+    assert (build / "test-statement.ru.pdf").read_bytes() == before  # the last good PDF
+
+    confirm(project, "test-statement", "ru")  # the translator judged it needs no change
+    assert run_snakemake(project, "--config", "translations=strict").returncode == 0
+    assert "перевод" not in first_page(build / "test-statement.ru.pdf")
+    assert json.loads((build / "test-statement.ru.json").read_text())["translation"] is None
+
+
+def test_a_change_of_case_data_alone_makes_nothing_outdated(project):
+    confirm(project, "test-column", "kk")
+    assert run_snakemake(project).returncode == 0
+    record = project.content / "cases/keeper-two.yaml"
+    record.write_text(record.read_text().replace("name: {en: Keeper Two}",
+                                                 "name: {en: Keeper Deux}"))
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    kazakh = project.root / "build/test-column/test-column.kk.html"
+    assert "Keeper Deux" in kazakh.read_text()
+    assert 'class="translation-notice"' not in kazakh.read_text()
+    assert [s.state for s in translations.statuses(project, brief(project, "test-column"))] \
+        == ["up to date", "untranslated"]
+
+
+def test_confirming_refuses_what_is_not_a_translation(project, capsys):
+    assert briefs(project, "translations", "confirm", "test-statement", "--lang", "en") == 1
+    assert "'en' is not a translation of this brief" in capsys.readouterr().err
+    assert briefs(project, "translations", "confirm", "test-statement", "--lang", "ru",
+                  "--section", "nowhere") == 1
+    assert "the brief has no section 'nowhere'" in capsys.readouterr().err
+    assert not (project.brief_dir("test-statement") / "translations.json").exists()
+
+
+def test_a_damaged_record_is_named(project, capsys):
+    (project.brief_dir("test-statement") / "translations.json").write_text('{"ru": 5}')
+    assert briefs(project, "translations", "test-statement") == 1
+    err = capsys.readouterr().err
+    assert "translations.json: this is not the record of confirmed translations" in err
+
+
+def test_the_source_language_may_be_named_and_is_what_untranslated_sections_show(
+        project, capsys):
+    path = project.brief_dir("test-statement") / "brief.yaml"
+    path.write_text(path.read_text().replace("languages: [en, ru]",
+                                             "languages: [en, ru]\nsource_language: ru"))
+    statement = brief(project, "test-statement")
+    assert statement.source == "ru"
+    assert {(s.lang, s.stem, s.state) for s in translations.statuses(project, statement)} == {
+        ("en", "body", "unconfirmed"), ("en", "calls", "unconfirmed")}
+    column = project.brief_dir("test-column") / "brief.yaml"
+    column.write_text(column.read_text().replace("languages: [en, kk]",
+                                                 "languages: [en, kk]\nsource_language: kk"))
+    assert briefs(project, "check") == 1
+    assert "'untranslated' lists the languages that use the kk text, its source language, " \
+        "so it cannot list kk (section 'closing')" in capsys.readouterr().err
