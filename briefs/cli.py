@@ -15,7 +15,13 @@ log = logging.getLogger("briefs")
 
 
 def main(argv=None):
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    # `briefs translations export <brief-id> --lang ru FOLDER`: words after an option
+    if extra and (getattr(args, "words", None) is None or any(w.startswith("-") for w in extra)):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:
+        args.words += extra
     logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     logging.getLogger("weasyprint").addFilter(_quiet_subsetter_notice)
     log.setLevel(logging.INFO)
@@ -78,8 +84,12 @@ def _parser():
         "translations", help="which translations follow their source text, and confirming "
         "them", description="briefs translations [brief-id ...]: the state of every "
         "translated section. briefs translations confirm <brief-id> --lang ru [--section S]: "
-        "record that the translation follows the source text as it is now.")
-    translations.add_argument("words", nargs="*", metavar="brief-id | confirm <brief-id>")
+        "record that the translation follows the source text as it is now. briefs "
+        "translations export <brief-id> --lang ru FOLDER: what needs translating, as a PO "
+        "file for translators. briefs translations import FILE: that file, translated, back "
+        "into the sections.")
+    translations.add_argument("words", nargs="*", metavar="brief-id | confirm <brief-id> | "
+                              "export <brief-id> FOLDER | import FILE")
     translations.add_argument("--lang", help="the translation to confirm, e.g. ru")
     translations.add_argument("--section", action="append", help="confirm only this section "
                               "(may be given several times); default: every section")
@@ -169,15 +179,30 @@ def run_publish(project, args):
 
 
 def run_translations(project, args):
-    from briefs.content import translations
+    from briefs.content import translation_files, translations
 
-    if args.words[:1] == ["confirm"]:
-        if len(args.words) != 2 or not args.lang:
-            print("usage: briefs translations confirm <brief-id> --lang <language> "
-                  "[--section <section>]", file=sys.stderr)
+    action, *rest = args.words or [""]
+    usage = {"confirm": (1, "confirm <brief-id> --lang <language> [--section <section>]"),
+             "export": (2, "export <brief-id> --lang <language> <folder>"),
+             "import": (1, "import <file.po>")}
+    if action in usage:
+        count, words = usage[action]
+        if len(rest) != count or (action != "import" and not args.lang):
+            print(f"usage: briefs translations {words}", file=sys.stderr)
             return 2
-        return translations.confirm_and_write(project, args.words[1], args.lang,
-                                              args.section, args.date)
+    if action == "confirm":
+        return translations.confirm_and_write(project, rest[0], args.lang, args.section,
+                                              args.date)
+    if action == "export":
+        path, units = translation_files.export(project, rest[0], args.lang, Path(rest[1]))
+        print(f"{path}: {units} unit{'s' if units != 1 else ''} to translate"
+              if units else f"{path}: nothing to translate: every section is up to date")
+        return 0
+    if action == "import":
+        for stem, written in translation_files.import_file(project, Path(rest[0])):
+            print(f"{stem}: written and confirmed" if written
+                  else f"{stem}: not yet translated (units empty or still fuzzy): unchanged")
+        return 0
     for line in translations.report_all(project, args.words):
         print(line)
     return 0

@@ -5,6 +5,7 @@ builds that refuse them."""
 import json
 
 from pypdf import PdfReader
+from translate.storage import pypo
 
 from briefs.cli import main
 from briefs.content import translations
@@ -165,3 +166,88 @@ def test_the_source_language_may_be_named_and_is_what_untranslated_sections_show
     assert briefs(project, "check") == 1
     assert "'untranslated' lists the languages that use the kk text, its source language, " \
         "so it cannot list kk (section 'closing')" in capsys.readouterr().err
+
+
+def translate_file(path, translated):
+    """What a translator's tool does: fill in each unit (by its context) and clear fuzzy."""
+    store = pypo.pofile.parsefile(str(path))
+    for unit in store.units:
+        if unit.getcontext() in translated:
+            unit.target = translated[unit.getcontext()]
+            unit.markfuzzy(False)
+    path.write_bytes(bytes(store))
+
+
+def test_a_translator_round_trip_updates_the_section_and_confirms_it(project, tmp_path,
+                                                                      capsys):
+    section = project.brief_dir("test-statement") / "body.en.md"
+    section.write_text(section.read_text() + '\nWe met the {{ brief.title }} family.[^court]'
+                       '\n\nA **second** paragraph.\n')
+    translated = project.brief_dir("test-statement") / "body.ru.md"
+    translated.write_text(translated.read_text() + "\nМы встретились с семьёй.\n\n"
+                          "Второй абзац.\n")
+    confirm(project, "test-statement", "ru")
+    calls_before = (project.brief_dir("test-statement") / "calls.ru.md").read_text()
+    section.write_text(section.read_text().replace("We met the", "We met again the"))
+    capsys.readouterr()
+    assert briefs(project, "translations", "export", "test-statement", "--lang", "ru",
+                  str(tmp_path / "out")) == 0
+    assert "1 unit to translate" in capsys.readouterr().out
+    po = tmp_path / "out/test-statement.ru.po"
+    [unit] = [u for u in pypo.pofile.parsefile(str(po)).units if not u.isheader()]
+    assert unit.getcontext() == "body#2"
+    assert unit.source == "We met again the {1} family.{2}"
+    assert unit.prev_source == "We met the {1} family.{2}"
+    assert unit.target == "Мы встретились с семьёй." and unit.isfuzzy()
+
+    translate_file(po, {"body#2": "Мы снова встретились с семьёй {1}.{2}"})
+    assert briefs(project, "translations", "import", str(po)) == 0
+    text = translated.read_text()
+    assert "Мы снова встретились с семьёй {{ brief.title }}.[^court]\n\nВторой абзац.\n" in text
+    assert text.startswith("Смотритель маяка")  # the blocks around it as they were
+    assert (project.brief_dir("test-statement") / "calls.ru.md").read_text() == calls_before
+    assert [s.state for s in translations.statuses(project, brief(project, "test-statement"))] \
+        == ["up to date", "up to date"]
+    assert run_snakemake(project).returncode == 0
+    html = (project.root / "build/test-statement/test-statement.ru.html").read_text()
+    assert "Мы снова встретились с семьёй Освободите смотрителя маяка." in html
+    assert 'class="translation-notice"' not in html
+
+
+def test_an_import_that_breaks_a_placeholder_or_a_block_is_refused(project, tmp_path, capsys):
+    confirm(project, "test-statement", "ru")
+    change_calls(project)
+    assert briefs(project, "translations", "export", "test-statement", "--lang", "ru",
+                  str(tmp_path)) == 0
+    po = tmp_path / "test-statement.ru.po"
+    before = (project.brief_dir("test-statement") / "calls.ru.md").read_bytes()
+    for broken, why in [("Мы настоятельно призываем власти", "missing: {1}"),
+                        ("{1}{1}Мы призываем", "unknown or repeated: {1}"),
+                        ("{1}Мы {7} призываем", "unknown or repeated: {7}"),
+                        ("{1}Мы\n\nпризываем", "several paragraphs")]:
+        translate_file(po, {"calls#0": broken})
+        assert briefs(project, "translations", "import", str(po)) == 1
+        err = capsys.readouterr().err
+        assert "unit 'calls#0' (heading of calls)" in err and why in err, err
+        assert (project.brief_dir("test-statement") / "calls.ru.md").read_bytes() == before
+    assert [s.state for s in translations.statuses(project, brief(project, "test-statement"))] \
+        == ["up to date", "outdated"]
+
+
+def test_a_missing_translation_is_exported_whole_and_written_by_the_import(project, tmp_path):
+    (project.brief_dir("test-statement") / "calls.ru.md").unlink()
+    assert briefs(project, "translations", "confirm", "test-statement", "--lang", "ru",
+                  "--section", "body") == 0
+    assert briefs(project, "translations", "export", "test-statement", "--lang", "ru",
+                  str(tmp_path)) == 0
+    po = tmp_path / "test-statement.ru.po"
+    units = {u.getcontext(): u.source for u in pypo.pofile.parsefile(str(po)).units
+             if not u.isheader()}
+    assert units == {"calls#0": "{1}We call on the authorities to",
+                     "calls#1": "{1}release the keeper at once;",
+                     "calls#2": "{1}quash the verdict."}
+    translate_file(po, {"calls#0": "{1}Мы призываем власти", "calls#1": "{1}освободить;",
+                        "calls#2": "{1}отменить приговор."})
+    assert briefs(project, "translations", "import", str(po)) == 0
+    assert (project.brief_dir("test-statement") / "calls.ru.md").read_text() == (
+        "# Мы призываем власти\n\n- освободить;\n- отменить приговор.\n")

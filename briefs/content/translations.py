@@ -57,6 +57,8 @@ class Change:
     old: tuple  # Blocks as confirmed
     new: tuple  # Blocks as the source is now
     line: int  # where the new blocks start in the source file (1-based), or its end
+    old_at: int  # the index of the first old block among those confirmed
+    new_at: int  # the index of the first new block among the source's blocks now
 
 
 @dataclass(frozen=True)
@@ -68,15 +70,21 @@ class SectionStatus:
     source_path: str
     confirmed: datetime.date | None = None
     changes: tuple = field(default=())
+    confirmed_blocks: int = 0  # how many source blocks the confirmation recorded
 
 
 def blocks(text):
     """The Blocks of a section's Markdown, in order, with the line each starts on."""
+    return [(block, start) for block, start, _ in block_spans(text)]
+
+
+def block_spans(text):
+    """(Block, first line, last line) of each block of a section's Markdown, in order."""
     found, kind, lines, start = [], None, [], 0
 
     def close():
         if kind:
-            found.append((Block(kind, " ".join(lines)), start))
+            found.append((Block(kind, " ".join(lines)), start, start + len(lines) - 1))
 
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = " ".join(line.split())
@@ -163,9 +171,10 @@ def _section_status(project, brief, ref, lang, source, confirmed):
         return SectionStatus(ref.stem, lang, UNCONFIRMED, shown, source_shown)
     day = datetime.date.fromisoformat(confirmed["confirmed"])
     now = blocks(project.read_text(source_path, "section"))
-    changes = _changes([Block(kind, text) for kind, text, *_ in confirmed["blocks"]], now)
+    old = [Block(kind, text) for kind, text, *_ in confirmed["blocks"]]
+    changes = _changes(old, now)
     return SectionStatus(ref.stem, lang, OUTDATED if changes else UP_TO_DATE, shown,
-                         source_shown, day, tuple(changes))
+                         source_shown, day, tuple(changes), len(old))
 
 
 def _changes(old, now):
@@ -177,7 +186,7 @@ def _changes(old, now):
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
             line = now[j1][1] if j1 < len(now) else (now[-1][1] if now else 1)
-            changes.append(Change(tuple(old[i1:i2]), tuple(new[j1:j2]), line))
+            changes.append(Change(tuple(old[i1:i2]), tuple(new[j1:j2]), line, i1, j1))
     return changes
 
 
