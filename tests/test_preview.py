@@ -262,6 +262,31 @@ def test_a_replaced_picture_that_only_a_section_shows_rebuilds_its_edition(previ
         (pictures / "court.svg").unlink()
 
 
+def test_an_edition_behind_its_source_shows_the_changed_blocks(preview):
+    from briefs.cli import main
+
+    project = preview.project
+    record = project.brief_dir("test-statement") / "translations.json"
+    calls = project.brief_dir("test-statement") / "calls.en.md"
+    original = calls.read_text(encoding="utf-8")
+    assert main(["--root", str(project.root), "translations", "confirm", "test-statement",
+                 "--lang", "ru", "--date", "2023-04-20"]) == 0
+    try:
+        calls.write_text(original.replace("We call on", "We urgently call on"),
+                         encoding="utf-8")
+        summary = preview.wait_for(lambda: "urgently" in (
+            text := preview.status("test-statement", "ru")["summary"]) and text,
+            "the changed block beside the Russian edition")
+        assert "Translation behind its source" in summary
+        assert "# We {+urgently+} call on the authorities to" in summary
+        assert "Translation behind" not in preview.status("test-statement", "en")["summary"]
+    finally:
+        calls.write_text(original, encoding="utf-8")
+        record.unlink()
+    preview.wait_for(lambda: "Translation behind" not in preview.status(
+        "test-statement", "ru")["summary"], "the Russian edition as it was")
+
+
 def test_the_catalogue_links_every_edition_with_its_pages(page, preview):
     preview.settled()  # so that the pages below are as the server wrote them
     preview.open(page)

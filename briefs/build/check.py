@@ -6,11 +6,10 @@ their calls and their pictures are checked as the build would check them.
 """
 
 from briefs.cases.cache import casebook
-from briefs.content import translations
 from briefs.content.inputs import discover
 from briefs.edition import Settings, editions
 from briefs.errors import ContentError, ContentErrors
-from briefs.build.driver import warn_if_over_page_budget
+from briefs.build.driver import warn_if_over_page_budget, warn_if_translation_behind
 from briefs.pdf import print_pdf
 from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_edition, section_sources
@@ -44,8 +43,7 @@ def render_pages(edition, pages):
     """Render an edition as the build does; return its warnings, a translation behind its
     source text's among them."""
     helpers = CaseHelpers(edition)
-    helpers.warnings += [str(problem) for problem in translations.outdated_blocks(
-        edition.project, edition.brief, edition.lang)]
+    warn_if_translation_behind(edition, helpers)
     sources = section_sources(edition, helpers)
     render_edition(edition, "web", helpers, sources)
     paged = render_edition(edition, "print", helpers, sources)

@@ -56,6 +56,7 @@ def build_edition(edition, templates):
                                variant=settings.pdf_variant)
         printing = time.perf_counter() - printing
         warn_if_over_page_budget(edition, pages, helpers)
+        warn_if_translation_behind(edition, helpers)
         Path(files["pdf"]).write_bytes(pdf)
         published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
                      "card_href": Path(files["card"]).name}
@@ -77,6 +78,13 @@ def refuse_outdated_translation(edition):
             f"{problem.reason}"
     if problems:
         raise ContentErrors(problems)
+
+
+def warn_if_translation_behind(edition, helpers):
+    """A warning for every block of the source text that changed since the translation
+    this edition is made from was confirmed (briefs.content.translations)."""
+    helpers.warnings += [str(problem) for problem in translations.outdated_blocks(
+        edition.project, edition.brief, edition.lang)]
 
 
 def warn_if_over_page_budget(edition, pages, helpers):

@@ -43,12 +43,14 @@ def edition_inputs(project, brief_id, lang):
 
 def brief_inputs(project, brief_id, languages, organisations=None):
     """The content files the editions in `languages` are made from, for the workflow to
-    watch and the manifest to list: brief.yaml, the organisations and what brief.yaml
-    names. Other files of the brief's folder, such as drafts, are neither. organisations:
+    watch before an edition's entry says what it read: brief.yaml, the organisations, the
+    record of confirmed translations and what brief.yaml names. Other files of the brief's folder, such as drafts, are neither. organisations:
     the fields of organisations.yaml, if the caller has read them."""
     folder = project.brief_dir(brief_id)
     data = fields(project, folder / "brief.yaml")
-    files = [folder / "brief.yaml", project.content / "organisations.yaml"]
+    # translations.json: what the translations follow, once one is confirmed
+    files = [folder / "brief.yaml", project.content / "organisations.yaml",
+             folder / "translations.json"]
     source = data.get("source_language") or (data.get("languages") or ["en"])[0]
     for lang in languages:
         for entry in data.get("sections") or []:
