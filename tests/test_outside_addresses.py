@@ -1,27 +1,32 @@
-"""Nothing outside is ever loaded by a page.
+"""Nothing outside is ever loaded by a page, and what a page embeds is bounded.
 
 Every address a section's HTML would have a browser load without a click, however it is
 written (upper case, unquoted, entities, spaces, SVG, CSS, footnotes), is either a picture
 of content/ embedded as a data: URL or refused, naming the section. Every built page is
 read as a browser reads it, and loaded in Chromium, to see that it asks for nothing but
-data: URLs and the fonts of build/.
+data: URLs and the fonts of build/. A page embeds at most 40 MB of pictures.
 """
 
+import os
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import tinycss2
 import tinyhtml5
+from PIL import Image
 
 from briefs.cli import main
 from briefs.content.pictures import picture
+from briefs.errors import ContentError
+from briefs.project import MB
 from briefs.render.pictures import data_url
 
 from conftest import needs_chromium, render, run_snakemake
 from test_attacks import assert_no_leaks, plant_harmless
 
 TRACKER = "https://tracker.example.org/x.png"
+PAGE_PICTURES = 40 * MB  # what the README promises a page embeds at most
 LOADS = "would have every reader's browser load"
 NOT_OURS = f"the picture '{TRACKER}' is not a file of the project"
 # name: (what follows "A paragraph.\n\n" in a section, what the error says, its line)
@@ -166,17 +171,43 @@ def test_a_section_that_shows_its_pictures_every_way_embeds_each_of_them(project
         'title="url(https://tracker.example.org/t.png)"', "")
 
 
-def test_the_workflow_refuses_the_outside_testers_footnote_and_keeps_the_last_good_files(
+def noise(path, width):
+    """A PNG picture that does not compress: its clean bytes are about its file's."""
+    Image.frombytes("RGB", (width, width), os.urandom(width * width * 3)).save(path)
+
+
+def test_a_page_embeds_at_most_40_mb_of_pictures_each_counted_as_often_as_shown(project):
+    noise(project.content / "images" / "noise.png", 320)
+    clean = data_url(picture(project, project.content, "images/noise.png", "test"))
+    size = len(clean.partition(",")[2]) * 3 // 4
+    fits = PAGE_PICTURES // size - 1  # room left for the publisher's logo
+    write_section(project, "Pictures.\n\n" + "![Noise](../../images/noise.png)\n" * fits)
+    assert render(project, "test-statement").count(clean) == fits
+    write_section(project, "Pictures.\n\n" + "![Noise](../../images/noise.png)\n" * (fits + 2))
+    with pytest.raises(ContentError) as caught:
+        render(project, "test-statement")
+    assert caught.value.path.endswith("test-statement/body.en.md")
+    assert ("with '../../images/noise.png', the pictures this edition shows come to more than "
+            "40 MB (a picture counts each time it is shown)") == caught.value.reason
+
+
+def test_the_workflow_refuses_a_tracker_or_too_many_pictures_and_keeps_the_last_good_files(
         project):
     assert run_snakemake(project).returncode == 0
     folder = project.root / "build" / "test-statement"
     good = {path.name: path.read_bytes() for path in folder.iterdir()}
-    write_section(project, REFUSED["footnote-upper-case"][0])
-    result = run_snakemake(project)
-    message = result.stdout + result.stderr
-    assert result.returncode != 0 and f"body.en.md, line 3: {NOT_OURS}" in message
-    assert "Traceback" not in message
-    assert {path.name: path.read_bytes() for path in folder.iterdir()} == good
+    noise(project.content / "images" / "noise.png", 320)  # 300 KB, shown 300 times by 9 KB
+    for text, said in [
+            (REFUSED["footnote-upper-case"][0], f"body.en.md, line 3: {NOT_OURS}"),
+            ("Pictures.\n\n" + "![Noise](../../images/noise.png)\n" * 300,
+             "body.en.md: with '../../images/noise.png', the pictures this edition shows "
+             "come to more than 40 MB")]:
+        write_section(project, text)
+        result = run_snakemake(project)
+        message = result.stdout + result.stderr
+        assert result.returncode != 0 and said in message, message[-3000:]
+        assert "Traceback" not in message and "MemoryError" not in message
+        assert {path.name: path.read_bytes() for path in folder.iterdir()} == good
 
 
 # What makes a browser load an address without a click, for reading built pages.

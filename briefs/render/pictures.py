@@ -23,8 +23,12 @@ from py_svg_hush import filter_svg
 from briefs.content.pictures import picture
 from briefs.content.yamlfile import shorten
 from briefs.errors import ContentError
+from briefs.project import MB
 from briefs.render.sanitize import clean_html, loads
 
+# A page's pictures in bytes, each counted as often as it is shown: two photos at the
+# largest a picture file may be (20 MB), which a job prints within its 1000 MB.
+MAX_EMBEDDED = 40 * MB
 WHITESPACE = " \t\n\f\r"  # what a browser strips around an address
 OUTSIDE_HINT = ("a section can show pictures of content/ only, with ![what it shows](file): "
                 "remove this (for a web address, write a link: [its title](address))")
@@ -70,16 +74,18 @@ def clean_svg(data):
 
 
 class EditionPictures:
-    """The pictures one page of an edition shows, each checked and cleaned once."""
+    """The pictures one page of an edition shows: each checked and cleaned once, each
+    showing counted, up to MAX_EMBEDDED bytes in all."""
 
     def __init__(self, edition, generated):
         self.edition, self.generated = edition, generated  # generated: {name: SVG bytes}
-        self.urls = {}  # a picture's path, or a chart's name: its data: URL
+        self.urls = {}  # a picture's path, or a chart's name: (data: URL, bytes)
+        self.embedded = 0
 
     def clean(self, html, section):
         """A section's HTML (its body or its notes) cleaned, with its pictures embedded.
         Refuse anything the HTML would have a browser load but pictures of the project
-        with alternative text."""
+        with alternative text, and pictures past the page's budget."""
         pictures = {}
         for element in tinyhtml5.parse(html, namespace_html_elements=False).iter():
             if not isinstance(element.tag, str):
@@ -93,34 +99,50 @@ class EditionPictures:
     def _embed(self, reference, alt, section):
         line = _line_of(section.text, reference)
         if reference in self.generated:
-            url = self._generated(reference)
+            url, size = self._generated(reference)
         else:
             found = picture(self.edition.project, section.path.parent, reference,
                             section.path, line)
-            url = self._cleaned(found)
+            url, size = self._cleaned(found)
         if not alt or not alt.strip():
             raise ContentError(section.path, f"the picture '{shorten(reference)}' has no "
                                "alternative text", line=line,
                                hint="describe it between the brackets: ![what it shows](file)")
+        self._count(size, section.path, reference)
         return url
 
     def named(self, relative):
         """A picture brief.yaml or organisations.yaml names (checked when they were
         loaded), as the page templates show it."""
         project = self.edition.project
-        return self._cleaned(picture(project, project.content, relative,
-                                     project.content / relative))
+        url, size = self._cleaned(picture(project, project.content, relative,
+                                          project.content / relative))
+        self._count(size, project.brief_dir(self.edition.brief.id) / "brief.yaml", relative)
+        return url
 
     def _generated(self, name):
         if name not in self.urls:
-            self.urls[name] = ("data:image/svg+xml;base64,"
-                               + base64.b64encode(self.generated[name]).decode())
+            svg = self.generated[name]
+            self.urls[name] = ("data:image/svg+xml;base64," + base64.b64encode(svg).decode(),
+                               len(svg))
         return self.urls[name]
 
     def _cleaned(self, found):
         if found.path not in self.urls:
-            self.urls[found.path] = data_url(found)
+            url = data_url(found)
+            self.urls[found.path] = url, (len(url) - url.index(",") - 1) * 3 // 4
         return self.urls[found.path]
+
+    def _count(self, size, path, reference):
+        """Add a showing of a picture; its line is not told, as the same reference may
+        stand on many."""
+        self.embedded += size
+        if self.embedded > MAX_EMBEDDED:
+            raise ContentError(path, f"with '{shorten(reference)}', the pictures this edition "
+                               f"shows come to more than {MAX_EMBEDDED // MB} MB (a picture "
+                               "counts each time it is shown)",
+                               hint="show fewer pictures, or smaller ones: a photo 2,000 "
+                               "pixels wide saved as JPEG takes about 0.5 MB")
 
 
 def _refuse_loads(element, section):
