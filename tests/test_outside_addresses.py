@@ -4,10 +4,13 @@ Every address a section's HTML would have a browser load without a click, howeve
 written (upper case, unquoted, entities, spaces, SVG, CSS, footnotes), is either a picture
 of content/ embedded as a data: URL or refused, naming the section. Every built page is
 read as a browser reads it, and loaded in Chromium, to see that it asks for nothing but
-data: URLs and the fonts of build/. A page embeds at most 40 MB of pictures.
+data: URLs and the fonts of build/. A page embeds at most 40 MB of pictures, and a job
+that runs out of memory says so in the README's words, without a traceback.
 """
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -337,3 +340,29 @@ def test_chromium_asks_for_nothing_but_data_urls_and_files_of_the_build(attacked
     bad = [url[:200] for url in requested
            if url not in addresses and outside(build / "index.html", url, build)]
     assert bad == []
+
+
+BIG_TABLES = "{{ case_table() }}\n" * 4000  # 76 KB, within a section's limits
+
+
+def test_a_job_that_runs_out_of_memory_in_the_workflow_says_so_without_a_traceback(project):
+    write_section(project, BIG_TABLES)
+    result = run_snakemake(project)
+    message = result.stdout + result.stderr
+    log = (project.root / ".cache" / "public" / "logs" / "test-statement.log").read_text()
+    said = ("This job needed more memory than the 1000 MB its rule allows (mem_mb): nothing "
+            "of it was kept.")
+    assert result.returncode != 0 and said in log and said in message, message[-3000:]
+    assert "Traceback" not in log + message and "MemoryError" not in log + message
+    assert not (project.root / "build" / "test-statement").exists()
+
+
+def test_a_job_alone_that_runs_out_of_memory_says_so_without_a_traceback(project, tmp_path):
+    """As the Snakefile runs a job when its server is gone."""
+    result = subprocess.run(
+        [sys.executable, "-P", "-m", "briefs.build.jobs", "--alone", '{"mem_mb": 100}',
+         "--root", str(project.root), "brief", "test-statement", "--out", str(tmp_path / "o")],
+        capture_output=True, text=True)
+    assert result.returncode != 0 and not (tmp_path / "o").exists()
+    assert result.stdout + result.stderr == ("This job needed more memory than the 100 MB its "
+                                             "rule allows (mem_mb): nothing of it was kept.\n")
