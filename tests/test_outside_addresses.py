@@ -37,6 +37,8 @@ REFUSED = {
     # the outside tester's: a tracker in a footnote, in upper case, without alt text
     "footnote-upper-case": (f'A claim.[^1]\n\n[^1]: See <IMG SRC="{TRACKER}">\n', NOT_OURS, 5),
     "footnote-markdown": (f"A claim.[^1]\n\n[^1]: ![A pixel]({TRACKER})\n", NOT_OURS, 5),
+    "footnote-no-alt": ('A claim.[^1]\n\n[^1]: <img src="../../images/alpha.svg">\n',
+                        "the picture '../../images/alpha.svg' has no alternative text", 5),
     "markdown": (f"![A pixel]({TRACKER})\n", NOT_OURS, 3),
     "unquoted": (f"<img src={TRACKER} alt=x>\n", NOT_OURS, 3),
     "entities": ('<img alt="x" src="&#104;ttps&#x3A;//tracker.example.org/x.png">\n',
