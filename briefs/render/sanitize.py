@@ -36,7 +36,7 @@ def clean_html(html, pictures=None):
     pictures = pictures or {}
 
     def embed(element, attribute, value):
-        # nh3 ignores what this raises, so it only looks up
+        # nh3 would keep the src as written if this raised: it only looks up
         if element == "img" and attribute == "src":
             return pictures.get(value)
         return value
