@@ -16,6 +16,7 @@ same limits.
 """
 
 import ctypes
+import errno
 import gc
 import glob
 import json
@@ -266,7 +267,7 @@ def _run_job(request, output, tmp):
 def run_briefs(arguments, limits):
     """Run `briefs <arguments>` in this process as `python -m briefs` would, within limits
     (as JobServer.run takes them); return its exit status."""
-    status = 1
+    status, out_of_memory = 1, False
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held by the server
         _limit(limits)
@@ -277,12 +278,26 @@ def run_briefs(arguments, limits):
     except KeyboardInterrupt:
         print("Interrupted (Ctrl-C): nothing of this job was kept.", file=sys.stderr)
         status = 130
-    except BaseException:
-        traceback.print_exc()
-    if status and _near_memory_limit(limits):
+    except BaseException as error:
+        # a traceback would not say why: whatever could not allocate raised it
+        out_of_memory = _ran_out_of_memory(error) or _near_memory_limit(limits)
+        if not out_of_memory:
+            traceback.print_exc()
+    if status and (out_of_memory or _near_memory_limit(limits)):
         print(f"This job needed more memory than the {limits['mem_mb']} MB its rule allows "
-              "(mem_mb): nothing of it was kept.", file=sys.stderr)
+              "(mem_mb): nothing of it was kept." if limits.get("mem_mb") else
+              "This job ran out of memory: nothing of it was kept.", file=sys.stderr)
     return status
+
+
+def _ran_out_of_memory(error):
+    """Whether an error, or one it came from, says that memory ran out."""
+    while error is not None:
+        if isinstance(error, MemoryError) or (isinstance(error, OSError)
+                                              and error.errno == errno.ENOMEM):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _near_memory_limit(limits):

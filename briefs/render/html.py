@@ -12,8 +12,7 @@ from briefs.errors import ContentError, ContentErrors
 from briefs.kinds import KINDS, N_, label
 from briefs.render import sandbox
 from briefs.render.markdown_ext import EditionState, section_html
-from briefs.render.pictures import data_url, embed_pictures, section_pictures
-from briefs.render.sanitize import clean_html
+from briefs.render.pictures import EditionPictures, data_url
 from briefs.render.templates import environment, use_language
 
 @dataclass(frozen=True)
@@ -72,16 +71,17 @@ def render_edition(edition, medium, helpers, sources, published=None):
     state = EditionState(print_notes=medium == "print", note_label=translate("Note %(number)s"))
     sections, notes = [], []
     labels = section_labels(brief, translate)
+    pictures = EditionPictures(edition, helpers.generated)
     for (section, source), label in zip(sources, labels):
         body, section_notes = section_html(source, state, label=label,
                                            prefix=f"{section.ref.stem}-",
                                            back_label=translate("Back to the text"))
-        pictures = section_pictures(body, edition, section, helpers.generated)
-        body = embed_pictures(clean_html(body), pictures)
+        body = pictures.clean(body, section)
         sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body),
                                         section.lang))
-        notes.append(clean_html(section_notes))
+        notes.append(pictures.clean(section_notes, section))
     context = page_context(edition, medium)
+    context["image_url"] = pictures.named
     context["stylesheet"] = Markup(stylesheet(edition.project, medium))
     levels = KINDS[brief.kind].contents_levels
     context.update(published or {})
@@ -92,8 +92,9 @@ def render_edition(edition, medium, helpers, sources, published=None):
 
 
 def page_context(edition, medium):
-    """Everything the page templates print, for one language and medium."""
-    brief, lang, project = edition.brief, edition.lang, edition.project
+    """Everything the page templates print, for one language and medium, but the
+    pictures, which render_edition embeds."""
+    brief, lang = edition.brief, edition.lang
 
     def text(value):
         return value[lang] if value else ""
@@ -117,7 +118,6 @@ def page_context(edition, medium):
         "kind_label": label(brief),
         "pdf_pages": None,  # known once the PDF is printed: see render_edition(published=)
         "pdf_kb": None,
-        "image_url": lambda relative: image_url(project, relative),
         "translation_notice": translation_notice(edition),
     }
 

@@ -5,23 +5,33 @@ re-encoded without them. SVG pictures can carry scripts, event handlers, foreign
 references to other files, comments and metadata (the author, the path on their disk);
 svg-hush (Cloudflare's filter) removes those it knows, and what is left may refer only to
 parts of the picture itself. Every picture is embedded as a data: URL, so the web page
-stands alone and the PDF gets the same clean bytes.
+stands alone and the PDF gets the same clean bytes; a section's HTML is read as a browser
+reads it (tinyhtml5, to the HTML standard), and whatever else in it a browser would load
+is refused.
 """
 
 import base64
 import io
 import re
-from html import unescape as html_unescape
 from xml.etree import ElementTree  # for writing only: pictures are read with defusedxml
 
 import defusedxml.ElementTree
+import tinyhtml5
 from PIL import Image, ImageOps
 from py_svg_hush import filter_svg
 
 from briefs.content.pictures import picture
+from briefs.content.yamlfile import shorten
 from briefs.errors import ContentError
+from briefs.project import MB
+from briefs.render.sanitize import clean_html, loads
 
-IMG_TAG = re.compile(r"<img\b[^>]*>")
+# A page's pictures in bytes, each counted as often as it is shown: two photos at the
+# largest a picture file may be (20 MB), which a job prints within its 1000 MB.
+MAX_EMBEDDED = 40 * MB
+WHITESPACE = " \t\n\f\r"  # what a browser strips around an address
+OUTSIDE_HINT = ("a section can show pictures of content/ only, with ![what it shows](file): "
+                "remove this (for a web address, write a link: [its title](address))")
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK = "{http://www.w3.org/1999/xlink}href"
 # Elements that describe rather than draw: the page gives the picture's alternative text.
@@ -63,43 +73,89 @@ def clean_svg(data):
     return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
-def section_pictures(html, edition, section, generated):
-    """{reference: clean data: URL} of every picture a section's HTML shows, or the chart
-    the section drew (generated: {name: SVG bytes}); refuse a picture that is not a
-    picture of the project or has no alternative text. Call it before sanitising, which
-    would silently drop an unknown address."""
-    pictures = {}
-    for tag in IMG_TAG.findall(html):
-        src = re.search(r'\ssrc="([^"]*)"', tag)
-        alt = re.search(r'\salt="([^"]*)"', tag)
-        reference = html_unescape(src.group(1)) if src else ""
+class EditionPictures:
+    """The pictures one page of an edition shows: each checked and cleaned once, each
+    showing counted, up to MAX_EMBEDDED bytes in all."""
+
+    def __init__(self, edition, generated):
+        self.edition, self.generated = edition, generated  # generated: {name: SVG bytes}
+        self.urls = {}  # a picture's path, or a chart's name: (data: URL, bytes)
+        self.embedded = 0
+
+    def clean(self, html, section):
+        """A section's HTML (its body or its notes) cleaned, with its pictures embedded.
+        Refuse anything the HTML would have a browser load but pictures of the project
+        with alternative text, and pictures past the page's budget."""
+        pictures = {}
+        for element in tinyhtml5.parse(html, namespace_html_elements=False).iter():
+            if not isinstance(element.tag, str):
+                continue  # a comment
+            _refuse_loads(element, section)
+            if element.tag == "img" and "src" in element.attrib:
+                src = element.get("src")
+                pictures[src] = self._embed(src.strip(WHITESPACE), element.get("alt"), section)
+        return clean_html(html, pictures)
+
+    def _embed(self, reference, alt, section):
         line = _line_of(section.text, reference)
-        if not alt or not alt.group(1).strip():
-            raise ContentError(section.path, f"the picture '{reference}' has no alternative "
-                               "text", line=line,
+        if reference in self.generated:
+            url, size = self._generated(reference)
+        else:
+            found = picture(self.edition.project, section.path.parent, reference,
+                            section.path, line)
+            url, size = self._cleaned(found)
+        if not alt or not alt.strip():
+            raise ContentError(section.path, f"the picture '{shorten(reference)}' has no "
+                               "alternative text", line=line,
                                hint="describe it between the brackets: ![what it shows](file)")
-        if reference in generated:
-            pictures[reference] = ("data:image/svg+xml;base64,"
-                                   + base64.b64encode(generated[reference]).decode())
-        elif reference not in pictures:
-            pictures[reference] = data_url(picture(edition.project, section.path.parent,
-                                                   reference, section.path, line))
-    return pictures
+        self._count(size, section.path, reference)
+        return url
+
+    def named(self, relative):
+        """A picture brief.yaml or organisations.yaml names (checked when they were
+        loaded), as the page templates show it."""
+        project = self.edition.project
+        url, size = self._cleaned(picture(project, project.content, relative,
+                                          project.content / relative))
+        self._count(size, project.brief_dir(self.edition.brief.id) / "brief.yaml", relative)
+        return url
+
+    def _generated(self, name):
+        if name not in self.urls:
+            svg = self.generated[name]
+            self.urls[name] = ("data:image/svg+xml;base64," + base64.b64encode(svg).decode(),
+                               len(svg))
+        return self.urls[name]
+
+    def _cleaned(self, found):
+        if found.path not in self.urls:
+            url = data_url(found)
+            self.urls[found.path] = url, (len(url) - url.index(",") - 1) * 3 // 4
+        return self.urls[found.path]
+
+    def _count(self, size, path, reference):
+        """Add a showing of a picture; its line is not told, as the same reference may
+        stand on many."""
+        self.embedded += size
+        if self.embedded > MAX_EMBEDDED:
+            raise ContentError(path, f"with '{shorten(reference)}', the pictures this edition "
+                               f"shows come to more than {MAX_EMBEDDED // MB} MB (a picture "
+                               "counts each time it is shown)",
+                               hint="show fewer pictures, or smaller ones: a photo 2,000 "
+                               "pixels wide saved as JPEG takes about 0.5 MB")
 
 
-def embed_pictures(html, pictures):
-    """Put each picture's data: URL in place of its reference (after sanitising)."""
-    def replace(match):
-        tag = match.group(0)
-        src = re.search(r'\ssrc="([^"]*)"', tag)
-        if not src:
-            return tag
-        url = pictures.get(html_unescape(src.group(1)))
-        return tag.replace(src.group(0), f' src="{url}"') if url else ""
-
-    return IMG_TAG.sub(replace, html)
+def _refuse_loads(element, section):
+    """Refuse an element that would have a browser load anything but an <img>'s picture."""
+    found = loads(element)
+    if found:
+        what, address = found[0]
+        raise ContentError(section.path, f"{what} would have every reader's browser load "
+                           f"'{shorten(address)}'", line=_line_of(section.text, address),
+                           hint=OUTSIDE_HINT)
 
 
 def _line_of(text, needle):
-    position = text.find(needle) if needle else -1
-    return text.count("\n", 0, position) + 1 if position >= 0 else None
+    """The line where text first holds needle as it is written (in any case), if it does."""
+    found = re.search(re.escape(needle), text, re.I) if needle else None
+    return text.count("\n", 0, found.start()) + 1 if found else None
