@@ -1,0 +1,138 @@
+"""Strict input (issue 31): a key written twice. Each is refused through `briefs check`
+and through the real workflow."""
+
+import pytest
+
+from briefs.cli import main
+from conftest import run_snakemake
+
+EQUAL_KEY_HINT = "keep the line that is right and delete the other"
+
+
+def run(project, *args):
+    return main(["--root", str(project.root), *args])
+
+
+def refusal(project, capsys, *args):
+    """What a command that must fail prints: the editor's messages, no traceback."""
+    assert run(project, *args) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "What to do:" in err, err
+    return err
+
+
+def edit(project, relative, old, new):
+    """Replace text in a file of content/; return the file's new lines."""
+    path = project.content / relative
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (relative, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path.read_text(encoding="utf-8").split("\n")
+
+
+def line_of(lines, text):
+    """The number (from 1) of the first line that holds text."""
+    return next(number for number, line in enumerate(lines, 1) if text in line)
+
+
+def everything_written(project, *folders):
+    """(path, text) of every file the build wrote into these folders of the project."""
+    for folder in folders:
+        for path in sorted((project.root / folder).rglob("*")):
+            if path.is_file():
+                yield path, path.read_bytes().decode("utf-8", "replace")
+
+
+# 1. A key written twice.
+
+def test_a_record_made_restricted_then_public_stops_the_build_and_check(project, capsys):
+    """The tester's record: restricted at its top, public at its end, was published."""
+    record = project.content / "cases" / "zzyzx-witness.yaml"
+    record.write_text(record.read_text() + "visibility: public\n")
+    lines = record.read_text().split("\n")
+    first, again = line_of(lines, "visibility: restricted"), len(lines) - 1
+    said = (f"content/cases/zzyzx-witness.yaml, line {again}: the field 'visibility' is "
+            f"written twice at the same level: on line {first} and again on line {again}")
+
+    result = run_snakemake(project)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0 and said in message and EQUAL_KEY_HINT in message, message
+    assert "Nothing was built." in message
+    for path, text in everything_written(project, "build"):
+        assert "Zzyzx" not in text and "zzyzx" not in path.name, path
+
+    err = refusal(project, capsys, "check")
+    assert said in err and EQUAL_KEY_HINT in err
+
+
+DUPLICATES = {  # where, what is there, what it becomes; the key, its two lines
+    "an event": ("cases/keeper-one.yaml", "    sources: [tip]\n",
+                 "    sources: [tip]\n    visibility: public\n", ("visibility", 17, 19)),
+    "brief.yaml": ("briefs/test-statement/brief.yaml", "organisations: [alpha]\n",
+                   "organisations: [alpha]\ntitle: {en: Another title}\n", ("title", 5, 7)),
+    "organisations.yaml": ("organisations.yaml", "  licence: CC BY 4.0\n",
+                           "  licence: CC BY 4.0\n  website: https://elsewhere.example.org\n",
+                           ("website", 11, 22)),
+    "a legal code": ("legal/criminal-code.yaml", '  "405":', '  "182": {en: again}\n  "405":',
+                     ("182", 4, 6)),
+    "affiliations.yaml, quoted and plain": (
+        "affiliations.yaml", "lamp-movement:", '"harbour-party": {name: {en: Again}}\n'
+        "lamp-movement:", ("harbour-party", 1, 3)),
+    "regions.yaml, quoted and plain": (
+        "regions.yaml", "south:", "'north': {name: {en: Again}}\nsouth:", ("north", 1, 3)),
+    "a nested mapping": ("cases/keeper-one.yaml", "occupation: {en: lighthouse keeper}\n",
+                         "occupation: {en: lighthouse keeper}\nname_forms:\n  ru:\n"
+                         "    genitive: Смотрителя\n    dative: Смотрителю\n"
+                         "    genitive: Смотрителя Одного\n", ("genitive", 7, 9)),
+    "a record, plain and quoted": ("cases/keeper-three.yaml", "tags: [assembly]\n",
+                                   'tags: [assembly]\n"region": south\n', ("region", 3, 6)),
+    "a mapping on one line": (
+        "cases/keeper-two.yaml", '{article: "182", date: 2019-01-10}',
+        '{article: "182", date: 2019-01-10, article: "405"}', ("article", 9, 9)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DUPLICATES))
+def test_a_key_written_twice_is_refused_naming_both_lines(project, capsys, name):
+    relative, old, new, (key, first, again) = DUPLICATES[name]
+    edit(project, relative, old, new)
+    err = refusal(project, capsys, "check")
+    assert (f"content/{relative}, line {again}: the field '{key}' is written twice at the "
+            f"same level: on line {first} and again on line {again}") in err, err
+    assert EQUAL_KEY_HINT in err
+
+
+def test_a_key_written_twice_in_brief_yaml_stops_the_build_before_anything_runs(project):
+    relative, old, new, (key, first, again) = DUPLICATES["brief.yaml"]
+    edit(project, relative, old, new)
+    result = run_snakemake(project)
+    message = result.stdout + result.stderr
+    assert result.returncode != 0 and "Nothing was built." in message, message
+    assert (f"content/{relative}, line {again}: the field '{key}' is written twice") in message
+
+
+@pytest.mark.parametrize("keys", [("1", "0x1"), ("true", "1"), ("null", "~")])
+def test_keys_that_read_as_the_same_value_are_the_same_key(project, capsys, keys):
+    """1 and 0x1 are one number, as the reader holds them: one would replace the other."""
+    edit(project, "regions.yaml", "south:", f"{keys[0]}: {{name: {{en: A}}}}\n"
+         f"{keys[1]}: {{name: {{en: B}}}}\nsouth:")
+    err = refusal(project, capsys, "check")
+    assert (f"content/regions.yaml, line 4: the field '{keys[1]}' is written twice at the "
+            f"same level: on line 3 (as '{keys[0]}') and again on line 4") in err, err
+
+
+def test_a_merge_key_is_refused_as_it_brings_in_fields_written_elsewhere(project, capsys):
+    """`<<:` with a mapping written in place needs no alias, and can say a record's
+    visibility a second time."""
+    edit(project, "cases/zzyzx-witness.yaml", "visibility: restricted\n",
+         "visibility: restricted\n<<: {visibility: public}\n")
+    err = refusal(project, capsys, "check")
+    assert ("content/cases/zzyzx-witness.yaml, line 4: '<<' brings in fields written "
+            "elsewhere") in err, err
+
+
+def test_the_same_name_in_two_mappings_is_no_repeat(project, capsys):
+    """Equal keys are refused in one mapping only: every event has its own 'date'."""
+    edit(project, "cases/keeper-one.yaml", "region: north\n",
+         "region: north\nname_forms:\n  ru: {genitive: Смотрителя}\n  kk: {genitive: Смотрителя}\n")
+    assert run(project, "check") == 0, capsys.readouterr().err
