@@ -1,12 +1,17 @@
-"""Strict input (issue 31): a key written twice. Each is refused through `briefs check`
-and through the real workflow."""
+"""Strict input (issue 31): a key written twice, an invisible character. Each is refused
+through `briefs check` and through the real workflow."""
+
+import unicodedata
 
 import pytest
 
 from briefs.cli import main
+from briefs.content.characters import SUSPECTS
 from conftest import run_snakemake
 
 EQUAL_KEY_HINT = "keep the line that is right and delete the other"
+INVISIBLE_HINT = ("delete it: it is invisible and can make text read differently than it "
+                  "is written")
 
 
 def run(project, *args):
@@ -136,3 +141,98 @@ def test_the_same_name_in_two_mappings_is_no_repeat(project, capsys):
     edit(project, "cases/keeper-one.yaml", "region: north\n",
          "region: north\nname_forms:\n  ru: {genitive: Смотрителя}\n  kk: {genitive: Смотрителя}\n")
     assert run(project, "check") == 0, capsys.readouterr().err
+
+
+# 2. Invisible characters.
+
+INVISIBLE = {  # where, what is there, what it becomes, the character's name
+    "a title": ("briefs/test-statement/brief.yaml", "title: {en: Free the",
+                "title: {en: Free \u202eeht", "U+202E RIGHT-TO-LEFT OVERRIDE"),
+    "a heading": ("briefs/test-statement/calls.en.md", "# We call on",
+                  "# We call\u200b on", "U+200B ZERO WIDTH SPACE"),
+    "a name": ("cases/keeper-one.yaml", "name: {en: Keeper One",
+               "name: {en: Keeper \u2066One", "U+2066 LEFT-TO-RIGHT ISOLATE"),
+    "an id": ("cases/keeper-three.yaml", "id: keeper-three", "id: keeper\ufeff-three",
+              "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INVISIBLE))
+def test_an_invisible_character_is_refused_by_check_and_the_build(project, capsys, name):
+    relative, old, new, character = INVISIBLE[name]
+    lines = edit(project, relative, old, new)
+    said = (f"content/{relative}, line {line_of(lines, new)}: an invisible character, "
+            f"{character}, is at character")
+    err = refusal(project, capsys, "check")
+    assert said in err and INVISIBLE_HINT in err, err
+
+    result = run_snakemake(project)
+    logs = "".join(text for _, text in everything_written(project, ".cache/public/logs"))
+    message = result.stdout + result.stderr + logs
+    assert result.returncode != 0 and said in message and INVISIBLE_HINT in message, message
+
+
+OWN_INVISIBLE = {  # own payloads: where, what is there, what it becomes, the character
+    "a tag character in a body": ("briefs/test-statement/body.en.md", "The keeper",
+                                  "The \U000e0041keeper", "U+E0041 TAG LATIN CAPITAL LETTER A"),
+    "an Arabic letter mark in an organisation": (
+        "organisations.yaml", "en: BMN", "en: B\u061cMN", "U+061C ARABIC LETTER MARK"),
+    "a left-to-right mark in a comment": ("organisations.yaml", "# Two invented",
+                                          "# Two \u200einvented", "U+200E LEFT-TO-RIGHT MARK"),
+    "a soft hyphen in a setext heading": (
+        "briefs/test-statement/calls.en.md", "# We call on the authorities to\n",
+        "We call on the autho\u00adrities to\n===\n", "U+00AD SOFT HYPHEN"),
+    "a word joiner in an ATX heading": (
+        "briefs/test-statement/calls.en.md", "# We call on", "## We\u2060call on",
+        "U+2060 WORD JOINER"),
+    "a soft hyphen in YAML": ("cases/keeper-one.yaml", "occupation: {en: lighthouse keeper}",
+                              "occupation: {en: light\u00adhouse keeper}", "U+00AD SOFT HYPHEN"),
+    "a zero-width joiner in a tag": ("cases/keeper-one.yaml", "tags: [expression]",
+                                     "tags: [expres\u200dsion]", "U+200D ZERO WIDTH JOINER"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OWN_INVISIBLE))
+def test_other_invisible_characters_are_refused_by_check(project, capsys, name):
+    relative, old, new, character = OWN_INVISIBLE[name]
+    lines = edit(project, relative, old, new)
+    err = refusal(project, capsys, "check")
+    number = line_of(lines, new.split("\n")[0])
+    assert (f"content/{relative}, line {number}: an invisible character, {character}, "
+            "is at character") in err, err
+
+
+def test_every_invisible_character_in_a_file_is_counted(project, capsys):
+    edit(project, "briefs/test-statement/body.en.md", "The keeper of the lighthouse",
+         "The\u200b keeper\u200b of\u200b the lighthouse")
+    err = refusal(project, capsys, "check")
+    assert ("body.en.md, line 1: an invisible character, U+200B ZERO WIDTH SPACE, is at "
+            "character 4 of this line (2 more in this file)") in err, err
+
+
+def test_soft_hyphens_and_word_joiners_in_body_text_are_kept(project, capsys):
+    """Editors put them there on purpose, to say where a word may break, or may not."""
+    edit(project, "briefs/test-statement/body.en.md", "sentenced on",
+         "sen\u00adtenced\u2060 on")
+    edit(project, "briefs/test-statement/calls.en.md", "- quash the verdict.",
+         "- quash the ver\u00addict.")
+    assert run(project, "check") == 0, capsys.readouterr().err
+
+
+def test_a_byte_order_mark_at_the_start_of_a_file_is_no_invisible_character(project, capsys):
+    for relative in ("briefs/test-statement/brief.yaml", "briefs/test-statement/body.en.md"):
+        path = project.content / relative
+        path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run(project, "check") == 0, capsys.readouterr().err
+
+
+def test_the_list_of_format_characters_is_this_pythons_unicode():
+    """Every character of category Cf is found, and nothing else, on any Python's Unicode:
+    the characters of the Basic Multilingual Plane are listed, the others looked up."""
+    for code in range(0x110000):
+        character = chr(code)
+        category = unicodedata.category(character)
+        if code <= 0xFFFF:
+            assert bool(SUSPECTS.match(character)) == (category == "Cf"), hex(code)
+        else:
+            assert SUSPECTS.match(character), hex(code)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pydantic
 
 from briefs.errors import ContentError, ContentErrors, did_you_mean
+from briefs.content.characters import refuse_invisible_in_section
 from briefs.content.model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
 from briefs.content.pictures import picture
 from briefs.content.yamlfile import load_mapping, shorten
@@ -167,6 +168,7 @@ def load_sections(project, brief, lang):
             continue
         try:
             text = project.read_text(path, "section")
+            refuse_invisible_in_section(path, text)
         except ContentError as problem:
             errors.append(problem)
             continue

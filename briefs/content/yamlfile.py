@@ -1,10 +1,11 @@
 """Reading YAML files with line numbers kept for error messages: no aliases, no key
-written twice in a mapping."""
+written twice in a mapping, no invisible characters."""
 
 import re
 
 import yaml
 
+from briefs.content.characters import refuse_invisible
 from briefs.errors import ContentError, field_words
 
 
@@ -75,6 +76,7 @@ def load_mapping(project, path, kind="yaml"):
 
 def parse_mapping(path, text):
     """Parse the text of the YAML file at path, whose top level must be a mapping."""
+    refuse_invisible(path, text)
     loader = _Loader(text)
     try:
         _refuse_deep_nesting(path, text)
