@@ -1,5 +1,6 @@
-"""Strict input (issue 31): a key written twice, an invisible character. Each is refused
-through `briefs check` and through the real workflow."""
+"""Strict input (issue 31): a key written twice, an invisible character, a message that
+quotes restricted content. Each is refused or worded through `briefs check` and through
+the real workflow."""
 
 import unicodedata
 
@@ -236,3 +237,104 @@ def test_the_list_of_format_characters_is_this_pythons_unicode():
             assert bool(SUSPECTS.match(character)) == (category == "Cf"), hex(code)
         else:
             assert SUSPECTS.match(character), hex(code)
+
+
+# 3. Public messages say nothing restricted.
+
+RESTRICTED_DEATH = ("  - {date: 2022-07-02, type: died, text: {en: Qvxdeath in custody.}, "
+                    "visibility: restricted}\n  - date: 2022-07-15")
+PUBLIC_WORDS = "a problem that involves a restricted event, which public messages do not describe"
+INTERNAL_WORDS = "an event after the death on 2022-07-02"
+
+
+def test_a_restricted_died_event_is_not_quoted_by_the_public_build_or_check(project, capsys):
+    """A public record with a restricted 'died' event and a public event after it: the
+    public build and `--dry-run` said 'an event after the death on 2022-07-02'."""
+    lines = edit(project, "cases/keeper-three.yaml", "  - date: 2022-07-15", RESTRICTED_DEATH)
+    where = (f"content/cases/keeper-three.yaml, line {line_of(lines, 'type: released')}, "
+             "field 'type' of the 3rd event (dated 2022-07-15): ")
+    for args in ((), ("--dry-run",)):
+        result = run_snakemake(project, *args)
+        printed = result.stdout + result.stderr
+        assert result.returncode != 0 and where + PUBLIC_WORDS in printed, printed
+        assert "briefs check --audience internal" in printed
+        for text in [printed] + [text for _, text in everything_written(
+                project, ".cache/public", "build")]:
+            assert "2022-07-02" not in text and "Qvxdeath" not in text and "death" not in text
+
+    err = refusal(project, capsys, "check")
+    assert where + PUBLIC_WORDS in err and "2022-07-02" not in err and "death" not in err
+
+    err = refusal(project, capsys, "check", "--audience", "internal")
+    assert where + INTERNAL_WORDS in err and err.count("keeper-three.yaml") == 1, err
+    result = run_snakemake(project, "--config", "audience=internal")
+    assert where + INTERNAL_WORDS in result.stdout + result.stderr
+
+
+RESTRICTED_PARTS = {  # what is edited in keeper-one.yaml, what must not be printed, where
+    "a restricted source's id used twice": (
+        "  - {id: court,", '  - {id: tip, title: Qvx second, url: "https://q.example.org", '
+        "visibility: restricted}\n  - {id: court,", "'tip'",
+        "field 'id': a problem in a restricted source"),
+    "a public recognition offered a restricted source's id": (
+        "    date: 2020-07-01\n", "    date: 2020-07-01\n    source: tipp\n", "'tip'",
+        "field 'source' of the 1st entry of 'recognition' (dated 2020-07-01): a problem "
+        "that involves a restricted source"),
+    "a restricted event out of date order": (
+        "  - date: 2020-08-01\n", "  - date: 2019-08-01\n", "2019-08-01",
+        "field 'date': a problem in a restricted event"),
+    "a restricted event's date that is no date": (
+        "  - date: 2020-08-01\n", "  - date: 2020-13-01\n", "2020-13-01",
+        "field 'date': a problem in a restricted event"),
+    "a restricted event's mistyped type": (
+        "    type: other\n", "    type: deid\n", "deid",
+        "field 'type': a problem in a restricted event"),
+    "a public event before a restricted one in time": (  # the order tells of its date
+        "  - date: 2021-03-01\n", "  - date: 2020-07-01\n", "out of date order",
+        "field 'date' of the 3rd event (dated 2020-07-01): a problem that involves a "
+        "restricted event"),
+    "a restricted charge's article": (
+        "  - {article: \"405\", part: 2, date: 2020-05-30}\n",
+        "  - {article: \"405\", part: 2, date: 2020-05-30}\n"
+        "  - {article: \"Qvx-9\", date: 2020-05-31, visibility: restricted}\n", "Qvx-9",
+        "field 'article': a problem in a restricted charge"),
+    "a restricted field's unknown region": (
+        "region: north\n", "region: qvx-north\nrestricted_fields: [region]\n", "qvx-north",
+        "field 'region': a problem in a restricted field"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RESTRICTED_PARTS))
+def test_a_public_check_names_a_restricted_part_but_not_what_it_holds(project, capsys, name):
+    old, new, secret, said = RESTRICTED_PARTS[name]
+    edit(project, "cases/keeper-one.yaml", old, new)
+    err = refusal(project, capsys, "check")
+    assert "content/cases/keeper-one.yaml, line " in err and said in err, err
+    assert secret not in err, err
+    err = refusal(project, capsys, "check", "--audience", "internal")
+    assert secret in err, err
+
+
+def test_a_restricted_source_id_is_not_printed_by_the_public_build(project, capsys):
+    edit(project, "cases/keeper-one.yaml", "  - {id: court,",
+         '  - {id: qvx-informant, title: Qvx, url: "https://q.example.org/1", '
+         'visibility: restricted}\n  - {id: qvx-informant, title: Qvx again, '
+         'url: "https://q.example.org/2", visibility: restricted}\n  - {id: court,')
+    result = run_snakemake(project, "--dry-run")
+    printed = result.stdout + result.stderr
+    assert result.returncode != 0 and "Nothing was built." in printed, printed
+    assert "field 'id': a problem in a restricted source" in printed, printed
+    assert "qvx-informant" not in printed, printed
+    err = refusal(project, capsys, "check", "--audience", "internal")
+    assert "the source id 'qvx-informant' is used twice" in err, err
+
+
+def test_a_restricted_record_is_checked_but_not_quoted_by_a_public_check(project, capsys):
+    """`briefs check` reads every record, restricted ones too, and says where they are
+    wrong; the public build does not read them beyond their visibility."""
+    edit(project, "cases/zzyzx-witness.yaml", "region: north", "region: qvx-town")
+    err = refusal(project, capsys, "check")
+    assert ("content/cases/zzyzx-witness.yaml, line 6, field 'region': a problem in a "
+            "restricted record") in err and "qvx-town" not in err, err
+    err = refusal(project, capsys, "check", "--audience", "internal")
+    assert "unknown region 'qvx-town'" in err and err.count("zzyzx-witness.yaml") == 1, err

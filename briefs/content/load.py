@@ -24,10 +24,17 @@ class Section:
 
 def validation_errors(document, model, extra=None):
     """Validate a YAML document against a pydantic model; one ContentError per problem."""
+    validated, problems = validation_problems(document, model, extra)
+    return validated, [document.error(*problem) for problem in problems]
+
+
+def validation_problems(document, model, extra=None):
+    """Validate a YAML document against a pydantic model: the model, or None and a
+    (field path, reason, hint) for each problem."""
     try:
         return model.model_validate({**document.data, **(extra or {})}), []
     except pydantic.ValidationError as error:
-        return None, [_content_error(document, model, e) for e in error.errors()]
+        return None, [_problem(model, e) for e in error.errors()]
 
 
 HINTS = {
@@ -71,7 +78,7 @@ def _suggesting(suggestion, hint):
     return f"{suggestion}{hint[:1].upper()}{hint[1:]}" if suggestion else hint
 
 
-def _content_error(document, model, error):
+def _problem(model, error):
     path = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
     reason = error["msg"].removeprefix("Value error, ")
     hint = HINTS.get(error["type"])
@@ -84,7 +91,7 @@ def _content_error(document, model, error):
         reason = f"{reason}, found {shorten(error['input'])!r}"
         choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
         hint = _suggesting(did_you_mean(error["input"], choices), hint)
-    return document.error(path, reason, hint)
+    return path, reason, hint
 
 
 def load_organisations(project):
