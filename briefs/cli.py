@@ -53,6 +53,9 @@ def _parser():
     check = commands.add_parser("check", help="validate all content without printing")
     check.add_argument("--pages", action="store_true", help="also print every PDF (nothing "
                        "is written) and say where one has more pages than its kind should")
+    check.add_argument("--audience", choices=AUDIENCES, default="public",
+                       help="who may read the messages: public (the default) names a "
+                       "restricted part of a record with a mistake, internal also quotes it")
     check.set_defaults(command=run_check)
 
     brief = commands.add_parser(
@@ -155,7 +158,8 @@ def run_new(project, args):
 def run_check(project, args):
     from briefs.build.check import check
 
-    briefs, cases, warnings = check(project, project.root / ".cache" / "public", args.pages)
+    briefs, cases, warnings = check(project, project.root / ".cache" / "public", args.pages,
+                                    args.audience)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"All content is valid: {briefs} briefs, {cases} case records"

@@ -42,8 +42,14 @@ class ContentError(Exception):
 
 def did_you_mean(word, known):
     """"did you mean 'x'? " for the known name closest to a mistyped one, or ""."""
+    close = closest(word, known)
+    return f"did you mean '{close}'? " if close else ""
+
+
+def closest(word, known):
+    """The known name closest to a mistyped one, if one is close enough."""
     close = difflib.get_close_matches(str(word), [str(k) for k in known], n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'? " if close else ""
+    return close[0] if close else None
 
 
 def ordinal(number):

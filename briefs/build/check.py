@@ -2,7 +2,9 @@
 
 It reads and checks what the build reads (organisations, every case record, restricted
 ones included, every brief) and renders every edition's pages, so that sections,
-their calls and their pictures are checked as the build would check them.
+their calls and their pictures are checked as the build would check them. Its messages
+are worded for the public unless asked otherwise: they name a restricted part of a record,
+not what it holds.
 """
 
 from briefs.cases.cache import casebook
@@ -15,10 +17,11 @@ from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_edition, section_sources
 
 
-def check(project, cache=None, pages=False):
+def check(project, cache=None, pages=False, messages_for="public"):
     """Raise ContentErrors listing every problem; return the counts of briefs and case
     records, and the warnings. pages: also print each edition's PDF (in memory) and warn
-    where it is longer than its kind's page budget."""
+    where it is longer than its kind's page budget. messages_for: the audience that may
+    read the messages (internal: in full)."""
     problems, warnings = [], []
 
     def collect(step):
@@ -28,12 +31,18 @@ def check(project, cache=None, pages=False):
             problems.extend(getattr(error, "errors", [error]))
             return None
 
-    book = collect(lambda: casebook(project, "internal"))
+    book = collect(lambda: casebook(project, "internal", messages_for=messages_for))
+    book_problems = len(problems)
     brief_ids = collect(lambda: discover(project)) or []
     settings = Settings(cache=cache)
     for brief_id in brief_ids:
         for edition in collect(lambda: editions(project, brief_id, settings)) or []:
             warnings += collect(lambda: render_pages(edition, pages)) or []
+    # Rendering reads the public book, whose problems are among the whole book's, said
+    # above in the words messages_for may read: they are not said twice.
+    book_files = {problem.path for problem in problems[:book_problems]}
+    problems[book_problems:] = [problem for problem in problems[book_problems:]
+                                if problem.path not in book_files]
     if problems:
         raise ContentErrors(list({str(problem): problem for problem in problems}.values()))
     return len(brief_ids), len(book.cases), warnings

@@ -27,12 +27,13 @@ SHAPE = {"cases": TypeAdapter(dict[str, Case]), "codes": TypeAdapter(dict[str, L
 _kept = {}  # audience: the last book this process read
 
 
-def casebook(project, audience, cache=None, key=None, sources=None):
+def casebook(project, audience, cache=None, key=None, sources=None, messages_for=None):
     """The case book of an audience as the files are now. cache: the build's private
     folder for this audience (none: kept in memory only). key: the key of the files as
     this run's planning read them, which a job of the run may use without reading them
     again, if this process has that book (a job forked by the job server does). sources:
-    case_sources(project), if the caller has read them."""
+    case_sources(project), if the caller has read them. messages_for: the audience the
+    messages about mistakes are worded for, if not the book's (briefs.cases.load)."""
     if key and audience in _kept and _kept[audience].key == key:
         return _kept[audience]
     if sources is None:
@@ -48,7 +49,8 @@ def casebook(project, audience, cache=None, key=None, sources=None):
         texts = {path: text_of(path, data) for path, data in sources.items()}
         catalogues = tuple((project.relative(path).as_posix(), digests[str(path)])
                            for path in case_catalogues(project))
-        book = replace(load_casebook(project, audience, texts), key=key, catalogues=catalogues)
+        book = replace(load_casebook(project, audience, texts, messages_for), key=key,
+                       catalogues=catalogues)
         if saved:
             _write(saved, book)
     _kept[audience] = book

@@ -11,12 +11,17 @@ from dataclasses import dataclass
 
 from briefs.cases.schema import Case, LegalCode, Named
 from briefs.i18n import NAME_CASES
-from briefs.content.load import validation_errors
+from briefs.content.load import validation_errors, validation_problems
 from briefs.content.model import STEM
 from briefs.content.yamlfile import parse_mapping
-from briefs.errors import ContentError, ContentErrors, did_you_mean
+from briefs.errors import ContentError, ContentErrors, closest, did_you_mean
 
 EMPTY_FIELDS = {"born": None, "region": None, "occupation": None, "affiliations": []}
+# The lists of a record whose entries each have a visibility, and what an entry is called.
+ENTRIES = {"events": "event", "charges": "charge", "recognition": "recognition",
+           "sources": "source"}
+PUBLIC_HINT = ("run 'briefs check --audience internal' to read it in full, in a terminal "
+               "that only those who may see restricted content can see")
 
 
 @dataclass(frozen=True)
@@ -33,10 +38,12 @@ class CaseBook:
     catalogues: tuple = ()
 
 
-def load_casebook(project, audience="public", texts=None):
+def load_casebook(project, audience="public", texts=None, messages_for=None):
     """Read and check the records an audience may see; raise ContentErrors listing every
-    problem. texts: {path: text} of
-    briefs.cases.sources.case_sources(project), where already read."""
+    problem. texts: {path: text} of briefs.cases.sources.case_sources(project), where
+    already read. messages_for: the audience the messages are worded for (by default the
+    book's): a public message names a restricted part of a record, never what it holds."""
+    messages_for = messages_for or audience
     errors = []
 
     def read(path, kind="yaml"):
@@ -78,12 +85,11 @@ def load_casebook(project, audience="public", texts=None):
         if document is None or (audience == "public"
                                 and document.data.get("visibility") == "restricted"):
             continue
-        case, problems = validation_errors(document, Case)
-        errors.extend(problems)
+        case, problems = validation_problems(document, Case)
         if case:
-            errors.extend(document.error(where, reason, hint) for where, reason, hint in case_problems(case, path.stem, codes,
-                                                                   affiliations, regions))
+            problems += case_problems(case, path.stem, codes, affiliations, regions)
             cases[case.id] = case if audience == "internal" else public_view(case)
+        errors.extend(_worded(document, problem, messages_for) for problem in problems)
     if errors:
         raise ContentErrors(errors)
     return CaseBook(cases, codes, affiliations, regions, audience)
@@ -105,8 +111,55 @@ def public_view(case):
                                    "restricted_fields": [], **hidden})
 
 
+def _worded(document, problem, messages_for):
+    """A problem of a record as the ContentError its readers may see: a public message
+    names the field and the restricted part it is in or involves, never what that holds
+    (its dates, ids, articles or text). problem: (field path, reason, hint, and the paths
+    of the other fields it involves, if any)."""
+    path, reason, hint, *involved = problem
+    if messages_for == "public":
+        part = _restricted_part(document.data, path)
+        if part:
+            name, inner = part
+            field = ".".join(str(key) for key in inner if not isinstance(key, int)) or None
+            return ContentError(document.path, f"a problem in {name}, which public messages "
+                                "do not describe", line=document.line_of(path), field=field,
+                                hint=PUBLIC_HINT)
+        for other in involved:
+            part = _restricted_part(document.data, other)
+            if part:
+                return document.error(path, f"a problem that involves {part[0]}, which "
+                                      "public messages do not describe", PUBLIC_HINT)
+    return document.error(path, reason, hint)
+
+
+def _restricted_part(record, path):
+    """The restricted part of a record (its fields as read) that a field path is in, as a
+    public message names it ("a restricted event"), and the path within that part; None
+    if the field is public. Whatever is not marked public counts, a misspelt visibility
+    too: a message must not show what its editor meant to restrict."""
+    if not _marked_public(record):
+        return "a restricted record", path
+    if not path:
+        return None
+    fields = record.get("restricted_fields")
+    if path[0] == "notes" or path[0] in (fields if isinstance(fields, list) else [fields]):
+        return "a restricted field", path
+    entries = record.get(path[0])
+    if (path[0] in ENTRIES and len(path) > 1 and isinstance(entries, list)
+            and isinstance(path[1], int) and path[1] < len(entries)
+            and not _marked_public(entries[path[1]])):
+        return f"a restricted {ENTRIES[path[0]]}", path[2:]
+    return None
+
+
+def _marked_public(entry):
+    return isinstance(entry, dict) and entry.get("visibility", "public") == "public"
+
+
 def case_problems(case, stem, codes, affiliations, regions):
-    """Consistency rules beyond the schema: (field path, reason, hint) for each problem."""
+    """Consistency rules beyond the schema: (field path, reason, hint, and the paths of
+    the other fields the problem involves) for each problem."""
     problems = []
     if case.id != stem:
         problems.append((("id",), f"the id '{case.id}' differs from the file name '{stem}'",
@@ -122,9 +175,10 @@ def case_problems(case, stem, codes, affiliations, regions):
                                  + ", ".join(NAME_CASES[lang])))
     source_ids = [s.id for s in case.sources]
     for index, source_id in enumerate(source_ids):
-        if source_ids.index(source_id) != index:
+        first = source_ids.index(source_id)
+        if first != index:
             problems.append((("sources", index, "id"), f"the source id '{source_id}' is used "
-                             "twice", "give each source its own id"))
+                             "twice", "give each source its own id", ("sources", first)))
     problems += _timeline_problems(case, set(source_ids))
     for index, charge in enumerate(case.charges):
         code = codes.get(charge.code)
@@ -148,23 +202,27 @@ def case_problems(case, stem, codes, affiliations, regions):
                          "content/regions.yaml"))
     for index, recognition in enumerate(case.recognition):
         if recognition.source is not None and recognition.source not in source_ids:
+            close = closest(recognition.source, source_ids)
             problems.append((("recognition", index, "source"),
                              f"unknown source '{recognition.source}'",
                              f"{did_you_mean(recognition.source, source_ids)}Otherwise add "
-                             "it under 'sources' in this file"))
+                             "it under 'sources' in this file",
+                             *([("sources", source_ids.index(close))] if close else [])))
     return problems
 
 
 def _timeline_problems(case, source_ids):
-    problems, convicted, died = [], False, None
+    problems, convicted, died = [], False, None  # died: the index of the death's event
     for index, event in enumerate(case.events):
         where = ("events", index)
         if index and event.date < case.events[index - 1].date:
             problems.append((where + ("date",), "events are out of date order",
-                             "list the events from the earliest to the latest"))
+                             "list the events from the earliest to the latest",
+                             ("events", index - 1)))
         if died is not None:
-            problems.append((where + ("type",), f"an event after the death on {died}",
-                             "check the date or remove the event"))
+            problems.append((where + ("type",), "an event after the death on "
+                             f"{case.events[died].date}", "check the date or remove the event",
+                             ("events", died)))
         if event.type == "sentenced" and not convicted:
             problems.append((where + ("type",), "a sentence without a conviction before it",
                              "add a 'convicted' event on or before this date"))
@@ -172,7 +230,7 @@ def _timeline_problems(case, source_ids):
             problems.append((where + ("sentence",), "only a 'sentenced' event has a sentence",
                              "remove 'sentence' or change the type"))
         convicted = convicted or event.type == "convicted"
-        died = event.date if event.type == "died" else died
+        died = index if event.type == "died" else died
         for position, source_id in enumerate(event.sources):
             if source_id not in source_ids:
                 problems.append((where + ("sources", position), f"unknown source '{source_id}'",

@@ -8,6 +8,7 @@ from pathlib import Path
 import pydantic
 
 from briefs.errors import ContentError, ContentErrors, did_you_mean
+from briefs.content.characters import refuse_invisible_in_section
 from briefs.content.model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
 from briefs.content.pictures import picture
 from briefs.content.yamlfile import load_mapping, shorten
@@ -23,10 +24,17 @@ class Section:
 
 def validation_errors(document, model, extra=None):
     """Validate a YAML document against a pydantic model; one ContentError per problem."""
+    validated, problems = validation_problems(document, model, extra)
+    return validated, [document.error(*problem) for problem in problems]
+
+
+def validation_problems(document, model, extra=None):
+    """Validate a YAML document against a pydantic model: the model, or None and a
+    (field path, reason, hint) for each problem."""
     try:
         return model.model_validate({**document.data, **(extra or {})}), []
     except pydantic.ValidationError as error:
-        return None, [_content_error(document, model, e) for e in error.errors()]
+        return None, [_problem(model, e) for e in error.errors()]
 
 
 HINTS = {
@@ -70,7 +78,7 @@ def _suggesting(suggestion, hint):
     return f"{suggestion}{hint[:1].upper()}{hint[1:]}" if suggestion else hint
 
 
-def _content_error(document, model, error):
+def _problem(model, error):
     path = tuple(p for p in error["loc"] if not str(p).startswith("function-"))
     reason = error["msg"].removeprefix("Value error, ")
     hint = HINTS.get(error["type"])
@@ -83,7 +91,7 @@ def _content_error(document, model, error):
         reason = f"{reason}, found {shorten(error['input'])!r}"
         choices = re.findall(r"'([^']*)'", error["ctx"]["expected"])
         hint = _suggesting(did_you_mean(error["input"], choices), hint)
-    return document.error(path, reason, hint)
+    return path, reason, hint
 
 
 def load_organisations(project):
@@ -167,6 +175,7 @@ def load_sections(project, brief, lang):
             continue
         try:
             text = project.read_text(path, "section")
+            refuse_invisible_in_section(path, text)
         except ContentError as problem:
             errors.append(problem)
             continue

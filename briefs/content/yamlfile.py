@@ -1,9 +1,11 @@
-"""Reading YAML files with line numbers kept for error messages, and no aliases."""
+"""Reading YAML files with line numbers kept for error messages: no aliases, no key
+written twice in a mapping, no invisible characters."""
 
 import re
 
 import yaml
 
+from briefs.content.characters import refuse_invisible
 from briefs.errors import ContentError, field_words
 
 
@@ -74,11 +76,12 @@ def load_mapping(project, path, kind="yaml"):
 
 def parse_mapping(path, text):
     """Parse the text of the YAML file at path, whose top level must be a mapping."""
+    refuse_invisible(path, text)
     loader = _Loader(text)
     try:
         _refuse_deep_nesting(path, text)
         root = loader.get_single_node()
-        _refuse_aliases(path, root)
+        _refuse_equal_keys(path, _refuse_aliases(path, root), loader)
         data = loader.construct_document(root) if root is not None else None
     except yaml.reader.ReaderError as error:
         raise ContentError(path, f"the file contains a character YAML does not allow "
@@ -132,8 +135,8 @@ def _refuse_deep_nesting(path, text):
 
 def _refuse_aliases(path, root):
     """Refuse YAML aliases (*name), merge keys included: a few lines of them can expand to
-    billions of values. An alias is a node met twice in the tree."""
-    seen, stack = set(), [(root, root)]
+    billions of values. An alias is a node met twice in the tree. Return the mappings."""
+    seen, stack, mappings = set(), [(root, root)], []
     while stack:
         node, parent = stack.pop()
         if node is None or isinstance(node, yaml.ScalarNode):
@@ -143,9 +146,55 @@ def _refuse_aliases(path, root):
                                line=parent.start_mark.line + 1,
                                hint="write the value out in full where it is needed")
         seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            mappings.append(node)
         children = node.value if isinstance(node, yaml.SequenceNode) else [
             child for pair in node.value for child in pair]
         stack.extend((child, node) for child in children)
+    return mappings
+
+
+MERGE, TEXT = "tag:yaml.org,2002:merge", "tag:yaml.org,2002:str"
+EQUAL_KEY_HINT = ("keep the line that is right and delete the other: a YAML reader keeps "
+                  "the last one without a word")
+
+
+def _refuse_equal_keys(path, mappings, loader):
+    """Refuse a key given twice in one mapping, naming the first repeat in the file: PyYAML
+    keeps the last value, so a record that said 'visibility: restricted' at its top and
+    'visibility: public' at its end was public. Keys are compared as the mapping holds
+    them ('id' and "id" are equal, so are 1 and 0x1), and the merge key '<<', which
+    brings in keys written elsewhere, is refused."""
+    repeats = []
+    for node in mappings:
+        if _plain_and_different(node):
+            continue
+        first = {}  # key: the line and text of its first appearance
+        for key_node, _ in node.value:
+            line = key_node.start_mark.line + 1
+            if key_node.tag == MERGE:
+                raise ContentError(path, "'<<' brings in fields written elsewhere, which can "
+                                   "repeat the fields written here", line=line,
+                                   hint="write each field out once, in full")
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # refused by the constructor: a list or mapping cannot be a key
+            key = key_node.value if key_node.tag == TEXT else loader.construct_object(key_node)
+            if key in first:
+                repeats.append((line, key_node.value, *first[key]))
+            first.setdefault(key, (line, key_node.value))
+    if repeats:
+        line, written, first_line, first_written = min(repeats)
+        as_written = "" if written == first_written else f" (as '{shorten(first_written)}')"
+        raise ContentError(path, f"the field '{shorten(written)}' is written twice at the same "
+                           f"level: on line {first_line}{as_written} and again on line {line}",
+                           line=line, hint=EQUAL_KEY_HINT)
+
+
+def _plain_and_different(mapping):
+    """Whether a mapping's keys are all texts, each different: what nearly all are, found
+    at about half the cost of comparing them one by one."""
+    keys = {key_node.value for key_node, _ in mapping.value if key_node.tag == TEXT}
+    return len(keys) == len(mapping.value)
 
 
 def _character(error):
