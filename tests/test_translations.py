@@ -251,3 +251,36 @@ def test_a_missing_translation_is_exported_whole_and_written_by_the_import(proje
     assert briefs(project, "translations", "import", str(po)) == 0
     assert (project.brief_dir("test-statement") / "calls.ru.md").read_text() == (
         "# Мы призываем власти\n\n- освободить;\n- отменить приговор.\n")
+
+
+def test_the_example_coalition_statement_tells_its_translations_what_changed(
+        tmp_path, capsys):
+    from conftest import REPO, make_project
+    import shutil
+
+    project = make_project(tmp_path)
+    shutil.rmtree(project.content)
+    shutil.copytree(REPO / "content", project.content)
+    brief_id = "2022-11-coalition-statement"
+    coalition = brief(project, brief_id)
+    assert {(s.lang, s.state) for s in translations.statuses(project, coalition)} == {
+        ("ru", "up to date"), ("kk", "up to date")}
+    body = project.brief_dir(brief_id) / "body.en.md"
+    [figure] = [k for k, (block, _) in enumerate(translations.blocks(body.read_text()))
+                if "190" in block.text]
+    body.write_text(body.read_text().replace("190", "191", 1))  # one figure corrected
+    for status in translations.statuses(project, brief(project, brief_id)):
+        changed = [(c.old_at, c.new_at, len(c.old), len(c.new)) for c in status.changes]
+        assert changed == ([(figure, figure, 1, 1)] if status.stem == "body" else []), status
+    assert briefs(project, "check") == 0
+    warned = [line for line in capsys.readouterr().err.splitlines()
+              if "its English text changed" in line]
+    assert [line.split(": ")[1].rsplit("/", 1)[1] for line in warned] == [
+        "body.ru.md", "body.kk.md"]
+    kit = f"build/{brief_id}/{brief_id}-press-kit.zip"
+    assert run_snakemake(project, kit).returncode == 0
+    for lang in ("ru", "kk"):
+        html = (project.root / f"build/{brief_id}/{brief_id}.{lang}.html").read_text()
+        assert 'class="translation-notice"' in html
+    english = (project.root / f"build/{brief_id}/{brief_id}.en.html").read_text()
+    assert 'class="translation-notice"' not in english
