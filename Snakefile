@@ -18,6 +18,7 @@ from briefs.build.jobs import JobServer, explain
 from briefs.build.plan import Plan, brief_outputs
 from briefs.build.snakemake_log import STEP_FAILED, readable
 from briefs.errors import ContentError, ContentErrors
+from briefs.files import publish_folder, write_whole
 from briefs.project import Project
 
 spare_garbage_collection()
@@ -162,10 +163,10 @@ rule copy_fonts:
     resources:
         mem_mb=300,
         runtime=5,
-    log:
-        f"{CACHE}/logs/assets.log",
-    shell:
-        "cp {input:q} $(dirname {output[0]:q}) 2> {log:q}"
+    run:
+        publish_folder(f"{OUT}/assets")  # Snakemake made it, with the umask's modes
+        for source, target in zip(input, output):
+            write_whole(target, PROJECT.read_bytes(source, "font"), f"{CACHE}/scratch")
 
 
 # The catalogue and the manifest in one job: the manifest lists the catalogue, and a job
