@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 from briefs.build.dependencies import spare_garbage_collection, stop_rescheduling_timers
-from briefs.build.jobs import JobServer, explain
+from briefs.build.jobs import JobServer, explain, private_tmp
+from briefs.build.leftovers import (hold_output_folder, move_snakemakes_temporary_folder,
+                                    remove_backups, remove_dead_processes_folders)
 from briefs.build.plan import Plan, brief_outputs
 from briefs.build.snakemake_log import STEP_FAILED, readable
 from briefs.errors import ContentError, ContentErrors
@@ -48,6 +50,16 @@ SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CAC
 # (snakemake-executor-plugin-slurm issue 469); as local rules there they run here instead,
 # forked by this job's own warm job server. Other executors run a job's rules here anyway.
 IN_CLUSTER_JOB = workflow.remote_exec
+
+# What killed runs left: their processes' scratch and temporary folders, and, once this
+# run holds its output folder (a cluster job's does not: the run that sent it does),
+# Snakemake's backups of that folder's files; and Snakemake's own temporary folder leaves
+# /tmp for this process's folder in the cache (briefs/build/leftovers.py).
+remove_dead_processes_folders(CACHE)
+if not IN_CLUSTER_JOB and hold_output_folder(OUT):
+    remove_backups(OUT)
+move_snakemakes_temporary_folder(workflow, private_tmp(CACHE))
+atexit.register(remove_dead_processes_folders, CACHE)  # at exit after JOBS.stop, below
 
 # Started first, so that it warms up while the build is planned, and stopped at once if
 # no brief is to be built; the first job that needs it then starts it again.

@@ -7,14 +7,17 @@ job leaves neither a half-written file nor a temporary one where outputs are.
 
 What is published is readable by all (files 0644, folders 0755) whatever the umask: a web
 server or the copy that publishes it may run as another user. What stays in the private
-cache keeps the modes the umask gives.
+cache keeps the modes the umask gives. Each process writes in a scratch folder of its own,
+named by its host and PID, so that what a killed one left is known (briefs.build.leftovers).
 """
 
+import atexit
 import errno
 import json
 import os
 import re
 import shutil
+import socket
 import stat
 import tempfile
 from pathlib import Path
@@ -37,6 +40,7 @@ def press_kit_file(folder, brief_id):
 
 
 PUBLISHED_FILE, PUBLISHED_FOLDER = 0o644, 0o755
+_REMOVED_AT_EXIT = set()
 
 
 def write_whole(path, data, scratch):
@@ -44,8 +48,7 @@ def write_whole(path, data, scratch):
     private as the umask makes it if path is in the private cache (scratch's parent),
     else readable by all."""
     path = Path(path)
-    Path(scratch).mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=scratch, prefix=f"{path.name}.")
+    handle, temporary = tempfile.mkstemp(dir=own_folder(scratch), prefix=f"{path.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
@@ -94,6 +97,23 @@ def move_into_place(source, target):
             os.unlink(source)
 
 
+def process_folder(parent, pid):
+    """The folder of process pid of this host in parent (the private cache's scratch or
+    tmp), named by host and PID: on a cluster, several hosts share the cache."""
+    return Path(parent) / f"{socket.gethostname()}-{pid}"
+
+
+def own_folder(parent):
+    """This process's folder in parent, made if need be and removed when the process
+    exits; a killed process's is removed by the next run (briefs.build.leftovers)."""
+    folder = process_folder(parent, os.getpid())
+    folder.mkdir(parents=True, exist_ok=True)
+    if folder not in _REMOVED_AT_EXIT:
+        _REMOVED_AT_EXIT.add(folder)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def _inside(path, folder):
     return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
 
@@ -110,8 +130,7 @@ class Staging:
     by renaming them into place once every one is made, or removed if anything fails."""
 
     def __init__(self, scratch):
-        Path(scratch).mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(dir=scratch, prefix="job-"))
+        self.folder = Path(tempfile.mkdtemp(dir=own_folder(scratch), prefix="job-"))
 
     def __enter__(self):
         return self
