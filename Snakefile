@@ -19,6 +19,7 @@ from briefs.build.leftovers import (hold_output_folder, move_snakemakes_temporar
                                     remove_backups, remove_dead_processes_folders)
 from briefs.build.plan import Plan, brief_outputs
 from briefs.build.snakemake_log import STEP_FAILED, readable
+from briefs.build.snakemake_records import remove_damaged_records
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import publish_folder, write_whole
 from briefs.project import Project
@@ -51,10 +52,13 @@ SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CAC
 # forked by this job's own warm job server. Other executors run a job's rules here anyway.
 IN_CLUSTER_JOB = workflow.remote_exec
 
-# What killed runs left: their processes' scratch and temporary folders, and, once this
+# Before Snakemake reads them, its damaged records go (briefs/build/snakemake_records.py).
+# Then what killed runs left: their processes' scratch and temporary folders, and, once this
 # run holds its output folder (a cluster job's does not: the run that sent it does),
 # Snakemake's backups of that folder's files; and Snakemake's own temporary folder leaves
 # /tmp for this process's folder in the cache (briefs/build/leftovers.py).
+for warning in remove_damaged_records():
+    print(f"warning: {warning}", file=sys.stderr)
 remove_dead_processes_folders(CACHE)
 if not IN_CLUSTER_JOB and hold_output_folder(OUT):
     remove_backups(OUT)

@@ -1,6 +1,8 @@
 """What a killed run leaves is removed by the next run, and only that; what is published is
-readable by all whatever the umask, while the private cache stays private."""
+readable by all whatever the umask, while the private cache stays private; a damaged record
+of Snakemake's is removed with a warning, not a traceback."""
 
+import base64
 import os
 import shutil
 import signal
@@ -128,3 +130,32 @@ def test_published_files_are_readable_by_all_whatever_the_umask(project, umask_0
     cache = project.root / ".cache"
     shared = [p for p in [cache, *cache.rglob("*")] if stat.S_IMODE(p.stat().st_mode) & 0o077]
     assert shared == [] and len(list(cache.rglob("*"))) > 10
+
+
+def record_of(project, output):
+    """Where Snakemake keeps its record of how an output was made."""
+    name = base64.urlsafe_b64encode(output.encode()).decode()
+    return project.root / ".snakemake" / "metadata" / name
+
+
+# Bytes that are not text, and JSON that is not an object as every record is.
+DAMAGE = [b"\xff\xfe\x00not text\x80", b"{\"rule\": \"\xe9\"}", b"[1, 2]", b"7", b"\"a\""]
+
+
+def test_a_damaged_record_of_snakemakes_is_removed_with_a_warning(project):
+    assert run_snakemake(project).returncode == 0
+    for damage in DAMAGE:
+        catalogue, pdf = (record_of(project, name) for name in
+                          ("build/index.html", "build/test-report/test-report.en.pdf"))
+        for record in (catalogue, pdf):  # one that a no-op reads, one that it does not
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.write_bytes(damage)
+        result = run_snakemake(project)
+        assert result.returncode == 0, (damage, result.stderr[-3000:])
+        assert "Traceback" not in result.stderr + result.stdout
+        warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+        assert len(warnings) == 2, warnings
+        assert any(f".snakemake/metadata/{catalogue.name}: " in line
+                   and "record of how build/index.html was made" in line for line in warnings)
+        assert not pdf.exists()
+        assert not catalogue.exists() or catalogue.read_bytes() != damage
