@@ -14,12 +14,16 @@ import sys
 from pathlib import Path
 
 from briefs.build.dependencies import spare_garbage_collection, stop_rescheduling_timers
-from briefs.build.jobs import JobServer, explain
+from briefs.build.jobs import JobServer, explain, private_tmp
+from briefs.build.leftovers import (hold_output_folder, move_snakemakes_temporary_folder,
+                                    remove_backups, remove_dead_processes_folders)
 from briefs.build.plan import Plan, brief_outputs
 from briefs.build.snakemake_log import STEP_FAILED, readable
+from briefs.build.snakemake_records import remove_damaged_records
 from briefs.content.model import BRIEF_ID
 from briefs.edition import AUDIENCES
 from briefs.errors import ContentError, ContentErrors
+from briefs.files import keep_outputs_private, publish_folder, write_whole
 from briefs.project import Project
 
 spare_garbage_collection()
@@ -35,6 +39,8 @@ OUT = config.get("out", "build" if AUDIENCE == "public" else "build-internal")
 if AUDIENCE == "internal" and Path(OUT).resolve().is_relative_to(PROJECT.root / "build"):
     raise WorkflowError("an internal build may not write into build/, which is sent to "
                         "readers: leave out 'out=' (it writes into build-internal/)")
+if AUDIENCE == "internal":
+    keep_outputs_private()  # restricted pages: never made readable by all
 # The build's private files, never published: logs, scratch files, the case book.
 CACHE = config.get("cache", f".cache/{AUDIENCE}")
 # --config pdf_variant=pdf/a-3u prints archival PDFs (PDF/A) instead of PDF/UA-1.
@@ -52,6 +58,19 @@ SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CAC
 # (snakemake-executor-plugin-slurm issue 469); as local rules there they run here instead,
 # forked by this job's own warm job server. Other executors run a job's rules here anyway.
 IN_CLUSTER_JOB = workflow.remote_exec
+
+# Before Snakemake reads them, its damaged records go (briefs/build/snakemake_records.py).
+# Then what killed runs left: their processes' scratch and temporary folders, and, once this
+# run holds its output folder (a cluster job's does not: the run that sent it does),
+# Snakemake's backups of that folder's files; and Snakemake's own temporary folder leaves
+# /tmp for this process's folder in the cache (briefs/build/leftovers.py).
+for warning in remove_damaged_records():
+    print(f"warning: {warning}", file=sys.stderr)
+remove_dead_processes_folders(CACHE)
+if not IN_CLUSTER_JOB and hold_output_folder(OUT):
+    remove_backups(OUT)
+move_snakemakes_temporary_folder(workflow, private_tmp(CACHE))
+atexit.register(remove_dead_processes_folders, CACHE)  # at exit after JOBS.stop, below
 
 # Started first, so that it warms up while the build is planned, and stopped at once if
 # no brief is to be built; the first job that needs it then starts it again.
@@ -170,12 +189,12 @@ rule copy_fonts:
     resources:
         mem_mb=300,
         runtime=5,
-    log:
-        f"{CACHE}/logs/assets.log",
     params:
         fonts=[PROJECT.templates / "fonts" / name for name in FONTS],
-    shell:
-        "cp {params.fonts:q} $(dirname {output[0]:q}) 2> {log:q}"
+    run:
+        publish_folder(f"{OUT}/assets")  # Snakemake made it, with the umask's modes
+        for source, target in zip(params.fonts, output):
+            write_whole(target, PROJECT.read_bytes(source, "font"), f"{CACHE}/scratch")
 
 
 # The catalogue and the manifest in one job: the manifest lists the catalogue, and a job

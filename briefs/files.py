@@ -4,12 +4,22 @@ reading what a build wrote.
 Outputs are first written into a scratch folder of the build's private cache (never the
 build folder, which is exactly what is sent), then renamed into place: a failed or killed
 job leaves neither a half-written file nor a temporary one where outputs are.
+
+What is published is readable by all (files 0644, folders 0755) whatever the umask: a web
+server or the copy that publishes it may run as another user. What stays in the private
+cache, and the internal audience's outputs, which hold restricted records, keep the modes
+the umask gives (keep_outputs_private). Each process writes in a scratch folder of its own,
+named by its host and PID, so that what a killed one left is known (briefs.build.leftovers).
 """
 
+import atexit
 import errno
 import json
 import os
+import re
 import shutil
+import socket
+import stat
 import tempfile
 from pathlib import Path
 
@@ -30,19 +40,59 @@ def press_kit_file(folder, brief_id):
     return f"{folder}/{brief_id}-press-kit.zip"
 
 
+PUBLISHED_FILE, PUBLISHED_FOLDER = 0o644, 0o755
+_REMOVED_AT_EXIT = set()
+_PRIVATE_OUTPUTS = []  # holds True once this process writes the internal audience's outputs
+
+
+def keep_outputs_private():
+    """From now on, this process's outputs keep the modes the umask gives, as the private
+    cache does: an internal build's pages are never made readable by all."""
+    _PRIVATE_OUTPUTS[:] = [True]
+
+
+def _modes():
+    """(file, folder) modes of what this process publishes."""
+    if _PRIVATE_OUTPUTS:
+        return 0o666 & ~_umask(), 0o777 & ~_umask()
+    return PUBLISHED_FILE, PUBLISHED_FOLDER
+
+
 def write_whole(path, data, scratch):
-    """Write bytes or text to path through a file in scratch, renamed into place."""
+    """Write bytes or text to path through a file in scratch, renamed into place: as
+    private as the umask makes it if path is in the private cache (scratch's parent),
+    else readable by all."""
     path = Path(path)
-    Path(scratch).mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=scratch, prefix=f"{path.name}.")
+    handle, temporary = tempfile.mkstemp(dir=own_folder(scratch), prefix=f"{path.name}.")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(temporary, 0o644)
-        move_into_place(temporary, path)
+        if _inside(path, Path(scratch).parent):
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's file is 0600 whatever it is
+            move_into_place(temporary, path)
+        else:
+            publish_file(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def publish_file(source, target):
+    """Rename source to target, readable by all, in a folder readable by all (for the
+    internal audience: as the umask makes them)."""
+    os.chmod(source, _modes()[0])
+    publish_folder(Path(target).parent)
+    move_into_place(source, target)
+
+
+def publish_folder(folder):
+    """Make folder if need be, readable by all (for the internal audience: as the umask
+    makes it); one of another user's is left as it is."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    found, mode = folder.stat(), _modes()[1]
+    if found.st_uid == os.geteuid() and stat.S_IMODE(found.st_mode) != mode:
+        os.chmod(folder, mode)
 
 
 def move_into_place(source, target):
@@ -57,10 +107,39 @@ def move_into_place(source, target):
         beside = Path(target).with_name(f".{Path(target).name}.partial")
         try:
             shutil.copyfile(source, beside)
+            shutil.copymode(source, beside)
             os.replace(beside, target)
         finally:
             beside.unlink(missing_ok=True)
             os.unlink(source)
+
+
+def process_folder(parent, pid):
+    """The folder of process pid of this host in parent (the private cache's scratch or
+    tmp), named by host and PID: on a cluster, several hosts share the cache."""
+    return Path(parent) / f"{socket.gethostname()}-{pid}"
+
+
+def own_folder(parent):
+    """This process's folder in parent, made if need be and removed when the process
+    exits; a killed process's is removed by the next run (briefs.build.leftovers)."""
+    folder = process_folder(parent, os.getpid())
+    folder.mkdir(parents=True, exist_ok=True)
+    if folder not in _REMOVED_AT_EXIT:
+        _REMOVED_AT_EXIT.add(folder)
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def _inside(path, folder):
+    return Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
+
+
+def _umask():
+    """This process's umask, read rather than set and set back, which would race with the
+    files other threads make meanwhile."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        return int(re.search(r"^Umask:\s*([0-7]+)", status.read(), re.MULTILINE)[1], 8)
 
 
 class Staging:
@@ -68,8 +147,7 @@ class Staging:
     by renaming them into place once every one is made, or removed if anything fails."""
 
     def __init__(self, scratch):
-        Path(scratch).mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(dir=scratch, prefix="job-"))
+        self.folder = Path(tempfile.mkdtemp(dir=own_folder(scratch), prefix="job-"))
 
     def __enter__(self):
         return self
@@ -81,7 +159,7 @@ class Staging:
         """Rename every staged file into the folder out, the press kit's last."""
         staged = sorted(self.folder.iterdir(), key=lambda path: path.suffix == ".zip")
         for path in staged:
-            move_into_place(path, Path(out) / path.name)
+            publish_file(path, Path(out) / path.name)
 
 
 def read_json(path, hint=BUILD_FIRST):

@@ -9,7 +9,7 @@ from pathlib import Path
 from briefs.content import translations
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
-from briefs.files import Staging, press_kit_file
+from briefs.files import Staging, keep_outputs_private, press_kit_file
 from briefs.kinds import over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
@@ -99,7 +99,10 @@ def scratch(settings):
 
 
 def refuse_internal_into_public(project, out, settings):
-    """The internal audience may never write into build/, the folder that is sent."""
+    """The internal audience may never write into build/, the folder that is sent, and its
+    outputs are never made readable by all."""
+    if settings.internal:
+        keep_outputs_private()
     public, target = (project.root / "build").resolve(), Path(out).resolve()
     if settings.internal and target.is_relative_to(public):
         raise ContentError(out, "an internal build may not write into build/, which is sent "

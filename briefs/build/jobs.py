@@ -8,17 +8,17 @@ goes to the job's log. A job is still a pure function of its inputs: every cache
 inherits is keyed by content. Nothing outlives the run: the server ends when its socket
 closes (Snakemake exits, however it exits) and kills the jobs it forked; both ask the
 kernel to kill them if their parent dies. Temporary files live in the build's private
-cache, never in /tmp. If the server is gone, a job runs in a process of its own, within the
-same limits.
+cache, never in /tmp, in folders named by host and PID: the server removes a job's as it
+ends, and the next run those of a server that was killed (briefs.build.leftovers). If the
+server is gone, a job runs in a process of its own, within the same limits.
 
     python -m briefs.build.jobs <socket fd> <project> <cache folder> <audience>
-    python -m briefs.build.jobs --alone <limits as JSON> <briefs arguments...>
+    python -m briefs.build.jobs --alone <cache folder> <limits as JSON> <briefs arguments...>
 """
 
 import ctypes
 import errno
 import gc
-import glob
 import json
 import os
 import runpy
@@ -33,6 +33,9 @@ import tempfile
 import threading
 import traceback
 from pathlib import Path
+
+from briefs.build.leftovers import remove_dead_processes_folders, remove_process_folders
+from briefs.files import own_folder
 
 PR_SET_PDEATHSIG = 1
 MESSAGE = 65536
@@ -111,15 +114,13 @@ class JobServer:
 def run_alone(arguments, output, cache, limits):
     """Run `briefs <arguments>` in a process of its own within the same limits, with a
     temporary folder of its own in the private cache, removed when it ends."""
-    (Path(cache) / "tmp").mkdir(parents=True, exist_ok=True)
-    folder = tempfile.mkdtemp(dir=Path(cache) / "tmp", prefix="alone-")
-    try:
-        return subprocess.run([sys.executable, "-P", "-m", "briefs.build.jobs", "--alone",
-                               json.dumps(limits), *arguments],
-                              stdin=subprocess.DEVNULL, stdout=output, stderr=output,
-                              env={**same_code(), "TMPDIR": folder}).returncode
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    with subprocess.Popen([sys.executable, "-P", "-m", "briefs.build.jobs", "--alone",
+                           str(cache), json.dumps(limits), *arguments],
+                          stdin=subprocess.DEVNULL, stdout=output, stderr=output,
+                          env=same_code()) as process:
+        process.wait()
+    remove_process_folders(cache, process.pid)  # what it left if its limits killed it
+    return process.returncode
 
 
 def same_code():
@@ -146,15 +147,7 @@ def explain(status, limits):
 
 def private_tmp(cache):
     """A folder for temporary files of this process, in the build's private cache."""
-    folder = _server_folder(cache, os.getpid())
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _server_folder(cache, pid):
-    """Named by host and PID: on a cluster, servers on several nodes share the cache, and
-    a PID means nothing on another machine."""
-    return Path(cache) / "tmp" / f"{socket.gethostname()}-{pid}"
+    return own_folder(Path(cache) / "tmp")
 
 
 # The server side.
@@ -168,7 +161,7 @@ def serve(control, root, cache, audience):
     signal.signal(signal.SIGINT, lambda *_: interrupted.append(True))
     children = {}  # pid: (reply socket, limits)
     signal.signal(signal.SIGTERM, lambda *_: _shut_down(children, cache))
-    _forget_dead_folders(cache)
+    remove_dead_processes_folders(cache)
     tmp = private_tmp(cache)
     tempfile.tempdir = os.environ["TMPDIR"] = str(tmp)
     wakeup_read, wakeup_write = os.pipe()
@@ -188,7 +181,7 @@ def serve(control, root, cache, audience):
                 _fork_job(control, json.loads(message), fds, children, tmp, interrupted)
             else:
                 os.read(wakeup_read, 512)
-        _report_ended(children, tmp)
+        _report_ended(children, cache, tmp)
 
     warm_up(root, cache, audience, control, lambda: serve_ready(0))
     while True:
@@ -213,19 +206,21 @@ def _fork_job(control, request, fds, children, tmp, interrupted):
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _report_ended(children, tmp):
+def _report_ended(children, cache, tmp):
     while children:
         pid, status = os.waitpid(-1, os.WNOHANG)
         if pid == 0:
             return
         reply, _ = children.pop(pid)
         code = os.waitstatus_to_exitcode(status)
+        # before the answer: once it has it, Snakemake may end and stop the server
+        shutil.rmtree(tmp / str(pid), ignore_errors=True)
+        remove_process_folders(cache, pid)  # its scratch folder
         try:
             os.write(reply, str(code).encode())
         except OSError:
             pass
         os.close(reply)
-        shutil.rmtree(tmp / str(pid), ignore_errors=True)
 
 
 def _shut_down(children, cache):
@@ -233,7 +228,8 @@ def _shut_down(children, cache):
         os.kill(pid, signal.SIGKILL)  # the jobs it forked, by their PIDs
     for pid in children:
         os.waitpid(pid, 0)
-    shutil.rmtree(_server_folder(cache, os.getpid()), ignore_errors=True)
+        remove_process_folders(cache, pid)
+    remove_process_folders(cache, os.getpid())
     os._exit(0)
 
 
@@ -330,18 +326,6 @@ def _die_with_parent():
         os._exit(1)
 
 
-def _forget_dead_folders(cache):
-    """Remove the temporary folders of this machine's servers that were killed."""
-    mine = _server_folder(cache, "")
-    for folder in mine.parent.glob(glob.escape(mine.name) + "[0-9]*"):
-        try:
-            os.kill(int(folder.name.removeprefix(mine.name)), 0)
-        except ProcessLookupError:
-            shutil.rmtree(folder, ignore_errors=True)
-        except (ValueError, PermissionError):
-            pass
-
-
 def warm_up(root, cache, audience, control, serve_ready):
     """Import and load what the jobs need, so that each forked job starts warm: WeasyPrint
     and the package, the project's print stylesheet and fonts (by printing a small page),
@@ -368,6 +352,7 @@ def _pending(control):
 
 if __name__ == "__main__" and sys.argv[1] == "--alone":
     _die_with_parent()
-    sys.exit(run_briefs(sys.argv[3:], json.loads(sys.argv[2])))
+    tempfile.tempdir = os.environ["TMPDIR"] = str(private_tmp(sys.argv[2]))
+    sys.exit(run_briefs(sys.argv[4:], json.loads(sys.argv[3])))
 elif __name__ == "__main__":
     serve(socket.socket(fileno=int(sys.argv[1])), *sys.argv[2:5])
