@@ -12,7 +12,7 @@ from briefs.errors import ContentError, ContentErrors
 from briefs.build.driver import warn_if_over_page_budget
 from briefs.pdf import print_pdf
 from briefs.render.helpers import CaseHelpers
-from briefs.render.html import render_edition, section_sources
+from briefs.render.html import render_edition, render_sections
 
 
 def check(project, cache=None, pages=False):
@@ -42,9 +42,9 @@ def check(project, cache=None, pages=False):
 def render_pages(edition, pages):
     """Render an edition as the build does; return its warnings."""
     helpers = CaseHelpers(edition)
-    sources = section_sources(edition, helpers)
-    render_edition(edition, "web", helpers, sources)
-    paged = render_edition(edition, "print", helpers, sources)
+    sections = render_sections(edition, helpers)
+    render_edition(edition, "web", sections)
+    paged = render_edition(edition, "print", sections)
     if pages:
         _, count = print_pdf(paged, project=edition.project, day=edition.brief.date,
                              identifier=f"{edition.brief.id}.{edition.lang}")
