@@ -146,7 +146,7 @@ def print_html_files(root):
     from briefs.edition import Settings, editions
     from briefs.project import Project
     from briefs.render.helpers import CaseHelpers
-    from briefs.render.html import render_edition, section_sources
+    from briefs.render.html import render_edition, render_sections
 
     project = Project(root)
     folder = root / "print-html"
@@ -154,7 +154,7 @@ def print_html_files(root):
     for brief_id in discover(project):
         for edition in editions(project, brief_id, Settings(cache=root / ".cache/public")):
             helpers = CaseHelpers(edition)
-            html = render_edition(edition, "print", helpers, section_sources(edition, helpers))
+            html = render_edition(edition, "print", render_sections(edition, helpers))
             write(folder / f"{brief_id}.{edition.lang}.html", html)
     return sorted(folder.iterdir())
 

@@ -100,8 +100,8 @@ def helpers(project, brief_id, lang="en", audience="public", site_url=""):
 def render(project, brief_id, lang="en", medium="web", audience="public", published=None,
            site_url=""):
     """An edition's page, rendered as the build renders it, without printing."""
-    from briefs.render.html import render_edition, section_sources
+    from briefs.render.html import render_edition, render_sections
 
     case_helpers = helpers(project, brief_id, lang, audience, site_url)
-    sources = section_sources(case_helpers.edition, case_helpers)
-    return render_edition(case_helpers.edition, medium, case_helpers, sources, published)
+    sections = render_sections(case_helpers.edition, case_helpers)
+    return render_edition(case_helpers.edition, medium, sections, published)

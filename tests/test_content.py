@@ -1,8 +1,10 @@
 import pytest
 
 from briefs.content.inputs import discover, edition_inputs, read_languages
-from briefs.content.load import load_brief, load_organisations, load_sections
+from briefs.content.load import load_brief, load_organisations, load_section
 from briefs.errors import ContentError, ContentErrors
+
+import conftest
 
 
 def write_brief(project, brief_id, text):
@@ -36,7 +38,7 @@ def test_loads_a_valid_brief_with_its_kind_fields(project):
 def test_sections_are_read_in_order_from_brief_and_shared_folders(project):
     organisations = load_organisations(project)
     brief = load_brief(project, "test-update", organisations)
-    sections = load_sections(project, brief, "en")
+    sections = [load_section(project, brief, ref, "en") for ref in brief.sections]
     assert [s.path.name for s in sections] == [
         "introduction.en.md", "expression.en.md", "about-alpha.en.md"]
     assert sections[2].path.parent.name == "sections"
@@ -149,12 +151,10 @@ def test_role_not_allowed_for_kind(project):
 
 
 def test_missing_section_files_are_all_named(project):
-    organisations = load_organisations(project)
-    brief = load_brief(project, "test-statement", organisations)
     for name in ("body.ru.md", "calls.ru.md"):
         (project.brief_dir("test-statement") / name).unlink()
     with pytest.raises(ContentErrors) as caught:
-        load_sections(project, brief, "ru")
+        conftest.render(project, "test-statement", "ru")
     assert sorted(e.path.rsplit("/", 1)[1] for e in caught.value.errors) == [
         "body.ru.md", "calls.ru.md"]
 
@@ -163,9 +163,9 @@ def test_a_section_that_is_not_utf8_is_named_with_its_line(project):
     organisations = load_organisations(project)
     brief = load_brief(project, "test-column", organisations)
     (project.brief_dir("test-column") / "body.en.md").write_bytes(b"fine\nbad \xe9 byte\n")
-    with pytest.raises(ContentErrors) as caught:
-        load_sections(project, brief, "en")
-    [error] = caught.value.errors
+    with pytest.raises(ContentError) as caught:
+        load_section(project, brief, brief.sections[0], "en")
+    error = caught.value
     assert error.line == 2 and "not UTF-8" in error.reason
 
 

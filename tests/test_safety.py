@@ -51,23 +51,24 @@ def test_raw_html_loses_scripts_handlers_frames_and_javascript_links(project):
 ])
 def test_pictures_must_be_files_under_content(project, reference, reason):
     write_body(project, f"Intro.\n\n![A picture]({reference})\n")
-    with pytest.raises(ContentError) as caught:
+    with pytest.raises(ContentErrors) as caught:
         render(project)
-    assert caught.value.path.endswith("test-column/body.en.md")
-    assert caught.value.line == 3 and reason in caught.value.reason
+    [error] = caught.value.errors
+    assert error.path.endswith("test-column/body.en.md")
+    assert error.line == 3 and reason in error.reason
 
 
 def test_an_svg_with_text_is_refused_as_machine_dependent(project):
     (project.content / "images" / "words.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg"><text>Hi</text></svg>')
     write_body(project, "![A word](../../images/words.svg)\n")
-    with pytest.raises(ContentError, match="contains text"):
+    with pytest.raises(ContentErrors, match="contains text"):
         render(project)
 
 
 def test_a_picture_without_alt_text_is_refused(project):
     write_body(project, "![](../../images/alpha.svg)\n")
-    with pytest.raises(ContentError, match="has no alternative text"):
+    with pytest.raises(ContentErrors, match="has no alternative text"):
         render(project)
 
 

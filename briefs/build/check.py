@@ -14,7 +14,7 @@ from briefs.errors import ContentError, ContentErrors
 from briefs.build.driver import warn_if_over_page_budget, warn_if_translation_behind
 from briefs.pdf import print_pdf
 from briefs.render.helpers import CaseHelpers
-from briefs.render.html import render_edition, section_sources
+from briefs.render.html import render_edition, render_sections
 
 
 def check(project, cache=None, pages=False, messages_for="public"):
@@ -53,9 +53,9 @@ def render_pages(edition, pages):
     source text's among them."""
     helpers = CaseHelpers(edition)
     warn_if_translation_behind(edition, helpers)
-    sources = section_sources(edition, helpers)
-    render_edition(edition, "web", helpers, sources)
-    paged = render_edition(edition, "print", helpers, sources)
+    sections = render_sections(edition, helpers)
+    render_edition(edition, "web", sections)
+    paged = render_edition(edition, "print", sections)
     if pages:
         _, count = print_pdf(paged, project=edition.project, day=edition.brief.date,
                              identifier=f"{edition.brief.id}.{edition.lang}")

@@ -18,7 +18,7 @@ from briefs.publish.manifest import read_entries, template_sources, write_manife
 from briefs.publish.press_kit import write_press_kit
 from briefs.render.card import edition_card
 from briefs.render.helpers import CaseHelpers
-from briefs.render.html import render_edition, section_sources
+from briefs.render.html import render_edition, render_sections
 
 log = logging.getLogger("briefs")
 
@@ -48,8 +48,8 @@ def build_edition(edition, templates):
     if settings.translations == "strict":
         refuse_outdated_translation(edition)
     with edition.project.recording() as reads:
-        sources = section_sources(edition, helpers)
-        paged = render_edition(edition, "print", helpers, sources)
+        sections = render_sections(edition, helpers)
+        paged = render_edition(edition, "print", sections)
         printing = time.perf_counter()
         pdf, pages = print_pdf(paged, project=edition.project, day=edition.brief.date,
                                identifier=f"{edition.brief.id}.{edition.lang}",
@@ -60,8 +60,8 @@ def build_edition(edition, templates):
         Path(files["pdf"]).write_bytes(pdf)
         published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
                      "card_href": Path(files["card"]).name}
-        Path(files["html"]).write_text(render_edition(edition, "web", helpers, sources,
-                                                      published), encoding="utf-8")
+        Path(files["html"]).write_text(render_edition(edition, "web", sections, published),
+                                       encoding="utf-8")
         Path(files["card"]).write_bytes(edition_card(edition))
     edition.reads.update(reads)
     entry = edition_entry(edition, pages=pages, helpers=helpers, templates=templates)

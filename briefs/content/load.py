@@ -162,29 +162,30 @@ def _brief_problems(project, document, brief, organisations):
     return errors
 
 
-def load_sections(project, brief, lang):
-    """The brief's section files in one language, in reading order."""
-    sections, errors = [], []
-    for ref in brief.sections:
-        text_lang = brief.source if lang in ref.untranslated else lang
-        path = project.section_path(brief.id, ref, text_lang)
-        if not project.exists(path):
-            errors.append(ContentError(
-                path, "the section file is missing",
-                hint=f"write it, or remove '{ref.stem}' from 'sections' in brief.yaml"))
-            continue
-        try:
-            text = project.read_text(path, "section")
-            refuse_invisible_in_section(path, text)
-        except ContentError as problem:
-            errors.append(problem)
-            continue
-        errors += [ContentError(path, _placeholder_reason(found), line=line, hint=PLACEHOLDER_HINT)
-                   for line, found in placeholders_in(text)]
-        sections.append(Section(ref, path, text, text_lang))
+def section_path(project, brief, ref, lang):
+    """Where the text of one of the brief's sections in lang is."""
+    return project.section_path(brief.id, ref, _text_language(brief, ref, lang))
+
+
+def _text_language(brief, ref, lang):
+    """The source language where the section is marked untranslated in lang."""
+    return brief.source if lang in ref.untranslated else lang
+
+
+def load_section(project, brief, ref, lang):
+    """One of the brief's section files in one language, with no placeholder or invisible
+    character left in it."""
+    path = section_path(project, brief, ref, lang)
+    if not project.exists(path):
+        raise ContentError(path, "the section file is missing",
+                           hint=f"write it, or remove '{ref.stem}' from 'sections' in brief.yaml")
+    text = project.read_text(path, "section")
+    refuse_invisible_in_section(path, text)
+    errors = [ContentError(path, _placeholder_reason(found), line=line, hint=PLACEHOLDER_HINT)
+              for line, found in placeholders_in(text)]
     if errors:
         raise ContentErrors(errors)
-    return sections
+    return Section(ref, path, text, _text_language(brief, ref, lang))
 
 
 # What `briefs new` writes where the editor's own text goes: [[like this]].

@@ -35,7 +35,12 @@ def held_over_time(helpers, since=None, **filters):
     """People held in custody, and under house arrest or restricted, month by month."""
     _, lang = helpers._, helpers.lang
     start = _date_argument(since) if since else min(
-        (e.date for c in helpers.select(filters) for e in c.events), default=helpers.day)
+        (e.date for c in helpers.select(filters) for e in helpers.events(c)),
+        default=helpers.day)
+    if start > helpers.day:
+        raise CaseQueryError(f"the chart cannot start on {start.isoformat()}, after the "
+                             f"brief's data date ({helpers.day.isoformat()})",
+                             "give 'since' a date before the data date, or leave it out")
     months = charts.month_ends(start, helpers.day)
     held, limited = [], []
     for month in months:

@@ -1,19 +1,23 @@
 """Rendering one edition (a brief in one language) to HTML, for the web or for print."""
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from briefs import i18n
-from briefs.content.load import load_sections
+from briefs.content.load import load_section, section_path
 from briefs.content.pictures import picture
 from briefs.errors import ContentError, ContentErrors
 from briefs.kinds import KINDS, N_, label
 from briefs.render import sandbox
+from briefs.render.guard import guard, refuse_deep_text, refuse_large_or_deep_html
 from briefs.render.markdown_ext import EditionState, section_html
 from briefs.render.pictures import EditionPictures, data_url
 from briefs.render.templates import environment, use_language
+
+MEDIA = ("print", "web")
+
 
 @dataclass(frozen=True)
 class RenderedSection:
@@ -21,6 +25,17 @@ class RenderedSection:
     role: str
     html: Markup
     lang: str
+
+
+@dataclass
+class MadeSections:
+    """An edition's sections made for one medium: their HTML, their end notes, and what
+    their Markdown shares across sections (headings and note numbers)."""
+
+    state: EditionState
+    pictures: EditionPictures  # what its page shows, each showing counted
+    sections: list = field(default_factory=list)  # RenderedSection, in reading order
+    notes: list = field(default_factory=list)  # each section's end notes, as HTML
 
 
 def section_labels(brief, translate):
@@ -38,56 +53,74 @@ def section_labels(brief, translate):
     return labels
 
 
-def section_sources(edition, helpers):
-    """Each section's Markdown after its calls have run, with every mistake found.
+def render_sections(edition, helpers):
+    """Every section of the edition made for print and for the web: {medium: MadeSections}.
 
-    helpers: the edition's CaseHelpers, whose functions the sections may call.
+    Each section's whole life (its file read, its template run, its Markdown, notes and
+    pictures in both media) runs in one guard, within one budget (briefs.render.guard);
+    ContentErrors lists every section's mistake. helpers: the edition's CaseHelpers, whose
+    functions the sections may call.
     """
+    brief, lang, project = edition.brief, edition.lang, edition.project
+    translate = i18n.translations(lang).gettext
     env = sandbox.environment()
-    context = sandbox.section_context(edition.brief, edition.lang, edition.date_style,
-                                      helpers.functions())
-    sources, errors = [], []
-    for section in load_sections(edition.project, edition.brief, edition.lang):
-        helpers.section = section.path.relative_to(edition.project.root).as_posix()
+    context = sandbox.section_context(brief, lang, edition.date_style, helpers.functions())
+    made = {medium: MadeSections(EditionState(print_notes=medium == "print",
+                                              note_label=translate("Note %(number)s")),
+                                 EditionPictures(edition, helpers.generated))
+            for medium in MEDIA}
+    errors = []
+    for ref, label in zip(brief.sections, section_labels(brief, translate)):
+        path = section_path(project, brief, ref, lang)
         try:
-            sources.append((section, sandbox.run_section(env, section, context)))
+            with guard(path):
+                section = load_section(project, brief, ref, lang)
+                refuse_deep_text(section)
+                helpers.section = section.path.relative_to(project.root).as_posix()
+                source = sandbox.run_section(env, section, context)
+                for medium in MEDIA:
+                    add_section(edition, section, source, label, made[medium])
         except ContentError as error:
             errors.append(error)
-    if errors:
-        raise ContentErrors(errors)
-    return sources
+        except ContentErrors as error:
+            errors += error.errors
+    if errors:  # a mistake in the case book is met by every section that asks: say it once
+        raise ContentErrors(list({str(error): error for error in errors}.values()))
+    return made
 
 
-def render_edition(edition, medium, helpers, sources, published=None):
+def add_section(edition, section, source, label, made):
+    """A section's Markdown (source, its calls run) made into one medium's HTML and notes,
+    with its pictures, after the sections before it (made)."""
+    translate = i18n.translations(edition.lang).gettext
+    body, section_notes = section_html(source, made.state, label=label,
+                                       prefix=f"{section.ref.stem}-",
+                                       back_label=translate("Back to the text"))
+    refuse_large_or_deep_html(section.path, body + section_notes)
+    body = made.pictures.clean(body, section)
+    made.sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body),
+                                         section.lang))
+    made.notes.append(made.pictures.clean(section_notes, section))
+
+
+def render_edition(edition, medium, sections, published=None):
     """The complete HTML page of one edition; internal editions are marked restricted.
 
-    sources: the edition's section_sources. published: what the web page says about its
+    sections: the edition's render_sections. published: what the web page says about its
     siblings: the PDF's pages and bytes and the card picture.
     """
     brief, lang = edition.brief, edition.lang
     env = environment(edition.project)
     use_language(env, lang)
-    translate = i18n.translations(lang).gettext
-    state = EditionState(print_notes=medium == "print", note_label=translate("Note %(number)s"))
-    sections, notes = [], []
-    labels = section_labels(brief, translate)
-    pictures = EditionPictures(edition, helpers.generated)
-    for (section, source), label in zip(sources, labels):
-        body, section_notes = section_html(source, state, label=label,
-                                           prefix=f"{section.ref.stem}-",
-                                           back_label=translate("Back to the text"))
-        body = pictures.clean(body, section)
-        sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body),
-                                        section.lang))
-        notes.append(pictures.clean(section_notes, section))
+    made = sections[medium]
     context = page_context(edition, medium)
-    context["image_url"] = pictures.named
+    context["image_url"] = made.pictures.named
     context["stylesheet"] = Markup(stylesheet(edition.project, medium))
     levels = KINDS[brief.kind].contents_levels
     context.update(published or {})
-    context.update(sections=sections, notes=Markup("".join(notes)),
+    context.update(sections=made.sections, notes=Markup("".join(made.notes)),
                    internal=edition.settings.internal,
-                   contents=[h for h in state.headings if h.level in levels])
+                   contents=[h for h in made.state.headings if h.level in levels])
     return env.get_template(f"{brief.kind}.html").render(context)
 
 

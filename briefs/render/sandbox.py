@@ -6,16 +6,17 @@ literals, the fields of `brief`, the documented functions and filters, compariso
 arithmetic. Loops, variables, macros, blocks and anything that reads another file
 (include, import, extends) are refused with a message naming the line. It then runs in
 Jinja's immutable sandbox, which may call only the documented functions, bounds what
-arithmetic can make, and stops a section whose text grows past a limit or that takes too
-long. See docs/content.md, "What a section can use".
+arithmetic can make, and stops a section whose text grows past a limit. Its time and
+memory are bounded by the guard around the section's whole life (briefs.render.guard). See
+docs/content.md, "What a section can use".
 """
 
 import inspect
-import signal
-from contextlib import contextmanager
+import math
 
 import jinja2
 from jinja2 import nodes
+from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from briefs import i18n
@@ -23,8 +24,9 @@ from briefs.content.yamlfile import shorten
 from briefs.errors import ContentError, TemplateCallError
 
 MAX_OUTPUT = 5 * 1024 * 1024  # characters a section may make, case tables included
-MAX_SECONDS = 60  # a section's run; the longest real one takes well under a second
 MAX_NUMBER = 10 ** 12
+MAX_DIGITS = 30  # characters of a number written in {{ ... }}
+MAX_NESTING = 100  # expressions inside one another: checking and compiling recurse into each
 STATEMENTS = {nodes.Output: "text", nodes.If: "{% if %}"}
 EXPRESSIONS = (nodes.TemplateData, nodes.Const, nodes.Name, nodes.Getattr, nodes.Getitem,
                nodes.Call, nodes.Filter, nodes.Test, nodes.Compare, nodes.Operand, nodes.And,
@@ -97,45 +99,74 @@ def run_section(env, section, context):
     """The section's text after its calls have run; ContentError naming file and line for
     any mistake it makes. context: the names it may use (section_context)."""
     path = section.path
+    tree = _parse(env, section)
+    _check(tree, path, context)
+    template = env.template_class.from_code(
+        env, env.compile(tree, filename=str(path)), env.make_globals(None))
     try:
-        tree = env.parse(section.text, filename=str(path))
+        return _bounded(template.generate(context), path)
+    except ContentError:
+        raise
+    except TemplateCallError as error:
+        raise ContentError(path, error.reason, line=line_in(error, path),
+                           hint=error.hint) from None
+    except jinja2.UndefinedError as error:
+        raise ContentError(path, f"unknown name in a template: {error.message}",
+                           line=line_in(error, path),
+                           hint=f"check the spelling; {CHECK_DOCS}") from None
+    except SecurityError as error:
+        raise ContentError(path, f"this is not allowed in a section: {error}",
+                           line=line_in(error, path), hint=CHECK_DOCS) from None
+    except ZeroDivisionError as error:
+        raise ContentError(path, "a division by zero", line=line_in(error, path),
+                           hint="check the numbers of this calculation") from None
+    except (TypeError, ValueError, ArithmeticError) as error:
+        raise ContentError(path, f"this expression cannot be worked out "
+                           f"({shorten(str(error), 100)})", line=line_in(error, path),
+                           hint="check the values it uses: a text and a number cannot be "
+                           "added, for example") from None
+
+
+def _parse(env, section):
+    """The section's template, parsed; its numbers and nesting checked first, as Jinja
+    cannot read the one nor compile the other."""
+    path = section.path
+    parser = Parser(env, section.text, filename=str(path))
+    try:
+        _check_numbers(env, section.text, path)
+        tree = parser.parse()
     except jinja2.TemplateSyntaxError as error:
         raise ContentError(path, f"template syntax error: {error.message}", line=error.lineno,
                            hint="check the {{ ... }} and {% ... %} parts of this line") from None
     except RecursionError:
         raise ContentError(path, "an expression is nested too deeply",
+                           line=parser.stream.current.lineno,
                            hint="write it more simply") from None
-    _check(tree, path, context)
-    template = env.template_class.from_code(
-        env, env.compile(tree, filename=str(path)), env.make_globals(None))
-    try:
-        with time_limit(MAX_SECONDS):
-            return _bounded(template.generate(context), path)
-    except ContentError:
-        raise
-    except TemplateCallError as error:
-        raise ContentError(path, error.reason, line=_line(error, path), hint=error.hint) from None
-    except jinja2.UndefinedError as error:
-        raise ContentError(path, f"unknown name in a template: {error.message}",
-                           line=_line(error, path), hint=f"check the spelling; {CHECK_DOCS}") \
-            from None
-    except SecurityError as error:
-        raise ContentError(path, f"this is not allowed in a section: {error}",
-                           line=_line(error, path), hint=CHECK_DOCS) from None
-    except ZeroDivisionError as error:
-        raise ContentError(path, "a division by zero", line=_line(error, path),
-                           hint="check the numbers of this calculation") from None
-    except (TypeError, ValueError, ArithmeticError) as error:
-        raise ContentError(path, f"this expression cannot be worked out "
-                           f"({shorten(str(error), 100)})", line=_line(error, path),
-                           hint="check the values it uses: a text and a number cannot be "
-                           "added, for example") from None
-    except MemoryError:
-        raise ContentError(path, "this section needs more memory than a section may use",
-                           hint="shorten what it prints") from None
-    except TimeLimit:
-        raise ContentError(path, f"this section took longer than {MAX_SECONDS} s to run",
-                           hint="ask for less: fewer calls, or simpler ones") from None
+    _check_nesting(tree, path)
+    return tree
+
+
+def _check_numbers(env, text, path):
+    """Refuse a number Jinja cannot read (Python reads integers of at most 4,300 digits) or
+    would compile wrongly (a float too large becomes the unknown name 'inf')."""
+    for line, token, value in env.lexer.tokeniter(text, None, str(path)):
+        if token in ("integer", "float") and (
+                len(value) > MAX_DIGITS
+                or token == "float" and math.isinf(float(value.replace("_", "")))):
+            raise ContentError(path, f"the number {shorten(value, 40)} is too large for a "
+                               "section", line=line, hint=f"write numbers of at most "
+                               f"{MAX_DIGITS} digits, and no larger than 1e308")
+
+
+def _check_nesting(tree, path):
+    """Refuse expressions nested more deeply than MAX_NESTING, without recursing."""
+    waiting = [(node, 1) for node in tree.body]
+    while waiting:
+        node, depth = waiting.pop()
+        if depth > MAX_NESTING:
+            raise ContentError(path, "an expression is nested too deeply", line=node.lineno,
+                               hint="write it more simply")
+        waiting.extend((child, depth + 1) for child in node.iter_child_nodes())
 
 
 def _bounded(chunks, path):
@@ -213,35 +244,11 @@ def _refused(node, path, what):
                         hint=CHECK_DOCS)
 
 
-def _line(error, path):
+def line_in(error, path):
+    """The line of the section file the innermost frame of error's traceback ran, if any."""
     frames = inspect.getinnerframes(error.__traceback__, 0) if error.__traceback__ else []
     lines = [frame.lineno for frame in frames if frame.filename == str(path)]
     return lines[-1] if lines else None
-
-
-class TimeLimit(Exception):
-    """A section ran longer than it may."""
-
-
-@contextmanager
-def time_limit(seconds):
-    """Raise TimeLimit in this thread after seconds of processor time, where a signal can
-    reach it (the main thread of a job or of `briefs check`); elsewhere, no limit. (The
-    wall-clock alarm is the job's own: briefs.build.jobs.)"""
-    def expire(*_):
-        raise TimeLimit
-
-    try:
-        previous = signal.signal(signal.SIGPROF, expire)
-    except ValueError:  # not the main thread
-        yield
-        return
-    signal.setitimer(signal.ITIMER_PROF, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_PROF, 0)
-        signal.signal(signal.SIGPROF, previous)
 
 
 @jinja2.pass_context
