@@ -283,6 +283,8 @@ def test_an_edition_behind_its_source_shows_the_changed_blocks(preview):
     finally:
         calls.write_text(original, encoding="utf-8")
         record.unlink()
+        # the confirming command's own scratch folder, which is not the preview's
+        shutil.rmtree(project.root / ".cache" / "scratch", ignore_errors=True)
     preview.wait_for(lambda: "Translation behind" not in preview.status(
         "test-statement", "ru")["summary"], "the Russian edition as it was")
 
