@@ -200,6 +200,12 @@ def test_a_translator_round_trip_updates_the_section_and_confirms_it(project, tm
     assert unit.prev_source == "We met the {1} family.{2}"
     assert unit.target == "Мы встретились с семьёй." and unit.isfuzzy()
 
+    before = translated.read_bytes()
+    translate_file(po, {"body#2": "Мы снова встретились с семьёй.{2}"})  # the call lost
+    assert briefs(project, "translations", "import", str(po)) == 1
+    assert "unit 'body#2' (paragraph of body): its placeholders do not match its source " \
+        "(missing: {1}" in capsys.readouterr().err
+    assert translated.read_bytes() == before
     translate_file(po, {"body#2": "Мы снова встретились с семьёй {1}.{2}"})
     assert briefs(project, "translations", "import", str(po)) == 0
     text = translated.read_text()
@@ -279,8 +285,12 @@ def test_the_example_coalition_statement_tells_its_translations_what_changed(
         "body.ru.md", "body.kk.md"]
     kit = f"build/{brief_id}/{brief_id}-press-kit.zip"
     assert run_snakemake(project, kit).returncode == 0
-    for lang in ("ru", "kk"):
-        html = (project.root / f"build/{brief_id}/{brief_id}.{lang}.html").read_text()
-        assert 'class="translation-notice"' in html
-    english = (project.root / f"build/{brief_id}/{brief_id}.en.html").read_text()
+    folder = project.root / "build" / brief_id
+    for lang, words in (("ru", "Этот перевод соответствует английскому тексту от 24"),
+                        ("kk", "Бұл аударма ағылшын мәтінінің 2022 жылғы 24")):
+        html = (folder / f"{brief_id}.{lang}.html").read_text()
+        assert 'class="translation-notice"' in html and words in html
+        assert words in " ".join(first_page(folder / f"{brief_id}.{lang}.pdf").split())
+    english = (folder / f"{brief_id}.en.html").read_text()
     assert 'class="translation-notice"' not in english
+    assert "translation follows" not in first_page(folder / f"{brief_id}.en.pdf")
