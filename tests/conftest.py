@@ -31,6 +31,17 @@ def make_project(folder):
     return Project(folder)
 
 
+def refusal(project, capsys, *arguments):
+    """The error a briefs command prints as it fails cleanly: a message saying what to do,
+    never a traceback."""
+    from briefs.cli import main
+
+    assert main(["--root", str(project.root), *arguments]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "What to do:" in err, err
+    return err
+
+
 def run_snakemake(project, *args):
     return subprocess.run(
         [sys.executable, "-m", "snakemake", "--cores", "2", *args],

@@ -18,9 +18,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from briefs.cli import main
 
-from conftest import run_snakemake
+from conftest import refusal, run_snakemake
 
 ATTACKS = Path(__file__).parent / "attacks"
 # What must never reach a public output: an outside file, /etc/passwd, what cleaned SVG
@@ -111,13 +110,6 @@ def test_the_corpus_and_the_expectations_name_the_same_attacks():
     assert sorted(p.name for p in (ATTACKS / "pictures").iterdir()) == sorted(
         [*PICTURES, "svg-everything.svg"])
 
-
-def refusal(project, capsys, *arguments):
-    """The error a command prints, which must fail cleanly and name a file of content/."""
-    assert main(["--root", str(project.root), *arguments]) == 1
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and "What to do:" in err, err
-    return err
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

@@ -19,13 +19,12 @@ import tinycss2
 import tinyhtml5
 from PIL import Image
 
-from briefs.cli import main
 from briefs.content.pictures import picture
 from briefs.errors import ContentErrors
 from briefs.project import MB
 from briefs.render.pictures import data_url
 
-from conftest import needs_chromium, render, run_snakemake
+from conftest import needs_chromium, refusal, render, run_snakemake
 from test_attacks import assert_no_leaks, plant_harmless
 
 TRACKER = "https://tracker.example.org/x.png"
@@ -145,13 +144,6 @@ alt="Across lines">
 def write_section(project, text):
     (project.brief_dir("test-statement") / "body.en.md").write_text(text, encoding="utf-8")
 
-
-def refusal(project, capsys, *arguments):
-    """The error a command prints, which must fail cleanly."""
-    assert main(["--root", str(project.root), *arguments]) == 1
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and "What to do:" in err, err
-    return err
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))

@@ -10,14 +10,13 @@ from PIL import Image
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefs.cli import main
 from briefs.errors import ContentError, ContentErrors
 from briefs.render import guard
 from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_sections
 
 import conftest
-from conftest import run_snakemake
+from conftest import refusal, run_snakemake
 
 NESTED = "this section is nested too deeply to be made"
 # name: (section text, what the message says, the line it names or None)
@@ -56,13 +55,6 @@ def write_section(project, text, brief_id="test-statement", stem="body"):
     path.write_text("Text.\n\n" + text, encoding="utf-8")
     return path
 
-
-def refusal(project, capsys, *arguments):
-    """What a command prints as it fails cleanly."""
-    assert main(["--root", str(project.root), *arguments]) == 1
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and "What to do:" in err, err
-    return err
 
 
 @pytest.mark.parametrize("name", sorted(CRASHES))
