@@ -72,8 +72,8 @@ class Project:
 
     @contextmanager
     def recording(self):
-        """{relative path: SHA-256} of every file of the project read until the block ends,
-        as read; recordings may nest, and each gets every read."""
+        """{relative path: SHA-256} of every file of content/ read until the block ends, as
+        read; recordings may nest, and each gets every read."""
         reads = {}
         token = _RECORDS.set(_RECORDS.get() + (reads,))
         try:
@@ -152,7 +152,9 @@ class Project:
             raise ContentError(self.root / relative / name, f"the file is larger than "
                                f"{limit // KB} KB, the most a {kind} file may be",
                                hint="split it into several files, or make it smaller")
-        if records := _RECORDS.get():
+        # Content only: templates and fonts are the fingerprint's, and hashing the fonts
+        # each edition prints with would cost more than some editions take to print.
+        if (records := _RECORDS.get()) and relative.parts[:1] == ("content",):
             digest = hashlib.sha256(data).hexdigest()
             for reads in records:
                 reads[(relative / name).as_posix()] = digest
