@@ -190,6 +190,8 @@ def test_a_job_in_a_process_of_its_own_keeps_its_rules_limits(project, tmp_path)
         status = run_alone(brief_job(project, "test-statement", tmp_path / "o"), log, cache,
                            {"runtime": 2 / 60})
     assert status == -signal.SIGALRM and not (tmp_path / "o").exists()
+    # and it leaves nothing in the private cache's temporary and scratch folders
+    assert list((cache / "tmp").rglob("*")) == [] and list((cache / "scratch").rglob("*")) == []
     with open(tmp_path / "big.log", "wb") as log:
         status = run_alone(brief_job(project, "test-statement", tmp_path / "p"), log, cache,
                            {"mem_mb": 300})

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from briefs.build.jobs import run_alone
 
 from conftest import run_snakemake
 from test_jobs import (SLOW, _a_dead_pid, brief_job, children_of, processes_marked,
@@ -83,16 +82,6 @@ def test_a_job_killed_by_a_signal_leaves_nothing_in_scratch(project, server, tmp
     thread.join(timeout=60)
     assert result["status"] == -9
     assert list(scratch.rglob("*")) == []
-
-
-def test_a_job_in_a_process_of_its_own_stopped_by_its_limits_leaves_nothing(project, tmp_path):
-    (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW * 5)
-    cache = project.root / ".cache" / "public"
-    with open(tmp_path / "slow.log", "wb") as log:
-        status = run_alone(brief_job(project, "test-statement", tmp_path / "o"), log, cache,
-                           {"runtime": 4 / 60})
-    assert status == -signal.SIGALRM
-    assert list((cache / "tmp").rglob("*")) == [] and list((cache / "scratch").rglob("*")) == []
 
 
 @pytest.fixture

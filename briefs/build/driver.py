@@ -72,10 +72,8 @@ def build_edition(edition, templates):
 
 def refuse_outdated_translation(edition):
     """A strict build prints no edition whose translation is behind its source text."""
-    problems = translations.outdated_blocks(edition.project, edition.brief, edition.lang)
-    for problem in problems:
-        problem.reason = f"the translation is behind its source (translations=strict): " \
-            f"{problem.reason}"
+    problems = translations.outdated_blocks(edition.project, edition.brief, edition.lang,
+                                            refused=True)
     if problems:
         raise ContentErrors(problems)
 

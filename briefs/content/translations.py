@@ -286,16 +286,18 @@ def change_lines(change):
             f"  now: {shown_new or '(removed)'}"]
 
 
-def outdated_blocks(project, brief, lang):
+def outdated_blocks(project, brief, lang, refused=False):
     """A ContentError for every block of the source that changed since the translation
-    into lang was confirmed: what `briefs check` warns of, and a strict build refuses."""
+    into lang was confirmed: what `briefs check` warns of, and a strict build refuses
+    (refused: saying so)."""
     found, source = [], english_name(brief.source)
+    said = "the translation is behind its source (translations=strict): " if refused else ""
     for status in statuses(project, brief, [lang]):
         for change in status.changes:
             old, new = change_lines(change)[1:]
             found.append(ContentError(
                 project.root / status.path,
-                f"its {source} text changed since the translation was confirmed on "
+                f"{said}its {source} text changed since the translation was confirmed on "
                 f"{status.confirmed.isoformat()}, at line {change.line} of "
                 f"{status.source_path}\n  {old.strip()}\n  {new.strip()}",
                 hint=f"update the translation, then run: briefs translations confirm "
