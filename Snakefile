@@ -4,7 +4,7 @@
 # server of this run, warm and started while Snakemake plans, forks a process for each.
 # Snakemake spends tens of milliseconds on each job, and a job per edition or per file would
 # spend more on that than on printing. Which briefs to build is decided by their bytes
-# (briefs/build/plan.py): Snakemake is shown the stale ones only, unless told to force jobs.
+# (briefs/workflow/plan.py): Snakemake is shown the stale ones only, unless told to force jobs.
 # See docs/architecture.md and docs/performance.md.
 
 import atexit
@@ -13,13 +13,13 @@ import re
 import sys
 from pathlib import Path
 
-from briefs.build.dependencies import spare_garbage_collection, stop_rescheduling_timers
-from briefs.build.jobs import JobServer, explain, private_tmp
-from briefs.build.leftovers import (hold_output_folder, move_snakemakes_temporary_folder,
+from briefs.workflow.dependencies import spare_garbage_collection, stop_rescheduling_timers
+from briefs.workflow.jobs import JobServer, explain, private_tmp
+from briefs.workflow.leftovers import (hold_output_folder, move_snakemakes_temporary_folder,
                                     remove_backups, remove_dead_processes_folders)
-from briefs.build.plan import Plan, brief_outputs
-from briefs.build.snakemake_log import STEP_FAILED, readable
-from briefs.build.snakemake_records import remove_damaged_records
+from briefs.workflow.plan import Plan, brief_outputs
+from briefs.workflow.snakemake_log import STEP_FAILED, readable
+from briefs.workflow.snakemake_records import remove_damaged_records
 from briefs.content.model import BRIEF_ID
 from briefs.edition import AUDIENCES
 from briefs.errors import ContentError, ContentErrors
@@ -59,11 +59,11 @@ SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CAC
 # forked by this job's own warm job server. Other executors run a job's rules here anyway.
 IN_CLUSTER_JOB = workflow.remote_exec
 
-# Before Snakemake reads them, its damaged records go (briefs/build/snakemake_records.py).
+# Before Snakemake reads them, its damaged records go (briefs/workflow/snakemake_records.py).
 # Then what killed runs left: their processes' scratch and temporary folders, and, once this
 # run holds its output folder (a cluster job's does not: the run that sent it does),
 # Snakemake's backups of that folder's files; and Snakemake's own temporary folder leaves
-# /tmp for this process's folder in the cache (briefs/build/leftovers.py).
+# /tmp for this process's folder in the cache (briefs/workflow/leftovers.py).
 for warning in remove_damaged_records():
     print(f"warning: {warning}", file=sys.stderr)
 remove_dead_processes_folders(CACHE)
@@ -201,7 +201,7 @@ rule copy_fonts:
 # of its own cost Snakemake as much time as the catalogue itself takes after each edit.
 # Each entry gives the sizes and hashes of its edition's other files, so the job reads
 # entries and press kits only. Its inputs are those of the briefs Snakemake is shown, and
-# a stamp of every entry's bytes (briefs/build/plan.py), which changes when a brief comes
+# a stamp of every entry's bytes (briefs/workflow/plan.py), which changes when a brief comes
 # or goes, or when a run ended before this job could follow its briefs' jobs.
 rule publish_catalogue_and_manifest:
     input:

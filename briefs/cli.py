@@ -156,7 +156,7 @@ def run_new(project, args):
 
 
 def run_check(project, args):
-    from briefs.build.check import check
+    from briefs.workflow.check import check
 
     briefs, cases, warnings = check(project, project.root / ".cache" / "public", args.pages,
                                     args.audience)
@@ -171,13 +171,13 @@ def _warnings(number):
 
 
 def run_brief(project, args):
-    from briefs.build.driver import build_brief
+    from briefs.workflow.driver import build_brief
 
     build_brief(project, args.brief_id, args.out, _settings(project, args))
 
 
 def run_publish(project, args):
-    from briefs.build.driver import publish
+    from briefs.workflow.driver import publish
 
     publish(project, args.entries, args.catalogue, args.manifest, _settings(project, args))
 

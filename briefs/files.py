@@ -9,7 +9,7 @@ What is published is readable by all (files 0644, folders 0755) whatever the uma
 server or the copy that publishes it may run as another user. What stays in the private
 cache, and the internal audience's outputs, which hold restricted records, keep the modes
 the umask gives (keep_outputs_private). Each process writes in a scratch folder of its own,
-named by its host and PID, so that what a killed one left is known (briefs.build.leftovers).
+named by its host and PID, so that what a killed one left is known (briefs.workflow.leftovers).
 """
 
 import atexit
@@ -122,7 +122,7 @@ def process_folder(parent, pid):
 
 def own_folder(parent):
     """This process's folder in parent, made if need be and removed when the process
-    exits; a killed process's is removed by the next run (briefs.build.leftovers)."""
+    exits; a killed process's is removed by the next run (briefs.workflow.leftovers)."""
     folder = process_folder(parent, os.getpid())
     folder.mkdir(parents=True, exist_ok=True)
     if folder not in _REMOVED_AT_EXIT:

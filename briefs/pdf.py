@@ -125,7 +125,7 @@ def collections_paused():
     passes over them took a quarter of a long report's print. A few cycles among what it
     leaves keep each printed document alive until a collection, which for the 1,000-row
     annex takes about half a second: worth it between two editions, not in a job's process
-    about to exit (a job of briefs.build.jobs).
+    about to exit (a job of briefs.workflow.jobs).
     """
     was_enabled = gc.isenabled()
     gc.disable()

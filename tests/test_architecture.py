@@ -13,7 +13,7 @@ STAGES = [
     {"render"},
     {"pdf", "pdf_tags"},
     {"publish"},
-    {"build"},
+    {"workflow"},
     {"preview"},
     {"cli", "__main__"},
 ]

@@ -458,7 +458,7 @@ def plant_restricted(project, restricted):
 
 
 def built_in_process(project):
-    from briefs.build.driver import build_brief
+    from briefs.workflow.driver import build_brief
     from briefs.content.inputs import discover
     from briefs.edition import Settings
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from briefs.build.jobs import JobServer, explain, run_alone
-from briefs.build.warm import LIBRARY_ABI, libraries_from_linker_cache
+from briefs.workflow.jobs import JobServer, explain, run_alone
+from briefs.workflow.warm import LIBRARY_ABI, libraries_from_linker_cache
 
 from conftest import run_snakemake
 

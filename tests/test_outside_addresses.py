@@ -339,10 +339,10 @@ def test_chromium_asks_for_nothing_but_data_urls_and_files_of_the_build(attacked
 
 def test_a_job_that_runs_out_of_memory_says_so_without_a_traceback(project, tmp_path):
     """A job run as the Snakefile runs one when its server is gone, through the function
-    that runs every job (briefs.build.jobs.run_briefs). A section cannot get there: its
+    that runs every job (briefs.workflow.jobs.run_briefs). A section cannot get there: its
     own budget stops it first (briefs.render.guard)."""
     result = subprocess.run(
-        [sys.executable, "-P", "-m", "briefs.build.jobs", "--alone",
+        [sys.executable, "-P", "-m", "briefs.workflow.jobs", "--alone",
          str(project.root / ".cache" / "public"), '{"mem_mb": 100}',
          "--root", str(project.root), "brief", "test-statement", "--out", str(tmp_path / "o")],
         capture_output=True, text=True)

@@ -10,8 +10,8 @@ import sys
 
 from pypdf import PdfReader
 
-from briefs.build import driver
-from briefs.build.driver import build_brief
+from briefs.workflow import driver
+from briefs.workflow.driver import build_brief
 from briefs.cli import main
 from briefs.edition import Settings
 

@@ -11,7 +11,7 @@ import threading
 from pypdf import PdfReader
 
 from briefs.publish.manifest import sha256
-from briefs.build.dependencies import stop_rescheduling_timers
+from briefs.workflow.dependencies import stop_rescheduling_timers
 
 from conftest import ARCHIVE, run_snakemake
 
@@ -339,7 +339,7 @@ def test_snakemakes_objects_are_kept_from_the_garbage_collector_until_exit():
     # At exit the freeze must cover objects made after the call too (the plan of the build).
     script = """
 import atexit, gc
-from briefs.build.dependencies import spare_garbage_collection
+from briefs.workflow.dependencies import spare_garbage_collection
 atexit.register(lambda: print(gc.get_freeze_count() - frozen >= 40_000))
 spare_garbage_collection()
 frozen = gc.get_freeze_count()

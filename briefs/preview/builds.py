@@ -1,4 +1,4 @@
-"""The preview's builds: a job server of its own (briefs.build.jobs, warm, a fork per job),
+"""The preview's builds: a job server of its own (briefs.workflow.jobs, warm, a fork per job),
 threads that hand it the editions to build, those open in a browser first, and what the
 last build of each edition gave: its files, or its errors."""
 
@@ -12,7 +12,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs.build.jobs import JobServer, explain
+from briefs.workflow.jobs import JobServer, explain
 from briefs.cases.cache import casebook
 from briefs.files import output_files
 from briefs.errors import ContentError, ContentErrors

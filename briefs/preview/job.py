@@ -5,7 +5,7 @@ The preview's job server runs it as `briefs preview --build <brief> <lang> --int
 in a process forked for it; its messages go to the edition's log, which the preview shows.
 """
 
-from briefs.build.driver import build_edition
+from briefs.workflow.driver import build_edition
 from briefs.edition import editions
 from briefs.errors import ContentError
 from briefs.publish.manifest import template_sources

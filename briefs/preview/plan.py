@@ -1,13 +1,13 @@
 """Which editions the preview builds, and which of them saved files change: the workflow's
 own rules (the files an edition's entry recorded it read, what brief.yaml names,
-briefs.build.plan.case_files), asked of the files as they are now."""
+briefs.workflow.plan.case_files), asked of the files as they are now."""
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefs.package import PACKAGE
-from briefs.build.plan import book_answers, case_files, entry_dependencies
+from briefs.workflow.plan import book_answers, case_files, entry_dependencies
 from briefs.content.inputs import brief_inputs, discover, read_languages
 from briefs.content.load import load_brief, load_organisations
 from briefs.content.model import BRIEF_ID, LANGUAGES

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 
-from briefs.build.jobs import same_code
+from briefs.workflow.jobs import same_code
 from briefs.errors import ContentError
 from briefs.preview.builds import Builder, say, workers
 from briefs.preview.plan import is_code

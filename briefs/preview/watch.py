@@ -10,11 +10,11 @@ import traceback
 import watchfiles
 
 from briefs.package import PACKAGE
-from briefs.build.jobs import same_code
+from briefs.workflow.jobs import same_code
 from briefs.preview.builds import say
 
 STEP_MS = 50  # a save is reported once no file changed for this long (an editor writes in parts)
-CHECK = "import briefs.build.driver, briefs.build.warm, briefs.cli, briefs.preview.run"
+CHECK = "import briefs.workflow.driver, briefs.workflow.warm, briefs.cli, briefs.preview.run"
 
 
 class Watcher:

@@ -19,7 +19,7 @@ LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "
 
 def template_sources(project, fingerprint=None):
     """{path: sha256} of the templates, stylesheets and fonts. fingerprint: the workflow's
-    fingerprint of templates and code, written by planning (briefs/build/plan.py), a job's
+    fingerprint of templates and code, written by planning (briefs/workflow/plan.py), a job's
     declared input, which lists them already."""
     if fingerprint:
         lines = (line.split("  ", 1) for line in Path(fingerprint).read_text().splitlines())

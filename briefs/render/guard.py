@@ -82,7 +82,7 @@ def budget(seconds, memory):
     """Raise OverBudget in this thread once it has used seconds of processor time or its
     resident memory has grown by memory bytes, where a signal can reach it (the main thread
     of a job, of the preview's job or of `briefs check`); elsewhere, no limit. (The
-    wall-clock alarm is the job's own: briefs.build.jobs.)"""
+    wall-clock alarm is the job's own: briefs.workflow.jobs.)"""
     start, baseline, armed = time.process_time(), resident(), True
 
     def tick(*_):

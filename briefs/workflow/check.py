@@ -11,7 +11,7 @@ from briefs.cases.cache import casebook
 from briefs.content.inputs import discover
 from briefs.edition import Settings, editions
 from briefs.errors import ContentError, ContentErrors
-from briefs.build.driver import warn_if_over_page_budget, warn_if_translation_behind
+from briefs.workflow.driver import warn_if_over_page_budget, warn_if_translation_behind
 from briefs.pdf import print_pdf
 from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_edition, render_sections

@@ -9,11 +9,11 @@ inherits is keyed by content. Nothing outlives the run: the server ends when its
 closes (Snakemake exits, however it exits) and kills the jobs it forked; both ask the
 kernel to kill them if their parent dies. Temporary files live in the build's private
 cache, never in /tmp, in folders named by host and PID: the server removes a job's as it
-ends, and the next run those of a server that was killed (briefs.build.leftovers). If the
+ends, and the next run those of a server that was killed (briefs.workflow.leftovers). If the
 server is gone, a job runs in a process of its own, within the same limits.
 
-    python -m briefs.build.jobs <socket fd> <project> <cache folder> <audience>
-    python -m briefs.build.jobs --alone <cache folder> <limits as JSON> <briefs arguments...>
+    python -m briefs.workflow.jobs <socket fd> <project> <cache folder> <audience>
+    python -m briefs.workflow.jobs --alone <cache folder> <limits as JSON> <briefs arguments...>
 """
 
 import ctypes
@@ -34,7 +34,7 @@ import threading
 import traceback
 from pathlib import Path
 
-from briefs.build.leftovers import remove_dead_processes_folders, remove_process_folders
+from briefs.workflow.leftovers import remove_dead_processes_folders, remove_process_folders
 from briefs.files import own_folder
 
 PR_SET_PDEATHSIG = 1
@@ -58,7 +58,7 @@ class JobServer:
         # Appended to: the servers of cluster jobs running at once share it.
         with open(self.cache / "logs" / "job-server.log", "ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-P", "-m", "briefs.build.jobs", str(theirs.fileno()),
+                [sys.executable, "-P", "-m", "briefs.workflow.jobs", str(theirs.fileno()),
                  self.root, str(self.cache), self.audience], env=same_code(),
                 pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         theirs.close()
@@ -114,7 +114,7 @@ class JobServer:
 def run_alone(arguments, output, cache, limits):
     """Run `briefs <arguments>` in a process of its own within the same limits, with a
     temporary folder of its own in the private cache, removed when it ends."""
-    with subprocess.Popen([sys.executable, "-P", "-m", "briefs.build.jobs", "--alone",
+    with subprocess.Popen([sys.executable, "-P", "-m", "briefs.workflow.jobs", "--alone",
                            str(cache), json.dumps(limits), *arguments],
                           stdin=subprocess.DEVNULL, stdout=output, stderr=output,
                           env=same_code()) as process:
@@ -334,7 +334,7 @@ def warm_up(root, cache, audience, control, serve_ready):
     wait for it all.
     Every cache this fills is keyed by content. A project whose files are broken is not
     warmed: its jobs say what is wrong."""
-    from briefs.build.warm import warm_steps
+    from briefs.workflow.warm import warm_steps
 
     try:
         for _ in warm_steps(root, cache, audience):

@@ -38,7 +38,7 @@ def warm_steps(root, cache, audience):
         import pyphen
 
         from briefs import i18n
-        from briefs.build import driver  # noqa: F401 (every stage, imported)
+        from briefs.workflow import driver  # noqa: F401 (every stage, imported)
         from briefs.cases.cache import casebook
         from briefs.pdf import print_pdf
         from briefs.project import Project

@@ -4,7 +4,7 @@ the files of jobs it started), checked before Snakemake reads them.
 Snakemake stops with a traceback that names no file when a record is not text, or is JSON
 but not an object; one that is not JSON at all it skips with a warning, as a record still
 being written. A record only says how Snakemake made a file: which briefs to build is
-decided by their bytes (briefs/build/plan.py). So a damaged record is removed, with a
+decided by their bytes (briefs/workflow/plan.py). So a damaged record is removed, with a
 warning naming it, and the build goes on: the worst it costs is a brief built again, and
 stopping instead would only send an editor to remove by hand a file they cannot repair.
 """
