@@ -21,6 +21,7 @@ import shutil
 import socket
 import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefs.errors import ContentError
@@ -28,16 +29,43 @@ from briefs.errors import ContentError
 BUILD_FIRST = "build the briefs first (snakemake --cores all), then name files it wrote"
 
 
+@dataclass(frozen=True)
+class OutputKind:
+    """A kind of file the build publishes: one per edition, named <brief>.<lang><suffix>,
+    or one per brief, named <brief><suffix>, in the brief's folder."""
+
+    name: str
+    suffix: str
+    per_edition: bool = True
+    # made from the edition's sources: the manifest lists them with each such file
+    sourced: bool = False
+
+
+# What a build publishes for each brief. A new output format is a row here and the step
+# of briefs.workflow.driver that writes it (docs/architecture.md has the checklist).
+OUTPUT_KINDS = (
+    OutputKind("html", ".html", sourced=True),
+    OutputKind("pdf", ".pdf", sourced=True),
+    OutputKind("entry", ".json"),  # what the catalogue and manifest read of the edition
+    OutputKind("card", ".card.png"),  # the picture of a shared link
+    OutputKind("press_kit", "-press-kit.zip", per_edition=False),
+)
+EDITION_KINDS = tuple(kind for kind in OUTPUT_KINDS if kind.per_edition)
+
+
 def output_files(folder, brief_id, lang):
-    """Where one edition is written: web page, PDF, entry (what the catalogue and manifest
-    read) and link picture."""
-    stem = f"{folder}/{brief_id}.{lang}"
-    return {"html": f"{stem}.html", "pdf": f"{stem}.pdf", "entry": f"{stem}.json",
-            "card": f"{stem}.card.png"}
+    """{kind: path} of one edition's files in folder."""
+    return {kind.name: f"{folder}/{brief_id}.{lang}{kind.suffix}" for kind in EDITION_KINDS}
+
+
+def brief_files(folder, brief_id):
+    """{kind: path} of a brief's own files (not its editions') in folder."""
+    return {kind.name: f"{folder}/{brief_id}{kind.suffix}" for kind in OUTPUT_KINDS
+            if not kind.per_edition}
 
 
 def press_kit_file(folder, brief_id):
-    return f"{folder}/{brief_id}-press-kit.zip"
+    return brief_files(folder, brief_id)["press_kit"]
 
 
 PUBLISHED_FILE, PUBLISHED_FOLDER = 0o644, 0o755

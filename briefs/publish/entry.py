@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from briefs import i18n
-from briefs.files import output_files
+from briefs.files import EDITION_KINDS, output_files
 
 
 def edition_entry(edition, *, pages, helpers, templates):
@@ -45,8 +45,8 @@ def edition_entry(edition, *, pages, helpers, templates):
         "sources": {**edition_sources(edition), **templates},
         "case_records": case_views(edition, used),
         "translation": translation_record(edition),
-        "files": {kind: file_entry(edition.files[kind], files[kind])
-                  for kind in ("html", "pdf", "card")},
+        "files": {kind.name: file_entry(edition.files[kind.name], files[kind.name])
+                  for kind in EDITION_KINDS if kind.name != "entry"},
     }
 
 

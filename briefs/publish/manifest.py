@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefs.cases.cache import casebook
 from briefs.errors import ContentError, shown_path
-from briefs.files import press_kit_file, read_json, write_whole
+from briefs.files import EDITION_KINDS, brief_files, read_json, write_whole
 from briefs.publish.entry import file_entry, sha256, view_digest
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
@@ -41,19 +41,20 @@ def build_manifest(out, records, settings):
         sources.update(record["sources"])
         case_records.update(record["case_records"])
         written = record["files"]
-        for kind in ("html", "pdf"):
-            entry = {**written[kind], "brief": record["id"], "lang": record["lang"],
-                     "sources": sorted(record["sources"]),
-                     "case_records": sorted(record["case_records"]),
-                     "translation": record["translation"]}
-            if kind == "pdf":
-                entry["pages"] = record["pages"]
-            outputs.append(entry)
-        outputs.append(_entry(out, record_path))
-        outputs.append(written["card"])
+        for kind in EDITION_KINDS:
+            if kind.name == "entry":
+                outputs.append(_entry(out, record_path))
+            elif kind.sourced:
+                outputs.append({**written[kind.name], "brief": record["id"],
+                                "lang": record["lang"], "sources": sorted(record["sources"]),
+                                "case_records": sorted(record["case_records"]),
+                                "translation": record["translation"],
+                                **({"pages": record["pages"]} if kind.name == "pdf" else {})})
+            else:
+                outputs.append(written[kind.name])
     briefs = sorted({path.parent.name for path in records})
-    kits = [Path(press_kit_file(out / brief, brief)) for brief in briefs]
-    for path in [out / "index.html", *kits, *sorted((out / "assets").rglob("*"))]:
+    own = [Path(path) for brief in briefs for path in brief_files(out / brief, brief).values()]
+    for path in [out / "index.html", *own, *sorted((out / "assets").rglob("*"))]:
         if path.is_file():
             outputs.append(_entry(out, path))
     return {
