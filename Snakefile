@@ -13,45 +13,33 @@ import re
 import sys
 from pathlib import Path
 
+from briefs.content.model import BRIEF_ID_WORDS
+from briefs.errors import ContentError, ContentErrors
+from briefs.files import brief_files, publish_folder, write_whole
+from briefs.project import Project
+from briefs.settings import Settings, SettingsError
 from briefs.workflow.dependencies import spare_garbage_collection, stop_rescheduling_timers
 from briefs.workflow.jobs import JobServer, explain, private_tmp
 from briefs.workflow.leftovers import (hold_output_folder, move_snakemakes_temporary_folder,
-                                    remove_backups, remove_dead_processes_folders)
+                                       remove_backups, remove_dead_processes_folders)
 from briefs.workflow.plan import Plan, brief_outputs
+from briefs.workflow.requests import LIMITS, BuildBrief, Publish
 from briefs.workflow.snakemake_log import STEP_FAILED, readable
 from briefs.workflow.snakemake_records import remove_damaged_records
-from briefs.content.model import BRIEF_ID
-from briefs.edition import AUDIENCES
-from briefs.errors import ContentError, ContentErrors
-from briefs.files import keep_outputs_private, publish_folder, write_whole
-from briefs.project import Project
 
 spare_garbage_collection()
 logging.getLogger("snakemake.logging").addFilter(readable)
 
 PROJECT = Project(Path(workflow.basedir))
-# --config audience=internal adds restricted records and marks every page; it writes to
-# its own folder so that nothing restricted can be mixed into the public build.
-AUDIENCE = config.get("audience", "public")
-if AUDIENCE not in AUDIENCES:
-    raise WorkflowError(f"audience must be one of {', '.join(AUDIENCES)}, not '{AUDIENCE}'")
-OUT = config.get("out", "build" if AUDIENCE == "public" else "build-internal")
-if AUDIENCE == "internal" and Path(OUT).resolve().is_relative_to(PROJECT.root / "build"):
-    raise WorkflowError("an internal build may not write into build/, which is sent to "
-                        "readers: leave out 'out=' (it writes into build-internal/)")
-if AUDIENCE == "internal":
-    keep_outputs_private()  # restricted pages: never made readable by all
-# The build's private files, never published: logs, scratch files, the case book.
-CACHE = config.get("cache", f".cache/{AUDIENCE}")
-# --config pdf_variant=pdf/a-3u prints archival PDFs (PDF/A) instead of PDF/UA-1.
-PDF_VARIANT = config.get("pdf_variant", "pdf/ua-1")
-# --config site_url=https://briefs.example.org/ : where build/ is published, for canonical
-# links and the addresses of shared-link pictures.
-SITE_URL = config.get("site_url", "")
-# --config translations=strict refuses an edition whose translation is behind its source.
-TRANSLATIONS = config.get("translations", "notice")
-SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CACHE,
-            "--translations", TRANSLATIONS]
+# --config key=value ...: audience=internal adds restricted records, marks every page and
+# writes into build-internal/; pdf_variant, site_url, translations, out, cache
+# (briefs/settings.py, which says what each does).
+try:
+    SETTINGS = Settings.from_config(config, PROJECT.root)
+    SETTINGS.refuse_internal_into_public(PROJECT.root, SETTINGS.folder())
+except (SettingsError, ContentError) as error:
+    raise WorkflowError(f"{error}\nNothing was built.") from None
+OUT, CACHE = SETTINGS.folder(), SETTINGS.cache
 
 # Whether this Snakemake runs inside a cluster job. In a SLURM job the plugin would hand the
 # job's briefs to srun one after another, each through two more Snakemakes and job servers
@@ -74,14 +62,13 @@ atexit.register(remove_dead_processes_folders, CACHE)  # at exit after JOBS.stop
 
 # Started first, so that it warms up while the build is planned, and stopped at once if
 # no brief is to be built; the first job that needs it then starts it again.
-JOBS = JobServer(PROJECT.root, CACHE, AUDIENCE)
+JOBS = JobServer(PROJECT.root, CACHE, SETTINGS.audience)
 atexit.register(JOBS.stop)
 if IN_CLUSTER_JOB or workflow.local_exec:
     JOBS.start()
 
 try:
-    PLAN = Plan(PROJECT, AUDIENCE, CACHE, OUT, [
-        *SETTINGS, OUT, SITE_URL, Path(workflow.main_snakefile).read_text(encoding="utf-8")])
+    PLAN = Plan(PROJECT, SETTINGS, Path(workflow.main_snakefile).read_text(encoding="utf-8"))
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 BRIEFS = PLAN.briefs
@@ -90,12 +77,12 @@ if not PLAN.stale():
     JOBS.stop()
 
 
-def briefs(*arguments, log, resources, brief=None, settle=None):
-    """Run a briefs command as this job, in a process the job server forks; its messages
-    go to the log, which Snakemake shows if it fails. A brief that failed is built again
-    next time. settle: what to record once it succeeded."""
+def run_job(request, log, resources, brief=None, settle=None):
+    """Run a request (briefs/workflow/requests.py) as this job, in a process the job server
+    forks; its messages go to the log, which Snakemake shows if it fails. A brief that
+    failed is built again next time. settle: what to record once it succeeded."""
     limits = {"mem_mb": resources.get("mem_mb"), "runtime": resources.get("runtime")}
-    status = JOBS.run(["--root", str(PROJECT.root), *map(str, arguments)], log, limits)
+    status = JOBS.run(request, log, limits)
     if brief and status == 0:
         PLAN.settle(brief)
     elif brief:
@@ -120,7 +107,7 @@ def chosen():
 ENTRIES = [entry for plan in BRIEFS.values() for entry in plan.entries]
 
 wildcard_constraints:
-    brief=BRIEF_ID.pattern.strip("^$"),
+    brief=BRIEF_ID_WORDS,
 
 # On a cluster these run on the submitting machine: each takes a second or two, less than
 # a cluster job takes to start and be seen to finish.
@@ -163,13 +150,10 @@ for LANGS in sorted({plan.languages for plan in BRIEFS.values()}):
         log:
             f"{CACHE}/logs/{{brief}}.log",
         resources:
-            mem_mb=1000,
-            runtime=10,
+            **LIMITS["brief"],
         run:
-            briefs("brief", wildcards.brief, "--out", f"{OUT}/{wildcards.brief}",
-                   f"--site-url={SITE_URL}", "--cases-key", PLAN.cases_key,
-                   "--fingerprint", input.toolchain, *SETTINGS, log=log[0],
-                   resources=resources, brief=wildcards.brief)
+            run_job(BuildBrief(wildcards.brief, f"{OUT}/{wildcards.brief}", PLAN.settings),
+                    log[0], resources, brief=wildcards.brief)
 
 
 # The web pages' fonts, file by file: a folder as output gets a .snakemake_timestamp file
@@ -187,8 +171,7 @@ rule copy_fonts:
     output:
         FONT_COPIES,
     resources:
-        mem_mb=300,
-        runtime=5,
+        **LIMITS["fonts"],
     params:
         fonts=[PROJECT.templates / "fonts" / name for name in FONTS],
     run:
@@ -200,13 +183,14 @@ rule copy_fonts:
 # The catalogue and the manifest in one job: the manifest lists the catalogue, and a job
 # of its own cost Snakemake as much time as the catalogue itself takes after each edit.
 # Each entry gives the sizes and hashes of its edition's other files, so the job reads
-# entries and press kits only. Its inputs are those of the briefs Snakemake is shown, and
+# entries and the briefs' own files (press kits) only. Its inputs are those of the briefs Snakemake is shown, and
 # a stamp of every entry's bytes (briefs/workflow/plan.py), which changes when a brief comes
 # or goes, or when a run ended before this job could follow its briefs' jobs.
 rule publish_catalogue_and_manifest:
     input:
         entries=lambda wildcards: [path for brief in chosen() for path in BRIEFS[brief].entries],
-        press_kits=lambda wildcards: [BRIEFS[brief].outputs[-1] for brief in chosen()],
+        own=lambda wildcards: [path for brief in chosen()
+                               for path in brief_files(f"{OUT}/{brief}", brief).values()],
         fonts=FONT_COPIES,
         toolchain=TOOLCHAIN,
         briefs=PLAN.catalogue_stamp,
@@ -214,14 +198,12 @@ rule publish_catalogue_and_manifest:
         catalogue=f"{OUT}/index.html",
         manifest=f"{OUT}/manifest.json",
     resources:
-        mem_mb=1000,
-        runtime=5,
+        **LIMITS["publish"],
     log:
         f"{CACHE}/logs/catalogue-and-manifest.log",
     run:
-        briefs("publish", *ENTRIES, "--catalogue", output.catalogue, "--manifest",
-               output.manifest, *SETTINGS, log=log[0], resources=resources,
-               settle=PLAN.settle_catalogue)
+        run_job(Publish(tuple(ENTRIES), output.catalogue, output.manifest, PLAN.settings),
+                log[0], resources, settle=PLAN.settle_catalogue)
 
 
 onstart:

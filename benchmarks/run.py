@@ -143,10 +143,11 @@ def print_html_files(root):
     """Every edition's print HTML, as the build jobs render it."""
     sys.path.insert(0, str(REPO))
     from briefs.content.inputs import discover
-    from briefs.edition import Settings, editions
+    from briefs.edition import editions
     from briefs.project import Project
     from briefs.render.helpers import CaseHelpers
     from briefs.render.html import render_edition, render_sections
+    from briefs.settings import Settings
 
     project = Project(root)
     folder = root / "print-html"

@@ -1,17 +1,16 @@
-"""The command line: `briefs new`, `briefs check`, `briefs verify`, `briefs preview`, and
-the steps the workflow runs (`brief`, `publish`). Argument parsing only:
-each command calls the stage that does the work."""
+"""The command line: `briefs new`, `briefs check`, `briefs verify`, `briefs preview`,
+`briefs translations`, and by hand the steps the workflow's jobs run (`brief`, `publish`).
+Argument parsing only: each command calls the stage that does the work."""
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 
-from briefs.edition import AUDIENCES, PDF_VARIANTS, TRANSLATION_RULES, Settings
-from briefs.errors import ContentError, ContentErrors
+from briefs.errors import ContentError, ContentErrors, problems_of
 from briefs.project import Project
-
-log = logging.getLogger("briefs")
+from briefs.settings import (AUDIENCES, PREVIEW_OPTIONS, Settings, SettingsError,
+                             add_arguments)
+from briefs.workflow.requests import setup_logging
 
 
 def main(argv=None):
@@ -22,21 +21,16 @@ def main(argv=None):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if extra:
         args.words += extra
-    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
-    logging.getLogger("weasyprint").addFilter(_quiet_subsetter_notice)
-    log.setLevel(logging.INFO)
+    setup_logging()
     project = Project(Path(args.root))
     try:
         return args.command(project, args) or 0
     except (ContentError, ContentErrors) as error:
-        for problem in error.errors if isinstance(error, ContentErrors) else [error]:
+        for problem in problems_of(error):
             print(f"error: {problem}", file=sys.stderr)
         return 1
-
-
-def _quiet_subsetter_notice(record):
-    """WeasyPrint says on every font that it subsets with fontTools; that is expected here."""
-    return "HarfBuzz-Subset" not in record.getMessage()
+    except SettingsError as error:
+        parser.error(str(error))
 
 
 def _parser():
@@ -62,9 +56,8 @@ def _parser():
         "brief", help="build one brief: each edition's web page, PDF, entry and link "
         "picture, and its press kit")
     brief.add_argument("brief_id")
-    brief.add_argument("--out", required=True, help="the brief's folder, e.g. build/<brief-id>")
-    brief.add_argument("--site-url", default="", help="where build/ is published, e.g. "
-                       "https://briefs.example.org/ (for canonical and card addresses)")
+    brief.add_argument("--out", dest="folder", required=True,
+                       help="the brief's folder, e.g. build/<brief-id>")
     _settings_arguments(brief)
     brief.set_defaults(command=run_brief)
 
@@ -103,47 +96,29 @@ def _parser():
         "preview", help="see every edition's web page and PDF at http://127.0.0.1:8000/, "
         "changing as you save (nothing is written into build/)")
     preview.add_argument("--port", type=int, default=8000, help="default 8000")
-    _settings_arguments(preview)
-    # The preview's own jobs: one edition built into its private folder.
-    preview.add_argument("--build", nargs=2, metavar=("BRIEF", "LANG"), help=argparse.SUPPRESS)
-    preview.add_argument("--into", help=argparse.SUPPRESS)
+    add_arguments(preview, PREVIEW_OPTIONS)
     preview.set_defaults(command=run_preview)
     return parser
 
 
 def _settings_arguments(parser):
-    parser.add_argument("--pdf-variant", default=PDF_VARIANTS[0], choices=PDF_VARIANTS,
-                        help=f"PDF standard to follow (default {PDF_VARIANTS[0]})")
-    parser.add_argument("--audience", choices=AUDIENCES, default="public",
-                        help="internal: include restricted records, mark every page")
-    parser.add_argument("--cache", help="the build's private folder for this audience "
-                        "(default: .cache/<audience> in the project)")
+    """The settings of a job run by hand; its files' places are the command's own."""
+    add_arguments(parser, {"audience", "pdf_variant", "site_url", "translations", "cache"})
     parser.add_argument("--cases-key", default="", help="the case book's key as the "
                         "workflow's planning read it (the build passes it)")
     parser.add_argument("--fingerprint", default="", help="the workflow's fingerprint of "
                         "templates and code, which lists the templates' hashes")
-    parser.add_argument("--translations", choices=TRANSLATION_RULES, default="notice",
-                        help="strict: refuse an edition whose translation is behind its "
-                        "source text (default: print it with a notice)")
 
 
 def _settings(project, args):
-    cache = Path(args.cache) if args.cache else project.root / ".cache" / args.audience
-    return Settings(audience=args.audience, pdf_variant=args.pdf_variant,
-                    site_url=_folder_address(getattr(args, "site_url", "")), cache=cache,
-                    cases_key=args.cases_key, fingerprint=args.fingerprint,
-                    translations=args.translations)
+    return Settings.from_arguments(args, project.root, cases_key=args.cases_key,
+                                   fingerprint=args.fingerprint)
 
 
 def _day(text):
     import datetime
 
     return datetime.date.fromisoformat(text)
-
-
-def _folder_address(url):
-    """A site address that ends with a slash, so that file names can follow it."""
-    return url.rstrip("/") + "/" if url else ""
 
 
 def run_new(project, args):
@@ -173,7 +148,7 @@ def _warnings(number):
 def run_brief(project, args):
     from briefs.workflow.driver import build_brief
 
-    build_brief(project, args.brief_id, args.out, _settings(project, args))
+    build_brief(project, args.brief_id, args.folder, _settings(project, args))
 
 
 def run_publish(project, args):
@@ -213,14 +188,10 @@ def run_translations(project, args):
 
 
 def run_preview(project, args):
-    args.cache = args.cache or str(project.root / ".cache" / "preview" / args.audience)
-    if args.build:
-        from briefs.preview.job import build_one
-
-        return build_one(project, *args.build, args.into, _settings(project, args))
     from briefs.preview.run import preview
 
-    return preview(project, args.port, _settings(project, args))
+    folder = project.root / ".cache" / "preview" / (args.audience or "public")
+    return preview(project, args.port, Settings.from_arguments(args, project.root, cache=folder))
 
 
 def run_verify(project, args):

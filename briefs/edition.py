@@ -1,12 +1,12 @@
 """An edition: one brief in one language for one audience, with what every stage needs.
 
 The build makes one per language of a brief and passes it to render, print and publish;
-`briefs check` and the preview make them the same way.
+`briefs check` and the preview make them the same way. What a whole build shares is its
+Settings (briefs.settings).
 """
 
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from briefs.cases.cache import casebook
 from briefs.cases.queries import CaseQueries
@@ -14,31 +14,7 @@ from briefs.content.load import load_brief, load_organisations
 from briefs.content.translations import edition_notice
 from briefs.files import output_files
 from briefs.project import Project
-
-AUDIENCES = ("public", "internal")
-# What the build does with an outdated translation: print it with a notice, or refuse it.
-TRANSLATION_RULES = ("notice", "strict")
-# The PDF standards WeasyPrint can follow that keep the document tagged.
-PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2a", "pdf/a-2u", "pdf/a-3a", "pdf/a-3u",
-                "pdf/a-4u")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What a whole build shares: who it is for, the PDF standard, where it is published
-    and the build's private folder for this audience (None: keep nothing)."""
-
-    audience: str = "public"
-    pdf_variant: str = "pdf/ua-1"
-    site_url: str = ""
-    cache: Path | None = None
-    cases_key: str = ""  # the case book's key as this run's planning read it, if known
-    fingerprint: str = ""  # the workflow's fingerprint of templates and code, if any
-    translations: str = "notice"  # strict: refuse an edition whose translation is behind
-
-    @property
-    def internal(self):
-        return self.audience == "internal"
+from briefs.settings import Settings
 
 
 @dataclass

@@ -104,6 +104,11 @@ class ContentErrors(Exception):
         super().__init__("\n".join(str(e) for e in self.errors))
 
 
+def problems_of(error):
+    """The content errors a ContentError or ContentErrors holds, one per problem."""
+    return error.errors if isinstance(error, ContentErrors) else [error]
+
+
 class TemplateCallError(Exception):
     """A function called from a section was given something it cannot use; the renderer
     adds the section file and line."""

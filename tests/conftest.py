@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from briefs.edition import Settings, editions
+from briefs.edition import editions
 from briefs.project import Project
+from briefs.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
@@ -37,6 +38,18 @@ def refusal(project, capsys, *arguments):
     from briefs.cli import main
 
     assert main(["--root", str(project.root), *arguments]) == 1
+    return _refused(capsys)
+
+
+def job_refusal(project, capsys, request):
+    """The error a job request (briefs.workflow.requests) prints as it fails cleanly."""
+    from briefs.workflow.requests import encode, run
+
+    assert run(encode(project.root, request)) == 1
+    return _refused(capsys)
+
+
+def _refused(capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err and "What to do:" in err, err
     return err

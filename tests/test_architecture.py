@@ -6,7 +6,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "briefs"
 # Lower first; modules in one entry may import each other.
 STAGES = [
-    {"__init__", "errors", "project", "files", "kinds", "i18n", "package"},
+    {"__init__", "errors", "project", "files", "kinds", "i18n", "package", "settings"},
     {"content"},
     {"cases"},
     {"edition"},

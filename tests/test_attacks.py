@@ -460,7 +460,7 @@ def plant_restricted(project, restricted):
 def built_in_process(project):
     from briefs.workflow.driver import build_brief
     from briefs.content.inputs import discover
-    from briefs.edition import Settings
+    from briefs.settings import Settings
 
     settings = Settings(cache=project.root / ".cache" / "public")
     for brief_id in discover(project):

@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from briefs.settings import Settings
 from briefs.workflow.jobs import JobServer, explain, run_alone
+from briefs.workflow.requests import BuildBrief, encode
 from briefs.workflow.warm import LIBRARY_ABI, libraries_from_linker_cache
 
 from conftest import run_snakemake
@@ -33,7 +35,7 @@ def server(project):
 
 
 def brief_job(project, brief, out):
-    return ["--root", str(project.root), "brief", brief, "--out", str(out)]
+    return BuildBrief(brief, str(out), Settings().with_cache(project.root))
 
 
 def files_of(folder):
@@ -60,8 +62,8 @@ def test_a_job_in_the_server_makes_the_same_bytes_as_a_process_of_its_own(projec
                                                                          tmp_path):
     log = tmp_path / "job.log"
     assert server.run(brief_job(project, "test-report", tmp_path / "forked"), log, {}) == 0
-    alone = subprocess.run([sys.executable, "-m", "briefs",
-                            *brief_job(project, "test-report", tmp_path / "alone")],
+    alone = subprocess.run([sys.executable, "-m", "briefs", "--root", str(project.root),
+                            "brief", "test-report", "--out", str(tmp_path / "alone")],
                            capture_output=True, text=True)
     assert alone.returncode == 0, alone.stderr
     assert files_of(tmp_path / "forked") == files_of(tmp_path / "alone")
@@ -187,13 +189,15 @@ def test_a_job_in_a_process_of_its_own_keeps_its_rules_limits(project, tmp_path)
     (project.brief_dir("test-statement") / "body.en.md").write_text(SLOW * 5)
     cache = project.root / ".cache" / "public"
     with open(tmp_path / "slow.log", "wb") as log:
-        status = run_alone(brief_job(project, "test-statement", tmp_path / "o"), log, cache,
+        status = run_alone(encode(project.root, brief_job(project, "test-statement",
+                                                          tmp_path / "o")), log, cache,
                            {"runtime": 2 / 60})
     assert status == -signal.SIGALRM and not (tmp_path / "o").exists()
     # and it leaves nothing in the private cache's temporary and scratch folders
     assert list((cache / "tmp").rglob("*")) == [] and list((cache / "scratch").rglob("*")) == []
     with open(tmp_path / "big.log", "wb") as log:
-        status = run_alone(brief_job(project, "test-statement", tmp_path / "p"), log, cache,
+        status = run_alone(encode(project.root, brief_job(project, "test-statement",
+                                                          tmp_path / "p")), log, cache,
                            {"mem_mb": 300})
     assert status != 0 and not (tmp_path / "p").exists()
     assert ("needed more memory than the 300 MB its rule allows" in

@@ -23,6 +23,8 @@ from briefs.content.pictures import picture
 from briefs.errors import ContentErrors
 from briefs.project import MB
 from briefs.render.pictures import data_url
+from briefs.settings import Settings
+from briefs.workflow.requests import BuildBrief, encode
 
 from conftest import needs_chromium, refusal, render, run_snakemake
 from test_attacks import assert_no_leaks, plant_harmless
@@ -339,12 +341,13 @@ def test_chromium_asks_for_nothing_but_data_urls_and_files_of_the_build(attacked
 
 def test_a_job_that_runs_out_of_memory_says_so_without_a_traceback(project, tmp_path):
     """A job run as the Snakefile runs one when its server is gone, through the function
-    that runs every job (briefs.workflow.jobs.run_briefs). A section cannot get there: its
+    that runs every job (briefs.workflow.jobs.run_request). A section cannot get there: its
     own budget stops it first (briefs.render.guard)."""
     result = subprocess.run(
         [sys.executable, "-P", "-m", "briefs.workflow.jobs", "--alone",
          str(project.root / ".cache" / "public"), '{"mem_mb": 100}',
-         "--root", str(project.root), "brief", "test-statement", "--out", str(tmp_path / "o")],
+         encode(project.root, BuildBrief("test-statement", str(tmp_path / "o"),
+                                         Settings().with_cache(project.root)))],
         capture_output=True, text=True)
     assert result.returncode != 0 and not (tmp_path / "o").exists()
     assert result.stdout + result.stderr == ("This job needed more memory than the 100 MB its "

@@ -10,10 +10,10 @@ import sys
 
 from pypdf import PdfReader
 
+from briefs.cli import main
+from briefs.settings import Settings
 from briefs.workflow import driver
 from briefs.workflow.driver import build_brief
-from briefs.cli import main
-from briefs.edition import Settings
 
 from conftest import REPO, run_snakemake
 

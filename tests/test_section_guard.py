@@ -14,9 +14,11 @@ from briefs.errors import ContentError, ContentErrors
 from briefs.render import guard
 from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_sections
+from briefs.settings import Settings
+from briefs.workflow.requests import BuildEdition
 
 import conftest
-from conftest import refusal, run_snakemake
+from conftest import job_refusal, refusal, run_snakemake
 
 NESTED = "this section is nested too deeply to be made"
 # name: (section text, what the message says, the line it names or None)
@@ -57,16 +59,22 @@ def write_section(project, text, brief_id="test-statement", stem="body"):
 
 
 
+def refusals(project, capsys, tmp_path):
+    """What `briefs check`, the brief's job and the preview's job say, one after another."""
+    yield refusal(project, capsys, "check")
+    yield refusal(project, capsys, "brief", "test-statement", "--out", str(tmp_path / "out"))
+    yield job_refusal(project, capsys, BuildEdition("test-statement", "en",
+                                                    str(tmp_path / "preview"),
+                                                    Settings().with_cache(project.root)))
+
+
 @pytest.mark.parametrize("name", sorted(CRASHES))
 def test_a_section_that_crashed_the_tools_is_refused_by_check_the_build_and_the_preview(
         project, capsys, tmp_path, name):
     text, reason, line = CRASHES[name]
     write_section(project, text)
     where = "content/briefs/test-statement/body.en.md" + (f", line {line}:" if line else ":")
-    for arguments in (["check"], ["brief", "test-statement", "--out", str(tmp_path / "out")],
-                      ["preview", "--build", "test-statement", "en", "--into",
-                       str(tmp_path / "preview")]):
-        err = refusal(project, capsys, *arguments)
+    for err in refusals(project, capsys, tmp_path):
         assert where in err and reason in err, err
         assert len(err) < 2000  # no unbounded echo of the input
     assert not (tmp_path / "out").exists()
@@ -82,10 +90,7 @@ def test_what_no_step_foresaw_is_still_a_message_naming_the_section(project, cap
     photo = buffer.getvalue()
     (project.content / "images" / "cut.jpg").write_bytes(photo[:photo.index(b"\xff\xda")])
     write_section(project, "![What it shows](../../images/cut.jpg)\n")
-    for arguments in (["check"], ["brief", "test-statement", "--out", str(tmp_path / "out")],
-                      ["preview", "--build", "test-statement", "en", "--into",
-                       str(tmp_path / "preview")]):
-        err = refusal(project, capsys, *arguments)
+    for err in refusals(project, capsys, tmp_path):
         assert ("content/briefs/test-statement/body.en.md: this section could not be made "
                 "(OSError: cannot load this image)") in err, err
         assert "send this message to whoever maintains the build" in err

@@ -11,7 +11,9 @@ from briefs.i18n import DATE_STYLES
 from briefs.kinds import KINDS, ROLES
 
 LANGUAGES = ("en", "ru", "kk")
-BRIEF_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# A brief's id, its folder's name: the words of the pattern serve in routes and wildcards.
+BRIEF_ID_WORDS = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+BRIEF_ID = re.compile(f"^{BRIEF_ID_WORDS}$")
 STEM = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 
 Language = Literal["en", "ru", "kk"]

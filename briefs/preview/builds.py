@@ -12,13 +12,13 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs.workflow.jobs import JobServer, explain
 from briefs.cases.cache import casebook
-from briefs.files import output_files
 from briefs.errors import ContentError, ContentErrors
+from briefs.files import output_files
 from briefs.preview.plan import Plan, about_cases, make_plan, to_rebuild
+from briefs.workflow.jobs import JobServer, explain
+from briefs.workflow.requests import LIMITS, BuildEdition, encode
 
-LIMITS = {"mem_mb": 1000, "runtime": 10}  # a job's, as the workflow's brief rules declare them
 INTERRUPTED = 130  # a job's status after Ctrl-C, which reaches it with the preview: no result
 
 
@@ -37,7 +37,7 @@ class Built:
 
 
 @dataclass
-class EditionState:
+class EditionProgress:
     wanted: int = 1  # counts the changes that concern the edition
     done: int = 0  # the change its result reflects
     started: int | None = None  # the change the running build started from
@@ -60,9 +60,9 @@ class PreviewJobs(JobServer):
     not run in a process of its own (which a preview that is stopping would leave behind);
     the preview starts again instead."""
 
-    def run(self, arguments, log, limits):
+    def run(self, request, log, limits):
         with open(log, "wb") as output:
-            return self._ask(arguments, output, limits) if self.process else None
+            return self._ask(encode(self.root, request), output, limits) if self.process else None
 
 
 class Builder:
@@ -115,7 +115,7 @@ class Builder:
 
     def _replan(self, plan):
         for key in plan.inputs:
-            self.states.setdefault(key, EditionState())
+            self.states.setdefault(key, EditionProgress())
         for key in list(self.states):
             if key not in plan.inputs and key[0] not in plan.problems:
                 del self.states[key]
@@ -190,17 +190,14 @@ class Builder:
         for path in files.values():  # so that nothing of a failed build is taken for its own
             Path(path).unlink(missing_ok=True)
         log = self.folder / "logs" / f"{brief_id}.{lang}.log"
-        settings = self.settings
         start = time.perf_counter()
-        status = self.jobs.run(
-            ["--root", str(self.project.root), "preview", "--build", brief_id, lang, "--into",
-             str(self._folder(brief_id)), "--audience", settings.audience, "--pdf-variant",
-             settings.pdf_variant, "--cache", str(self.folder)], log, LIMITS)
+        request = BuildEdition(brief_id, lang, str(self._folder(brief_id)), self.settings)
+        status = self.jobs.run(request, log, LIMITS["brief"])
         if status in (None, INTERRUPTED):
             return status
         text = log.read_text(encoding="utf-8", errors="replace").strip()
         if status != 0:
-            return "\n".join(filter(None, [text, explain(status, LIMITS)]))
+            return "\n".join(filter(None, [text, explain(status, LIMITS["brief"])]))
         return Built(Path(files["html"]).read_bytes(), Path(files["pdf"]).read_bytes(),
                      json.loads(Path(files["entry"]).read_text(encoding="utf-8")),
                      time.perf_counter() - start)

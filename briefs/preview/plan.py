@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefs.package import PACKAGE
-from briefs.workflow.plan import book_answers, case_files, entry_dependencies
 from briefs.content.inputs import brief_inputs, discover, read_languages
 from briefs.content.load import load_brief, load_organisations
 from briefs.content.model import BRIEF_ID, LANGUAGES
-from briefs.errors import ContentError, ContentErrors
+from briefs.errors import ContentError, ContentErrors, problems_of
+from briefs.package import PACKAGE
+from briefs.workflow.plan import book_answers, case_files, entry_dependencies
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,7 @@ def _brief_problem(project, brief_id, error):
 
 def messages(error):
     """A ContentError or ContentErrors as `briefs check` prints it: a line per problem."""
-    problems = error.errors if isinstance(error, ContentErrors) else [error]
-    return "\n".join(f"error: {problem}" for problem in problems)
+    return "\n".join(f"error: {problem}" for problem in problems_of(error))
 
 
 def is_code(path):

@@ -14,12 +14,13 @@ import signal
 import sys
 import threading
 
-from briefs.workflow.jobs import same_code
 from briefs.errors import ContentError
 from briefs.preview.builds import Builder, say, workers
 from briefs.preview.plan import is_code
 from briefs.preview.server import PreviewServer
 from briefs.preview.watch import Watcher
+from briefs.settings import PREVIEW_OPTIONS
+from briefs.workflow.jobs import same_code
 
 # Hands the key to the same preview started again, so that open pages stay let in.
 KEY_VARIABLE = "BRIEFS_PREVIEW_KEY"
@@ -126,5 +127,4 @@ def _lock(folder):
 def _same_command(project, port, settings):
     """This preview's command line, on the port it listens on now."""
     return [sys.executable, "-P", "-m", "briefs", "--root", str(project.root), "preview",
-            "--port", str(port), "--audience", settings.audience, "--pdf-variant",
-            settings.pdf_variant, "--cache", str(settings.cache)]
+            "--port", str(port), *settings.arguments(PREVIEW_OPTIONS)]

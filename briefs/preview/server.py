@@ -18,18 +18,19 @@ from http.cookies import CookieError, SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from briefs.content.model import BRIEF_ID_WORDS
 from briefs.errors import ContentError
 from briefs.preview import pages
 
 HEARTBEAT = 15  # seconds between two comments on an idle event stream, to notice a closed tab
 RETRY_MS = 300  # how soon a page reconnects when the preview starts again
-EDITION = r"(?P<brief>[a-z0-9]+(?:-[a-z0-9]+)*)/(?P<lang>[a-z]+)"
+EDITION = rf"(?P<brief>{BRIEF_ID_WORDS})/(?P<lang>[a-z]+)"
 ROUTES = [
     (re.compile(r"/"), "catalogue"),
     (re.compile(rf"/preview/{EDITION}"), "edition"),
     (re.compile(rf"/status/{EDITION}\.json"), "status"),
-    (re.compile(r"/web/(?P<brief>[a-z0-9-]+)/(?P=brief)\.(?P<lang>[a-z]+)\.(?P<kind>html|pdf)"),
-     "built"),
+    (re.compile(rf"/web/(?P<brief>{BRIEF_ID_WORDS})/(?P=brief)\.(?P<lang>[a-z]+)"
+                r"\.(?P<kind>html|pdf)"), "built"),
     (re.compile(r"/web/assets/fonts/(?P<name>[A-Za-z0-9_.-]+)"), "font"),
     (re.compile(rf"/pages/{EDITION}/(?P<version>[0-9a-f]+)/(?P<number>[0-9]+)\.png"), "picture"),
     (re.compile(r"/assets/(?P<name>preview\.(?:css|js))"), "asset"),

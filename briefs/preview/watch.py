@@ -10,8 +10,8 @@ import traceback
 import watchfiles
 
 from briefs.package import PACKAGE
-from briefs.workflow.jobs import same_code
 from briefs.preview.builds import say
+from briefs.workflow.jobs import same_code
 
 STEP_MS = 50  # a save is reported once no file changed for this long (an editor writes in parts)
 CHECK = "import briefs.workflow.driver, briefs.workflow.warm, briefs.cli, briefs.preview.run"

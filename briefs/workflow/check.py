@@ -9,12 +9,13 @@ not what it holds.
 
 from briefs.cases.cache import casebook
 from briefs.content.inputs import discover
-from briefs.edition import Settings, editions
+from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
-from briefs.workflow.driver import warn_if_over_page_budget, warn_if_translation_behind
 from briefs.pdf import print_pdf
 from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_edition, render_sections
+from briefs.settings import Settings
+from briefs.workflow.driver import warn_if_over_page_budget, warn_if_translation_behind
 
 
 def check(project, cache=None, pages=False, messages_for="public"):

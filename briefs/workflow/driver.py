@@ -1,5 +1,6 @@
-"""What the workflow's jobs do: build one brief, and publish the catalogue and manifest.
-The Snakefile runs each through `briefs <command>`."""
+"""What the workflow's jobs do: build one brief, build one edition (the preview's job), and
+publish the catalogue and manifest. The job server runs each as a request
+(briefs.workflow.requests); `briefs brief` and `briefs publish` by hand."""
 
 import gc
 import logging
@@ -9,7 +10,7 @@ from pathlib import Path
 from briefs.content import translations
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
-from briefs.files import Staging, keep_outputs_private, press_kit_file
+from briefs.files import Staging, press_kit_file
 from briefs.kinds import over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
@@ -26,7 +27,7 @@ log = logging.getLogger("briefs")
 def build_brief(project, brief_id, out, settings):
     """Every edition of one brief, then its press kit, published into out together; on any
     failure none of them (they are made in a staging folder of the private cache)."""
-    refuse_internal_into_public(project, out, settings)
+    settings.refuse_internal_into_public(project.root, out)
     templates = template_sources(project, settings.fingerprint)
     with Staging(scratch(settings)) as staging:
         built = editions(project, brief_id, settings, staging.folder)
@@ -38,6 +39,16 @@ def build_brief(project, brief_id, out, settings):
         write_press_kit([edition.files["entry"] for edition in built], brief.date,
                         press_kit_file(staging.folder, brief.id), scratch(settings))
         staging.publish(out)
+
+
+def build_one_edition(project, brief_id, lang, folder, settings):
+    """The edition of brief_id in lang, built into folder as the brief's job would."""
+    for edition in editions(project, brief_id, settings, folder):
+        if edition.lang == lang:
+            return build_edition(edition, template_sources(project, settings.fingerprint))
+    raise ContentError(project.brief_dir(brief_id) / "brief.yaml",
+                       f"the brief has no edition in '{lang}' any more",
+                       hint="open one of the editions its 'languages' lists")
 
 
 def build_edition(edition, templates):
@@ -96,21 +107,9 @@ def scratch(settings):
     return Path(settings.cache) / "scratch"
 
 
-def refuse_internal_into_public(project, out, settings):
-    """The internal audience may never write into build/, the folder that is sent, and its
-    outputs are never made readable by all."""
-    if settings.internal:
-        keep_outputs_private()
-    public, target = (project.root / "build").resolve(), Path(out).resolve()
-    if settings.internal and target.is_relative_to(public):
-        raise ContentError(out, "an internal build may not write into build/, which is sent "
-                           "to readers", hint="leave out 'out=', so that it writes into "
-                           "build-internal/, or name another folder")
-
-
 def publish(project, entries, catalogue, manifest, settings):
     """The catalogue of all briefs, then the manifest that lists it."""
-    refuse_internal_into_public(project, catalogue, settings)
+    settings.refuse_internal_into_public(project.root, catalogue)
     chosen = {"audience": settings.audience, "pdf_variant": settings.pdf_variant}
     records = read_entries(Path(manifest).parent, entries, chosen)  # before writing anything
     write_catalogue(project, list(records.values()), catalogue, scratch(settings))

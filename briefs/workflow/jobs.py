@@ -13,7 +13,9 @@ ends, and the next run those of a server that was killed (briefs.workflow.leftov
 server is gone, a job runs in a process of its own, within the same limits.
 
     python -m briefs.workflow.jobs <socket fd> <project> <cache folder> <audience>
-    python -m briefs.workflow.jobs --alone <cache folder> <limits as JSON> <briefs arguments...>
+    python -m briefs.workflow.jobs --alone <cache folder> <limits as JSON> <request as JSON>
+
+A job is a typed request (briefs.workflow.requests), sent as JSON.
 """
 
 import ctypes
@@ -21,7 +23,6 @@ import errno
 import gc
 import json
 import os
-import runpy
 import select
 import selectors
 import shutil
@@ -34,8 +35,9 @@ import threading
 import traceback
 from pathlib import Path
 
-from briefs.workflow.leftovers import remove_dead_processes_folders, remove_process_folders
 from briefs.files import own_folder
+from briefs.workflow import requests
+from briefs.workflow.leftovers import remove_dead_processes_folders, remove_process_folders
 
 PR_SET_PDEATHSIG = 1
 MESSAGE = 65536
@@ -79,27 +81,28 @@ class JobServer:
             self.process.wait()
         self.process = None
 
-    def run(self, arguments, log, limits):
-        """Run `briefs <arguments>` as a job writing to log, within limits (mem_mb,
-        runtime in minutes); return its exit status, or -N if signal N ended it."""
+    def run(self, request, log, limits):
+        """Run a request (briefs.workflow.requests) as a job writing to log, within limits
+        (mem_mb, runtime in minutes); return its exit status, or -N if signal N ended it."""
         with self.lock:
             if not self.started:
                 self.start()  # the first job of a run that planned to build no brief
+        text = requests.encode(self.root, request)
         with open(log, "wb") as output:
-            status = self._ask(arguments, output, limits) if self.process else None
+            status = self._ask(text, output, limits) if self.process else None
             if status is not None:
                 return status
             if self.process:
                 output.write(b"The build's job server has stopped: this job runs in a "
                              b"process of its own.\n")
                 output.flush()
-            return run_alone(arguments, output, self.cache, limits)
+            return run_alone(text, output, self.cache, limits)
 
-    def _ask(self, arguments, output, limits):
+    def _ask(self, text, output, limits):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         with ours:
             try:
-                request = json.dumps({"arguments": arguments, "limits": limits}).encode()
+                request = json.dumps({"request": text, "limits": limits}).encode()
                 with self.lock:
                     socket.send_fds(self.control, [request], [output.fileno(), theirs.fileno()])
                 theirs.close()
@@ -111,11 +114,11 @@ class JobServer:
         return int(answer) if answer else None
 
 
-def run_alone(arguments, output, cache, limits):
-    """Run `briefs <arguments>` in a process of its own within the same limits, with a
+def run_alone(text, output, cache, limits):
+    """Run an encoded request in a process of its own within the same limits, with a
     temporary folder of its own in the private cache, removed when it ends."""
     with subprocess.Popen([sys.executable, "-P", "-m", "briefs.workflow.jobs", "--alone",
-                           str(cache), json.dumps(limits), *arguments],
+                           str(cache), json.dumps(limits), text],
                           stdin=subprocess.DEVNULL, stdout=output, stderr=output,
                           env=same_code()) as process:
         process.wait()
@@ -251,7 +254,7 @@ def _run_job(request, output, tmp):
         folder.mkdir()
         tempfile.tempdir = os.environ["TMPDIR"] = str(folder)
         gc.disable()  # the process ends with os._exit, which frees its memory whole
-        status = run_briefs(request["arguments"], request["limits"])
+        status = run_request(request["request"], request["limits"])
     except BaseException:
         traceback.print_exc()
     finally:
@@ -260,17 +263,14 @@ def _run_job(request, output, tmp):
         os._exit(status)
 
 
-def run_briefs(arguments, limits):
-    """Run `briefs <arguments>` in this process as `python -m briefs` would, within limits
-    (as JobServer.run takes them); return its exit status."""
+def run_request(text, limits):
+    """Run an encoded request in this process within limits (as JobServer.run takes
+    them); return its exit status."""
     status, out_of_memory = 1, False
     try:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # held by the server
         _limit(limits)
-        sys.argv = ["briefs", *arguments]
-        runpy.run_module("briefs", run_name="__main__")
-    except SystemExit as ending:
-        status = ending.code or 0
+        status = requests.run(text)
     except KeyboardInterrupt:
         print("Interrupted (Ctrl-C): nothing of this job was kept.", file=sys.stderr)
         status = 130
@@ -353,6 +353,6 @@ def _pending(control):
 if __name__ == "__main__" and sys.argv[1] == "--alone":
     _die_with_parent()
     tempfile.tempdir = os.environ["TMPDIR"] = str(private_tmp(sys.argv[2]))
-    sys.exit(run_briefs(sys.argv[4:], json.loads(sys.argv[3])))
+    sys.exit(run_request(sys.argv[4], json.loads(sys.argv[3])))
 elif __name__ == "__main__":
     serve(socket.socket(fileno=int(sys.argv[1])), *sys.argv[2:5])

@@ -15,6 +15,7 @@ catalogue and manifest have a stamp of every entry's bytes, so that they follow 
 entries a run left, however it ended.
 """
 
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -23,11 +24,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefs.package import package_files
 from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
 from briefs.content.inputs import brief_inputs, discover, fields, read_languages
 from briefs.errors import ContentError, ContentErrors, TemplateCallError
-from briefs.files import output_files, press_kit_file, write_whole
+from briefs.files import brief_files, output_files, write_whole
+from briefs.package import package_files
 
 
 @dataclass(frozen=True)
@@ -42,19 +43,22 @@ class BriefPlan:
 
 
 class Plan:
-    """The plan of a build into out. settings: words that shape every output (the jobs'
-    command-line settings, the Snakefile), part of every key."""
+    """The plan of a build with settings (briefs.settings). workflow: the text of the
+    Snakefile, which shapes every output as the settings do; both are part of every key."""
 
-    def __init__(self, project, audience, cache, out, settings):
+    def __init__(self, project, settings, workflow):
+        cache, out = settings.cache, settings.folder()
         self.project, self.cache = project, cache
         self.templates = project.template_files()
         self.toolchain = str(Path(cache, "templates-and-code.sha256"))
         fingerprint = "".join(f"{_sha256(Path(path).read_bytes())}  {_name(project, path)}\n"
                               for path in self.templates + package_files())
         _write_if_changed(self.toolchain, fingerprint, cache)
-        self.words = _sha256("\0".join([*settings, fingerprint]).encode())
-        self.cases = CaseFiles(project, audience, cache)
-        self.cases_key = self.cases.key
+        self.words = _sha256("\0".join([*settings.shaping(), workflow, fingerprint]).encode())
+        self.cases = CaseFiles(project, settings.audience, cache)
+        # what each job is given: the case book's key and the fingerprint, as planned
+        self.settings = dataclasses.replace(settings, cases_key=self.cases.key,
+                                            fingerprint=self.toolchain)
         organisations = fields(project, project.content / "organisations.yaml")
         inputs = {}
         for brief in discover(project):
@@ -153,10 +157,10 @@ class Plan:
 
 
 def brief_outputs(out, brief, languages):
-    """A brief's files: four per edition, then its press kit (brief: an id or a pattern)."""
+    """A brief's files: those of each edition, then its own (brief: an id or a pattern)."""
     folder = f"{out}/{brief}"
     return [*(path for lang in languages for path in output_files(folder, brief, lang).values()),
-            press_kit_file(folder, brief)]
+            *brief_files(folder, brief).values()]
 
 
 class CaseFiles:

@@ -1,0 +1,153 @@
+"""What a whole build shares, in one typed object, and its one way to and from the places
+settings come from: Snakemake's config (`--config key=value`), the command line's options
+and the job requests of the job server (briefs.workflow.requests).
+
+A new setting is a field of Settings and a row of OPTIONS; nothing else converts them.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from briefs.errors import ContentError
+from briefs.files import keep_outputs_private
+
+AUDIENCES = ("public", "internal")
+# What the build does with an outdated translation: print it with a notice, or refuse it.
+TRANSLATION_RULES = ("notice", "strict")
+# The PDF standards WeasyPrint can follow that keep the document tagged.
+PDF_VARIANTS = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2a", "pdf/a-2u", "pdf/a-3a", "pdf/a-3u",
+                "pdf/a-4u")
+
+
+@dataclass(frozen=True)
+class Option:
+    """A setting an editor gives: its field, the values it may take, and what it does."""
+
+    field: str
+    help: str
+    choices: tuple = ()
+
+
+# The settings an editor gives, as config keys and options of the same names (`site_url`,
+# `--site-url`). cache, cases_key and fingerprint are the workflow's own.
+OPTIONS = (
+    Option("audience", "internal: include restricted records, mark every page, write into "
+           "build-internal/", AUDIENCES),
+    Option("pdf_variant", f"the PDF standard to follow (default {PDF_VARIANTS[0]})",
+           PDF_VARIANTS),
+    Option("site_url", "where build/ is published, e.g. https://briefs.example.org/ (for "
+           "canonical links and the addresses of link pictures)"),
+    Option("translations", "strict: refuse an edition whose translation is behind its "
+           "source text (default: print it with a notice)", TRANSLATION_RULES),
+    Option("out", "the build folder (default build/, or build-internal/ for the internal "
+           "audience)"),
+    Option("cache", "the build's private folder (default .cache/<audience>)"),
+)
+
+# What a preview is given; it keeps its files in .cache/preview/<audience>.
+PREVIEW_OPTIONS = frozenset({"audience", "pdf_variant", "translations"})
+
+
+class SettingsError(ValueError):
+    """A setting with a value the build cannot take; its message says which and what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Who a build is for, the PDF standard, where it is published, what it does with an
+    outdated translation, its folders, and what planning passes to each job."""
+
+    audience: str = "public"
+    pdf_variant: str = PDF_VARIANTS[0]
+    site_url: str = ""
+    translations: str = TRANSLATION_RULES[0]
+    out: str = ""  # the build folder; "" for the audience's own (folder())
+    cache: Path | None = None  # the build's private folder for this audience; None: none
+    cases_key: str = ""  # the case book's key as this run's planning read it, if known
+    fingerprint: str = ""  # the workflow's fingerprint of templates and code, if any
+
+    def __post_init__(self):
+        for option in OPTIONS:
+            value = getattr(self, option.field)
+            if option.choices and value not in option.choices:
+                raise SettingsError(f"{option.field} must be one of "
+                                    f"{', '.join(option.choices)}, not '{value}'")
+        if self.site_url and not self.site_url.endswith("/"):
+            # so that file names can follow it
+            object.__setattr__(self, "site_url", self.site_url + "/")
+        if self.cache is not None:
+            object.__setattr__(self, "cache", Path(self.cache))
+
+    @property
+    def internal(self):
+        return self.audience == "internal"
+
+    def folder(self):
+        """The build folder: the one given, or the audience's own."""
+        return self.out or ("build" if self.audience == "public" else "build-internal")
+
+    def refuse_internal_into_public(self, root, out):
+        """The internal audience may never write into build/, the folder that is sent, and
+        its outputs are never made readable by all."""
+        if not self.internal:
+            return
+        keep_outputs_private()
+        if Path(out).resolve().is_relative_to((Path(root) / "build").resolve()):
+            raise ContentError(out, "an internal build may not write into build/, which is "
+                               "sent to readers", hint="leave out 'out=', so that it writes "
+                               "into build-internal/, or name another folder")
+
+    def with_cache(self, root):
+        """These settings with the audience's private folder in the project at root when
+        none was given."""
+        if self.cache is not None:
+            return self
+        return dataclasses.replace(self, cache=Path(root) / ".cache" / self.audience)
+
+    def shaping(self):
+        """The words that shape every output, for the keys of what was built with them
+        (not the private folder's place, which shapes nothing)."""
+        return [f"{option.field}={getattr(self, option.field)}" for option in OPTIONS
+                if option.field != "cache"]
+
+    def as_dict(self):
+        """Plain values, for a job request."""
+        values = dataclasses.asdict(self)
+        values["cache"] = None if self.cache is None else str(self.cache)
+        return values
+
+    def arguments(self, fields):
+        """These settings as the command-line options of fields (add_arguments)."""
+        return [word for option in OPTIONS if option.field in fields
+                for word in ("--" + option.field.replace("_", "-"),
+                             str(getattr(self, option.field)))]
+
+    @classmethod
+    def from_config(cls, config, root):
+        """The settings of Snakemake's config, with the private folder in the project at
+        root by default; unknown keys are refused, as an option misspelled would be."""
+        known = {option.field for option in OPTIONS}
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise SettingsError(f"unknown setting '{unknown[0]}': the settings are "
+                                f"{', '.join(sorted(known))}")
+        return cls(**{key: str(value) for key, value in config.items()}).with_cache(root)
+
+    @classmethod
+    def from_arguments(cls, args, root, **workflow):
+        """The settings of parsed command-line options (add_arguments), with the private
+        folder in the project at root by default."""
+        given = {option.field: getattr(args, option.field) for option in OPTIONS
+                 if getattr(args, option.field, None) is not None}
+        return cls(**given, **workflow).with_cache(root)
+
+
+def add_arguments(parser, fields=None):
+    """The options of OPTIONS (those of fields, if given) on an argparse parser, each
+    default None (the Settings' own default)."""
+    for option in OPTIONS:
+        if fields is None or option.field in fields:
+            parser.add_argument("--" + option.field.replace("_", "-"), dest=option.field,
+                                choices=option.choices or None, help=option.help)
+
