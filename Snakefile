@@ -104,7 +104,7 @@ def chosen():
     return PLAN.stale() if building and not forcing else list(BRIEFS)
 
 
-ENTRIES = [entry for plan in BRIEFS.values() for entry in plan.entries]
+ENTRIES = PLAN.published_entries()
 
 wildcard_constraints:
     brief=BRIEF_ID_WORDS,
@@ -123,14 +123,16 @@ rule all:
         f"{OUT}/manifest.json",
 
 
-# A brief's outputs depend on its languages, and a rule's outputs are fixed, so there is one
-# rule per set of languages briefs use, each limited to the briefs that have that set.
-for LANGS in sorted({plan.languages for plan in BRIEFS.values()}):
+# A brief's outputs depend on its languages and its folder (the build's, or the one of
+# briefs under embargo, never published), and a rule's outputs are fixed, so there is one
+# rule per pair briefs use, each limited to the briefs that have it.
+for LANGS, FOLDER in sorted({(plan.languages, plan.folder) for plan in BRIEFS.values()}):
     rule:
         name:
-            "build_brief_" + "_".join(LANGS)
+            "build_brief_" + "_".join(LANGS) + ("" if FOLDER == OUT else "_embargoed")
         wildcard_constraints:
-            brief="|".join(re.escape(b) for b, plan in BRIEFS.items() if plan.languages == LANGS),
+            brief="|".join(re.escape(b) for b, plan in BRIEFS.items()
+                           if (plan.languages, plan.folder) == (LANGS, FOLDER)),
         # The brief's stamp and the fingerprint of templates and code, each rewritten only
         # when the bytes behind it change. The files the job reads are not inputs: their
         # dates would count, and one dated in the future would fail the job.
@@ -140,19 +142,22 @@ for LANGS in sorted({plan.languages for plan in BRIEFS.values()}):
         # update(): Snakemake keeps the last good files while the brief is built, and puts
         # them back if it fails, so that a mistake never costs the PDF that was sent.
         output:
-            [update(path) for path in brief_outputs(OUT, "{brief}", LANGS)],
+            [update(path) for path in brief_outputs(FOLDER, "{brief}", LANGS)],
         # On a cluster, profiles/slurm's group-components packs several briefs into one
         # cluster job, inside which they are local rules (which a group may not be); a
         # local build ignores both.
         group:
             None if IN_CLUSTER_JOB else "briefs"
         localrule: IN_CLUSTER_JOB
+        params:
+            folder=FOLDER,
         log:
             f"{CACHE}/logs/{{brief}}.log",
         resources:
             **LIMITS["brief"],
         run:
-            run_job(BuildBrief(wildcards.brief, f"{OUT}/{wildcards.brief}", PLAN.settings),
+            run_job(BuildBrief(wildcards.brief, f"{params.folder}/{wildcards.brief}",
+                               PLAN.settings),
                     log[0], resources, brief=wildcards.brief)
 
 
@@ -188,8 +193,9 @@ rule copy_fonts:
 # or goes, or when a run ended before this job could follow its briefs' jobs.
 rule publish_catalogue_and_manifest:
     input:
-        entries=lambda wildcards: [path for brief in chosen() for path in BRIEFS[brief].entries],
-        own=lambda wildcards: [path for brief in chosen()
+        entries=lambda wildcards: [path for brief in chosen() if BRIEFS[brief].published
+                                   for path in BRIEFS[brief].entries],
+        own=lambda wildcards: [path for brief in chosen() if BRIEFS[brief].published
                                for path in brief_files(f"{OUT}/{brief}", brief).values()],
         fonts=FONT_COPIES,
         toolchain=TOOLCHAIN,

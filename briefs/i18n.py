@@ -53,6 +53,13 @@ def long_date(value, lang, style="long"):
     return text.replace("\u202f", "\xa0")
 
 
+def date_and_time(value, lang):
+    """'29 January 2024, 09:00 (UTC+06:00)': a moment in its own time zone, said so."""
+    offset = value.strftime("%z")
+    zone = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"{long_date(value.date(), lang)}, {value:%H:%M} ({zone})"
+
+
 def fuzzy_date(value, precision, lang, style="long", alone=False):
     """A date as precisely as it is known: '1 June 2020', 'June 2020', '2020', or '' when
     only an upper bound is known. alone: as a label on its own (Russian 'ноябрь 2020')

@@ -6,6 +6,7 @@ A new setting is a field of Settings and a row of OPTIONS; nothing else converts
 """
 
 import dataclasses
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,8 @@ OPTIONS = (
     Option("out", "the build folder (default build/, or build-internal/ for the internal "
            "audience)"),
     Option("cache", "the build's private folder (default .cache/<audience>)"),
+    Option("now", "the time the build takes as now for embargoes, with its time zone, e.g. "
+           "2024-01-29T09:05+06:00 (default: every embargo is still on)"),
 )
 
 # What a preview is given; it keeps its files in .cache/preview/<audience>.
@@ -66,6 +69,8 @@ class Settings:
     cache: Path | None = None  # the build's private folder for this audience; None: none
     cases_key: str = ""  # the case book's key as this run's planning read it, if known
     fingerprint: str = ""  # the workflow's fingerprint of templates and code, if any
+    # Given, not read from the clock, so that a build is the same whenever it runs.
+    now: str = ""
 
     def __post_init__(self):
         for option in OPTIONS:
@@ -78,6 +83,31 @@ class Settings:
             object.__setattr__(self, "site_url", self.site_url + "/")
         if self.cache is not None:
             object.__setattr__(self, "cache", Path(self.cache))
+        if self.now:
+            self.time_now()  # refused here if it cannot be read
+
+    def time_now(self):
+        """The time given as now (an aware datetime), or None."""
+        if not self.now:
+            return None
+        try:
+            when = datetime.datetime.fromisoformat(self.now)
+        except ValueError:
+            when = None
+        if when is None or when.tzinfo is None:
+            raise SettingsError(f"now must be a date and time with its time zone, e.g. "
+                                f"2024-01-29T09:05+06:00, not '{self.now}'")
+        return when
+
+    def under_embargo(self, embargo):
+        """Whether a brief's embargo (an aware datetime, or None) is still on for this
+        build: it is until the build is told a time after it."""
+        return embargo is not None and (not self.now or self.time_now() < embargo)
+
+    def embargoed_folder(self):
+        """Where the public build writes briefs under embargo: beside its folder, never in
+        it, since its folder is what is published."""
+        return self.folder() + "-embargoed"
 
     @property
     def internal(self):

@@ -4,7 +4,8 @@ import datetime
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, field_validator,
+                      model_validator)
 
 from briefs.errors import did_you_mean
 from briefs.i18n import DATE_STYLES
@@ -104,6 +105,7 @@ class Brief(Strict):
     see_also: list[Link] = []
     licence: str | None = None  # else the publisher's
     date_style: Literal[DATE_STYLES] | None = None  # else the publisher's, else long
+    embargo: AwareDatetime | None = None  # not published before
 
     @field_validator("sections", mode="before")
     @classmethod

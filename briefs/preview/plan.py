@@ -1,6 +1,7 @@
 """Which editions the preview builds, and which of them saved files change: the workflow's
-own rules (the files an edition's entry recorded it read, what brief.yaml names,
-briefs.workflow.plan.case_files), asked of the files as they are now."""
+own rules (briefs.workflow.plan: what brief.yaml names, brief_inputs; the files the last
+build recorded it read, recorded_files; the case records it showed and whoever answers its
+questions, case_files), asked of each edition and of the files saved."""
 
 import json
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from briefs.content.load import load_brief, load_organisations
 from briefs.content.model import BRIEF_ID, LANGUAGES
 from briefs.errors import ContentError, ContentErrors, problems_of
 from briefs.package import PACKAGE
-from briefs.workflow.plan import book_answers, case_files, entry_dependencies
+from briefs.workflow.plan import book_answers, case_files, entry_dependencies, recorded_files
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,7 @@ def to_rebuild(project, old, new, changed, entries, book):
 
 def _read_by(project, entry):
     """The content files an edition's last build read, as its entry recorded them."""
-    dependencies = entry_dependencies([entry]) or {}
-    return {str(project.root / name) for name in dependencies.get("files") or {}}
+    return set(recorded_files(project, entry_dependencies([entry])))
 
 
 def _shows_changed_cases(project, entry, book, changed):

@@ -152,7 +152,18 @@ def page_context(edition, medium):
         "pdf_pages": None,  # known once the PDF is printed: see render_edition(published=)
         "pdf_kb": None,
         "translation_notice": translation_notice(edition),
+        "embargo_notice": embargo_notice(edition),
     }
+
+
+def embargo_notice(edition):
+    """What the top of an edition under embargo says: until when it may not be published."""
+    embargo = edition.brief.embargo
+    if not edition.settings.under_embargo(embargo):
+        return ""
+    translate = i18n.translations(edition.lang).gettext
+    return translate("Embargoed until %(time)s") % {"time": i18n.date_and_time(embargo,
+                                                                                 edition.lang)}
 
 
 # What an edition made from an outdated translation says, by the language it follows.

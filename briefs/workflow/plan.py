@@ -1,7 +1,8 @@
 """Which briefs a run builds, decided by the bytes they are made from.
 
 Planning reads every file a brief is made from and hashes them, with the templates, the
-code and the build's settings, into the brief's key: the files its editions' entries say
+code and the build's settings, into the brief's key (the preview asks the same rules of
+the files saved: briefs.preview.plan): the files its editions' entries say
 they read at its last build (recorded as they were read: sections, pictures, cited
 briefs...), what brief.yaml names (all there is to go by before a first build), and the
 case records its editions showed or whose questions they answer now. The key is kept in a stamp file of the private cache, rewritten only when it
@@ -34,12 +35,18 @@ from briefs.package import package_files
 @dataclass(frozen=True)
 class BriefPlan:
     languages: tuple
-    outputs: list  # four files per edition, then the press kit
+    folder: str  # the build folder it is written into: the build's, or the embargoed one
+    outputs: list  # the files of each edition, then the brief's own
     entries: list  # the editions' entries, among the outputs
     stamp: str  # holds the brief's key
     content: dict  # {name: SHA-256} of its content files, as planning read them
     guessed: list  # the names among them that brief.yaml gives, built or not
     stale: bool
+    held: bool  # under embargo: built apart, in no catalogue or manifest of the build
+
+    @property
+    def published(self):
+        return not self.held
 
 
 class Plan:
@@ -70,8 +77,10 @@ class Plan:
         digests = {path: _sha256(value)
                    for path, value in project.read_each(present, project.kind_of).items()}
         self.clock_warnings = future_dated(project, present | set(self.templates))
-        self.briefs = {brief: self._plan(brief, languages, guessed, recorded, digests, out)
+        self.briefs = {brief: self._plan(brief, languages, guessed, recorded, digests)
                        for brief, (languages, guessed, recorded) in inputs.items()}
+        # where briefs are written: the build's folder, and the embargoed one if any is held
+        self.folders = sorted({out, *(plan.folder for plan in self.briefs.values())})
         self.cases.save()
         self.catalogue_stamp = str(Path(cache, "sources", "catalogue.key"))
         _write_if_changed(self.catalogue_stamp, self._catalogue_key(), cache)
@@ -99,7 +108,8 @@ class Plan:
         dependencies = entry_dependencies(plan.entries)
         content = {**{name: plan.content[name] for name in plan.guessed},
                    **(dependencies or {}).get("files", {})}
-        _keeping_time(plan.stamp, lambda: self._stamp(plan.stamp, content, dependencies))
+        _keeping_time(plan.stamp, lambda: self._stamp(plan.stamp, content, dependencies,
+                                                      plan.held))
 
     def settle_catalogue(self):
         """After the catalogue and manifest were written: their stamp holds the entries
@@ -113,7 +123,7 @@ class Plan:
         """The settings and every entry of the build with the SHA-256 of its bytes (a
         missing one as such): what the catalogue and manifest are made from."""
         lines = [self.words]
-        for path in (entry for plan in self.briefs.values() for entry in plan.entries):
+        for path in self.published_entries():
             try:
                 lines.append(f"{path} {_sha256(Path(path).read_bytes())}")
             except OSError:
@@ -122,38 +132,60 @@ class Plan:
 
     def _recorded_files(self, brief):
         """The content files a brief's last build read, as its stamp recorded them."""
-        recorded = _recorded(Path(self.cache, "sources", f"{brief}.json")) or {}
-        return [str(self.project.root / name) for name in recorded.get("files") or {}]
+        return recorded_files(self.project, _recorded(Path(self.cache, "sources",
+                                                           f"{brief}.json")))
 
     def forget(self, brief):
         """Remove a brief's stamp after its job failed: the next planning writes it again,
         newer than the last good files Snakemake put back, so the brief is built again."""
         Path(self.briefs[brief].stamp).unlink(missing_ok=True)
 
-    def _plan(self, brief, languages, guessed, recorded, digests, out):
+    def published_entries(self):
+        """The entries of the briefs the build publishes (none under embargo)."""
+        return [entry for plan in self.briefs.values() if plan.published
+                for entry in plan.entries]
+
+    def _plan(self, brief, languages, guessed, recorded, digests):
+        held = under_embargo(self.project, brief, self.settings)
+        out = self.settings.embargoed_folder() if held else self.settings.folder()
         outputs = brief_outputs(out, brief, languages)
         entries = [output_files(f"{out}/{brief}", brief, lang)["entry"] for lang in languages]
         # A file its last build read that is gone counts as changed.
         content = {_name(self.project, path): digests.get(path, "missing")
                    for path in guessed + recorded}
         stamp = Path(self.cache, "sources", f"{brief}.json")
-        self._stamp(stamp, content, _recorded(stamp))
-        return BriefPlan(languages, outputs, entries, str(stamp), content,
+        self._stamp(stamp, content, _recorded(stamp), held)
+        return BriefPlan(languages, out, outputs, entries, str(stamp), content,
                          [_name(self.project, path) for path in guessed],
-                         _stale(outputs, [stamp, self.toolchain]))
+                         _stale(outputs, [stamp, self.toolchain]), held)
 
-    def _stamp(self, stamp, content, dependencies):
+    def _stamp(self, stamp, content, dependencies, held):
         """Write a brief's stamp if its key changed: the SHA-256 of the settings, the content
         ({name: SHA-256}) and the case files it depends on, beside those dependencies
         (entry_dependencies), which the next planning reads here rather than in the
         entries."""
         files = case_files(self.project, dependencies, self.cases.answer, self.cases.catalogues)
         cases = [(_name(self.project, path), self.cases.digest(path)) for path in files]
-        key = _sha256("\0".join([self.words, *(f"{name} {digest}" for name, digest
-                                                in sorted(content.items()) + cases)]).encode())
+        key = _sha256("\0".join([self.words, f"under embargo: {held}",
+                                  *(f"{name} {digest}" for name, digest
+                                    in sorted(content.items()) + cases)]).encode())
         text = json.dumps({"key": key, "dependencies": dependencies}, sort_keys=True,
                           ensure_ascii=False)
         _write_if_changed(stamp, text, self.cache)
+
+
+def under_embargo(project, brief, settings):
+    """Whether a brief is held back by its embargo in a public build: until the build is
+    told a time after it. An embargo planning cannot read holds it back (its job then says
+    what is wrong), so that a mistake never publishes a brief early."""
+    embargo = fields(project, project.brief_dir(brief) / "brief.yaml").get("embargo")
+    if settings.internal or embargo is None:
+        return False
+    try:
+        when = datetime.datetime.fromisoformat(str(embargo))
+    except ValueError:
+        return True
+    return when.tzinfo is None or settings.under_embargo(when)
 
 
 def brief_outputs(out, brief, languages):
@@ -233,6 +265,12 @@ def entry_dependencies(entry_paths):
         return None
     return {"files": dict(sorted(found["files"].items())),
             "cases": sorted(set(found["cases"])), "case_queries": found["case_queries"]}
+
+
+def recorded_files(project, dependencies):
+    """The content files a last build read, as entry_dependencies gives them (None: no
+    build yet)."""
+    return [str(project.root / name) for name in (dependencies or {}).get("files") or {}]
 
 
 def case_files(project, dependencies, answer, catalogues=None):
