@@ -209,3 +209,67 @@ def test_a_mistake_in_a_case_record_ends_the_build_with_the_error_and_what_to_do
     assert "What to do: " in end and "Nothing was built." in result.stderr
     assert "WorkflowError" not in result.stderr and 'Snakefile", line' not in result.stderr
     assert not (project.root / "build").exists()
+
+
+def fill_in_text(folder):
+    """Replace what `briefs new` wrote in [[...]], as the editor does; leave the dates."""
+    for path in folder.iterdir():
+        path.write_text(re.sub(r"\[\[([^\]]*)\]\]", r"\1", path.read_text()))
+
+
+@pytest.mark.parametrize("kind, stem, russian, kazakh", [
+    ("statement", "calls", "# Наши призывы", "# Біздің үндеуіміз"),
+    ("report", "summary", "# Резюме", "# Түйіндеме"),
+    ("update", "peaceful-assembly", "# Свобода мирных собраний", "# Бейбіт жиналыс бостандығы"),
+])
+def test_new_writes_each_section_files_headings_in_its_language(project, kind, stem, russian,
+                                                                 kazakh):
+    assert main(["--root", str(project.root), "new", kind, "fresh", "--languages",
+                 "en,ru,kk"]) == 0
+    folder = project.brief_dir("fresh")
+    assert (folder / f"{stem}.ru.md").read_text().splitlines()[0] == russian
+    assert (folder / f"{stem}.kk.md").read_text().splitlines()[0] == kazakh
+    for english in folder.glob("*.en.md"):
+        heading = english.read_text().splitlines()[0]
+        for lang in ("ru", "kk"):
+            translated = (folder / english.name.replace(".en.", f".{lang}.")).read_text()
+            first = translated.splitlines()[0]
+            assert first.startswith("# ") == heading.startswith("# ")
+            assert not first.startswith("# ") or (
+                first != heading and re.search("[а-яәіңғүұқөһ]", first, re.I)), first
+
+
+@pytest.mark.parametrize("kind, fields", [
+    ("statement", ["date"]), ("column", ["date"]), ("report", ["date", "as_of"]),
+    ("update", ["date", "period.start", "period.end"]),
+])
+def test_new_writes_a_date_placeholder_that_check_refuses_until_filled_in(project, capsys,
+                                                                          kind, fields):
+    assert main(["--root", str(project.root), "new", kind, "fresh", "--languages", "kk"]) == 0
+    folder = project.brief_dir("fresh")
+    fill_in_text(folder)
+    lines = (folder / "brief.yaml").read_text().splitlines()
+    err = refusal(project, capsys, "check")
+    for field in fields:
+        line = line_of(lines, f"{field.split('.')[-1]}: YYYY-MM-DD")
+        assert (f"content/briefs/fresh/brief.yaml, line {line}, field '{field}': this still "
+                "holds the placeholder YYYY-MM-DD that 'briefs new' wrote\n  What to do: "
+                "replace YYYY-MM-DD with ") in err, err
+    assert "Input should be" not in err and len(err.strip().splitlines()) == 2 * len(fields)
+    assert "with the brief's date, e.g. 2024-05-14" in err
+    brief = folder / "brief.yaml"
+    brief.write_text(brief.read_text().replace("YYYY-MM-DD", "2024-05-14"))
+    assert main(["--root", str(project.root), "check"]) == 0, capsys.readouterr().err
+
+
+def test_the_build_refuses_a_new_brief_until_its_date_is_filled_in(project):
+    assert main(["--root", str(project.root), "new", "statement", "fresh", "--languages",
+                 "ru,kk"]) == 0
+    fill_in_text(project.brief_dir("fresh"))
+    result = run_snakemake(project)
+    assert result.returncode != 0
+    end = last_lines(result)
+    assert "content/briefs/fresh/brief.yaml, line " in end and "field 'date'" in end, end
+    assert "What to do: replace YYYY-MM-DD with the brief's date" in end
+    assert "WorkflowError" not in result.stderr
+    assert not (project.root / "build" / "fresh").exists()
