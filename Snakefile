@@ -24,7 +24,7 @@ from briefs.workflow.leftovers import (hold_output_folder, move_snakemakes_tempo
                                        remove_backups, remove_dead_processes_folders)
 from briefs.workflow.plan import Plan, brief_outputs
 from briefs.workflow.requests import LIMITS, BuildBrief, Publish
-from briefs.workflow.snakemake_log import STEP_FAILED, readable
+from briefs.workflow.snakemake_log import NOTHING_BUILT, STEP_FAILED, readable
 from briefs.workflow.snakemake_records import remove_damaged_records
 
 spare_garbage_collection()
@@ -70,7 +70,7 @@ if IN_CLUSTER_JOB or workflow.local_exec:
 try:
     PLAN = Plan(PROJECT, SETTINGS, Path(workflow.main_snakefile).read_text(encoding="utf-8"))
 except (ContentError, ContentErrors) as error:
-    raise WorkflowError(f"{error}\nNothing was built.") from None
+    raise WorkflowError(f"{NOTHING_BUILT} Fix what is below, then build again:\n{error}") from None
 BRIEFS = PLAN.briefs
 TOOLCHAIN = PLAN.toolchain
 if not PLAN.stale():

@@ -453,7 +453,8 @@ def plant_restricted(project, restricted):
         (cases / "zzyzx-witness.yaml").unlink()
     for brief, section in (("test-report", "background"), ("test-update", "expression")):
         path = project.brief_dir(brief) / f"{section}.en.md"
-        path.write_text(path.read_text() + EVERY_QUESTION + "\n{{ period_events() }}\n"
+        text = path.read_text().replace('{{ case_box("keeper-one") }}', "")  # a box once
+        path.write_text(text + EVERY_QUESTION + "\n{{ period_events() }}\n"
                         "{{ chart_detentions_per_month() }}\n" * (brief == "test-update"))
 
 

@@ -307,8 +307,8 @@ def test_source_titles_per_language_and_briefs_of_the_project_as_sources(project
     record.write_text(record.read_text().replace(
         "sources: [court]", "sources: [court, ours]").replace(
         "sources:\n", "sources:\n  - {id: ours, brief: test-statement}\n"))
-    box = helpers("test-statement").case_box("keeper-one")
-    # the brief's own title and date, never a date that contradicts its cover
+    box = helpers("test-column").case_box("keeper-one")
+    # the cited brief's own title and date, never a date that contradicts its cover
     assert "]: ARC: Free the Lighthouse Keeper, 25 April 2023, <https://alpha.example.org>" in box
 
 

@@ -16,7 +16,8 @@ def run(project, *args):
 def fill_in(folder):
     """Do what the editor does with what `briefs new` wrote: replace every placeholder."""
     for path in folder.iterdir():
-        path.write_text(re.sub(r"\[\[([^\]]*)\]\]", r"\1", path.read_text()))
+        text = re.sub(r"\[\[([^\]]*)\]\]", r"\1", path.read_text())
+        path.write_text(text.replace("YYYY-MM-DD", "2026-11-20"))
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -35,7 +36,8 @@ def test_new_writes_a_brief_whose_placeholders_check_names_until_filled_in(proje
     title_line = text.splitlines().index(f'  en: "[[Title of the {kind} (en)]]"') + 1
     assert (f"brief.yaml, line {title_line}, field 'title.en': this still holds the placeholder [[Title of the {kind} (en)]] "
             "that 'briefs new' wrote\n  What to do: replace it with your own text") in err
-    (folder / "brief.yaml").write_text(re.sub(r"\[\[([^\]]*)\]\]", r"\1", text))
+    (folder / "brief.yaml").write_text(re.sub(r"\[\[([^\]]*)\]\]", r"\1", text)
+                                       .replace("YYYY-MM-DD", "2026-11-20"))
     assert run(project, "check") == 1  # now the sections' placeholders
     assert re.search(r"\.ru\.md, line \d: this still holds the placeholder \[\[Write",
                      capsys.readouterr().err)

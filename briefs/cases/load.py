@@ -179,6 +179,11 @@ def case_problems(case, stem, codes, affiliations, regions):
         if first != index:
             problems.append((("sources", index, "id"), f"the source id '{source_id}' is used "
                              "twice", "give each source its own id", ("sources", first)))
+    for index, source in enumerate(case.sources):
+        if source.brief is not None and source.date is not None:
+            problems.append((("sources", index, "date"), f"the brief '{source.brief}' is "
+                             f"cited under its own date, that of its cover, not {source.date}",
+                             "remove 'date:' from this source"))
     problems += _timeline_problems(case, set(source_ids))
     for index, charge in enumerate(case.charges):
         code = codes.get(charge.code)

@@ -128,9 +128,11 @@ def load_brief(project, brief_id, organisations):
         raise ContentError(project.brief_dir(brief_id), f"'{brief_id}' is not a valid brief id",
                            hint="rename the folder with lower-case letters, digits and hyphens")
     document = load_mapping(project, path)
+    dates = _date_placeholders(document)
     brief, errors = validation_errors(document, Brief, {"id": brief_id})
     if brief is not None:
         errors = _brief_problems(project, document, brief, organisations)
+    errors = dates + [e for e in errors if e.field not in {d.field for d in dates}]
     errors += _yaml_placeholders(document, document.data)
     if errors:
         raise ContentErrors(errors)
@@ -196,6 +198,11 @@ def load_section(project, brief, ref, lang):
 # What `briefs new` writes where the editor's own text goes: [[like this]].
 PLACEHOLDER = re.compile(r"\[\[[^\[\]\n]{1,200}\]\]")
 PLACEHOLDER_HINT = "replace it with your own text, or remove it"
+# What `briefs new` writes where a date goes, and what each such date of brief.yaml is.
+DATE_PLACEHOLDER = "YYYY-MM-DD"
+DATES_TO_FILL = {("date",): "the brief's date", ("as_of",): "the date its lists of people "
+                 "are valid for", ("period", "start"): "the first day of its period",
+                 ("period", "end"): "the last day of its period"}
 
 
 def placeholders_in(text):
@@ -206,6 +213,20 @@ def placeholders_in(text):
 
 def _placeholder_reason(found):
     return f"this still holds the placeholder {shorten(found)} that 'briefs new' wrote"
+
+
+def _date_placeholders(document):
+    """ContentErrors for the dates of a brief.yaml that 'briefs new' left to fill in."""
+    errors = []
+    for path, meaning in DATES_TO_FILL.items():
+        value = document.data
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if value == DATE_PLACEHOLDER:
+            errors.append(document.error(path, _placeholder_reason(DATE_PLACEHOLDER),
+                                         f"replace {DATE_PLACEHOLDER} with {meaning}, e.g. "
+                                         "2024-05-14 for 14 May 2024"))
+    return errors
 
 
 def _yaml_placeholders(document, data, path=()):

@@ -6,13 +6,14 @@ included. The charts are in briefs.render.case_charts.
 """
 
 import hashlib
+import re
 
 from markupsafe import escape
 
 from briefs import i18n
 from briefs.cases.queries import CaseQueryError, on_record_by, status_on
 from briefs.render import name_forms
-from briefs.render.sandbox import SectionFunction
+from briefs.render.sandbox import SectionFunction, calling_line
 from briefs.render.wording import Wording, text_in
 
 MOSTLY_EMPTY = 0.5  # a table column empty for more than this share of its rows is reported
@@ -27,6 +28,8 @@ class CaseHelpers:
         self.generated = {}  # pictures drawn for this edition: {file name: bytes}
         self.warnings = []  # what the editor should know, though it is no error
         self.section = None  # the section file running, for warnings (set by the renderer)
+        self.boxes = {}  # where each case box of the edition is: {case id: "file, line n"}
+        self.self_citations = set()  # (case id, source id) said to look like this brief
         self.brief = edition.brief
         self.lang = edition.lang
         self.day = edition.day
@@ -100,6 +103,7 @@ class CaseHelpers:
 
     def case_box(self, case_id):
         case = self.cases.case(case_id)
+        self._refuse_second_box(case_id)
         lines = ['<div class="case-box" markdown="1">', "",
                  f'<p class="case-name">{self._name(case)}</p>']
         occupation = self._occupation(case)
@@ -116,6 +120,17 @@ class CaseHelpers:
         lines += ["", "</div>", ""]
         lines += self._source_notes(case, events)
         return "\n".join(lines) + "\n"
+
+    def _refuse_second_box(self, case_id):
+        """A person's box is shown once in an edition: a second is a copy an editor left."""
+        line = calling_line()
+        here = f"{self.section}" + (f", line {line}" if line else "")
+        if case_id in self.boxes:
+            raise CaseQueryError(f"the case box of '{case_id}' is shown twice in this "
+                                 f"edition: first in {self.boxes[case_id]}, then here",
+                                 "show it once: remove one of the two case_box calls (name() "
+                                 "or status() can mention the person elsewhere)")
+        self.boxes[case_id] = here
 
     def period_events(self, tag=None):
         """An update's case examples: per person, their events within the period.
@@ -233,12 +248,38 @@ class CaseHelpers:
             return self._brief_source(source.brief)
         if source.date and source.date > self.day:
             return None
+        self._warn_if_citing_itself(case, source)
         return text_in(source.title, self.lang), source.date, source.url
 
+    def _warn_if_citing_itself(self, case, source):
+        """Warn of a source that looks like this brief itself: titled with the name of one
+        of its publishers and dated on its data date or between that and its cover's."""
+        if (case.id, source.id) in self.self_citations or not source.date or not (
+                self.day <= source.date <= self.brief.date):
+            return
+        titles = [source.title] if isinstance(source.title, str) else source.title.values()
+        names = [name for organisation in self.edition.publishers
+                 for text in (organisation.name, organisation.short_name)
+                 for name in text.values()]
+        named = next((name for title in titles for name in names if re.search(
+            rf"(?<!\w){re.escape(name)}(?!\w)", title, re.IGNORECASE)), None)
+        if named:
+            self.self_citations.add((case.id, source.id))
+            self.warnings.append(
+                f"content/cases/{case.id}.yaml, source '{source.id}': a text of {named} dated "
+                f"{source.date}, and this brief of {named} is dated {self.brief.date} on "
+                "its cover: if it is this brief, a brief does not cite itself: write the "
+                f"source as 'brief: {self.brief.id}' in place of its title, url and date (the "
+                "brief then leaves it out of its notes, and other briefs cite it under its "
+                "cover's date); if it is another text, leave it as it is")
+
     def _brief_source(self, brief_id):
-        """A brief of the project as a source: its title, date and address."""
+        """A brief of the project as a source: its title, date and address; None in the
+        brief itself, whose notes would cite the page they are printed on."""
         from briefs.content.load import load_brief
 
+        if brief_id == self.brief.id:
+            return None
         cited = load_brief(self.edition.project, brief_id, self.edition.organisations)
         if cited.date > self.day:
             return None

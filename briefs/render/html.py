@@ -80,6 +80,7 @@ def render_sections(edition, helpers):
                 source = sandbox.run_section(env, section, context)
                 for medium in MEDIA:
                     add_section(edition, section, source, label, made[medium])
+                check_notes(section, made["web"].state, helpers)
         except ContentError as error:
             errors.append(error)
         except ContentErrors as error:
@@ -101,6 +102,36 @@ def add_section(edition, section, source, label, made):
     made.sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body),
                                          section.lang))
     made.notes.append(made.pictures.clean(section_notes, section))
+
+
+def check_notes(section, state, helpers):
+    """Refuse a note called in the section and defined nowhere, which Markdown would print
+    as written ("[^wgad]"); warn of a note defined and never called, which is not printed."""
+    errors = [ContentError(section.path, f"the note [^{label}] is called but not defined",
+                           line=note_line(section.text, f"[^{label}]", called=True),
+                           hint=f"define it with `[^{label}]: ...` on a line of its own "
+                           "(its text after the colon), or remove the reference")
+              for label in state.undefined_notes]
+    if errors:
+        raise ContentErrors(errors)
+    for label in state.unused_notes:
+        line = note_line(section.text, f"[^{label}]:", called=False)
+        where = f"{helpers.section}" + (f", line {line}" if line else "")
+        helpers.warnings.append(f"{where}: the note [^{label}] is defined but never called, "
+                                f"so it is not printed: call it with [^{label}] where it "
+                                "belongs, or remove its definition")
+
+
+def note_line(text, written, called):
+    """The line of the section file where a note's call (called) or definition is written
+    first, if it is written there rather than made by a call."""
+    for number, line in enumerate(text.splitlines(), 1):
+        at = line.find(written)
+        while at >= 0:
+            if not called or not line.startswith(":", at + len(written)):
+                return number
+            at = line.find(written, at + 1)
+    return None
 
 
 def render_edition(edition, medium, sections, published=None):

@@ -22,6 +22,8 @@ LIST_CLASSES = {"cases"}
 NOTES_MARK = "brief-end-notes"
 LINK_TARGET_NOTE = "footnote link-target"
 WORD_JOINER = "\u2060"  # allows no line break on either side of it
+# A note's call Python-Markdown left as written: its label has no definition.
+NOTE_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 
 
 @dataclass
@@ -40,6 +42,9 @@ class EditionState:
     note_label: str = "Note %(number)s"  # what a screen reader says of a printed note's call
     headings: list = field(default_factory=list)
     note_numbers: dict = field(default_factory=dict)
+    # The last section's notes called but not defined, and defined but never called.
+    undefined_notes: list = field(default_factory=list)
+    unused_notes: list = field(default_factory=list)
 
     def note_number(self, key):
         return self.note_numbers.setdefault(key, len(self.note_numbers) + 1)
@@ -99,10 +104,15 @@ class SectionTreeprocessor(Treeprocessor):
             self.state.headings.append(Heading(level, label, text, element.get("id", "")))
 
     def _notes(self, root):
+        self.state.undefined_notes = _undefined_calls(root)  # the notes' texts included
         bodies = {}
         for container in root.findall("div[@class='footnote']"):
             bodies.update((item.get("id"), item) for item in container.iter("li"))
             root.remove(container)
+        called = {link.get("href").lstrip("#") for link in root.iter("a")
+                  if link.get("class") == "footnote-ref"}
+        self.state.unused_notes = [name.removeprefix("fn:") for name in bodies
+                                   if name not in called]
         end_notes = etree.Element("ol", {"class": "notes"})
         for sup in [e for e in root.iter() if e.tag == "sup" or _is_link_target(e)]:
             if _is_link_target(sup):
@@ -134,6 +144,21 @@ class SectionTreeprocessor(Treeprocessor):
                 back.text = "^"
         if len(end_notes):
             etree.SubElement(root, "div", {"class": NOTES_MARK}).append(end_notes)
+
+
+def _undefined_calls(root):
+    """The labels of note calls left as text ("[^wgad]"), outside code, in order."""
+    in_code = {id(part) for element in root.iter() if element.tag in ("code", "pre")
+               for part in element.iter()}
+    parents = {id(child): parent for parent in root.iter() for child in parent}
+    labels = []
+    for element in root.iter():
+        parent = parents.get(id(element))
+        texts = [element.text if id(element) not in in_code else None,
+                 element.tail if parent is None or id(parent) not in in_code else None]
+        for text in filter(None, texts):
+            labels += NOTE_CALL.findall(text)
+    return list(dict.fromkeys(labels))
 
 
 def _print_link_targets(root):

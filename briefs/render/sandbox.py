@@ -244,6 +244,17 @@ def _refused(node, path, what):
                         hint=CHECK_DOCS)
 
 
+def calling_line():
+    """The line of the section whose template is making the call that runs now, if any."""
+    frame = inspect.currentframe()
+    while frame is not None:
+        template = frame.f_globals.get("__jinja_template__")
+        if template is not None:
+            return template.get_corresponding_lineno(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
 def line_in(error, path):
     """The line of the section file the innermost frame of error's traceback ran, if any."""
     frames = inspect.getinnerframes(error.__traceback__, 0) if error.__traceback__ else []
