@@ -98,6 +98,7 @@ def telephone_number(value):
 
 
 def email_address(value):
+    """An e-mail address, which the page makes a link."""
     if value is not None and not EMAIL.fullmatch(value):
         raise PydanticCustomError("email", "'{value}' is not an e-mail address",
                                   {"value": value[:60]})
@@ -127,12 +128,12 @@ class Brief(Strict):
     see_also: list[Link] = []
     licence: str | None = Field(None, max_length=80)  # else the publisher's
     date_style: Literal[DATE_STYLES] | None = None  # else the publisher's, else long
-    document_number: str | None = None  # printed in the masthead or cover and the imprint
+    document_number: str | None = None  # the publisher's; printed on page 1 and in the imprint
 
     @field_validator("document_number")
     @classmethod
     def _a_document_number(cls, value):
-        if value is not None and (not DOCUMENT_NUMBER.fullmatch(value)):
+        if value is not None and not DOCUMENT_NUMBER.fullmatch(value):
             raise PydanticCustomError("document_number", "'{value}' is not a document number",
                                       {"value": value[:60]})
         return value
