@@ -24,7 +24,7 @@ def test_case_table_prints_names_as_written_and_heads_each_row_with_one(project,
 def test_statement_has_letterhead_dateline_calls_and_contact(render):
     html = render("test-statement")
     assert '<html lang="en" class="kind-statement medium-web">' in html
-    assert 'class="publisher-name">Alpha Rights Centre<' in html
+    assert 'class="mark-name publisher-name">Alpha Rights Centre<' in html
     assert "Testville, <time datetime=\"2023-04-25\">25 April 2023</time>" in html
     assert '<section class="section role-calls" id="section-calls">' in html
     assert ('Press enquiries: <a href="mailto:press@alpha.example.org">press@alpha.example.org'

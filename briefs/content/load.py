@@ -55,6 +55,12 @@ HINTS = {
     "dict_type": "give one line per language, e.g. 'en: ...'",
     "list_type": "write a list, e.g. [en, ru] or one '- ' line per entry",
     "string_type": "write a text; put it in quotes if it looks like a number or a date",
+    "string_too_long": "write it shorter",
+    "telephone": "write it with its country code, digits in groups, e.g. +7 727 000 00 00",
+    "email": "write an address such as press@example.org",
+    "unreachable": "add the press officer's 'telephone:' or 'email:' under 'press:'",
+    "document_number": "use up to 40 letters, digits and the signs / - . with no space, "
+                       "starting with a letter or digit, e.g. KIBHR/2023/004; or remove it",
 }
 
 
@@ -158,6 +164,7 @@ def _brief_problems(project, document, brief, organisations):
     for field_path, lang in missing_translations(brief, brief.languages):
         errors.append(error(field_path, f"the text in '{lang}' is missing",
                             f"add a line '{lang}: ...' under this field"))
+    errors += _untranslated_organisations(project, brief, organisations)
     if brief.photo:
         errors += _picture_problems(project, document, ("photo", "file"), brief.photo.file)
     for index, key in enumerate(brief.organisations):
@@ -167,6 +174,21 @@ def _brief_problems(project, document, brief, organisations):
                                 f"{', '.join(sorted(organisations))}, or add it to "
                                 "content/organisations.yaml"))
     return errors
+
+
+def _untranslated_organisations(project, brief, organisations):
+    """The texts of the brief's organisations that lack one of its languages: each
+    edition prints them, so each is an error in organisations.yaml, at its line."""
+    missing = [(key, path, lang) for key in dict.fromkeys(brief.organisations)
+               if key in organisations
+               for path, lang in missing_translations(organisations[key], brief.languages)]
+    if not missing:
+        return []
+    document = load_mapping(project, project.content / "organisations.yaml")
+    return [document.error((key, *path), f"the text in '{lang}' is missing, and brief "
+                           f"'{brief.id}' is published in '{lang}'",
+                           f"add a line '{lang}: ...' under this field")
+            for key, path, lang in missing]
 
 
 def section_path(project, brief, ref, lang):

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, field_validator,
                       model_validator)
+from pydantic_core import PydanticCustomError
 
 from briefs.errors import did_you_mean
 from briefs.i18n import DATE_STYLES
@@ -19,6 +20,12 @@ STEM = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 
 Language = Literal["en", "ru", "kk"]
 Text = dict[Language, str]
+
+# A number an organisation gives a document, e.g. KIBHR/2023/004: letters, digits, / - .
+DOCUMENT_NUMBER = re.compile(r"[^\W_](?:[^\W_]|[/.-]){0,39}")
+# A telephone number in international form: +, the country code, then digits in groups.
+TELEPHONE = re.compile(r"\+[1-9][0-9]{0,3}(?:[ -]?\(?[0-9]{1,5}\)?){1,6}")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
 class Strict(BaseModel):
@@ -82,6 +89,25 @@ class Link(Strict):
     url: str = Field(pattern=r"^https?://\S+$")
 
 
+def telephone_number(value):
+    """A telephone number as printed, with 7 to 15 digits in international form."""
+    if value is None:
+        return value
+    digits = sum(c.isdigit() for c in value)
+    if not TELEPHONE.fullmatch(value) or not 7 <= digits <= 15:
+        raise PydanticCustomError("telephone", "'{value}' is not a telephone number in "
+                                  "international form", {"value": value[:60]})
+    return value
+
+
+def email_address(value):
+    """An e-mail address, which the page makes a link."""
+    if value is not None and not EMAIL.fullmatch(value):
+        raise PydanticCustomError("email", "'{value}' is not an e-mail address",
+                                  {"value": value[:60]})
+    return value
+
+
 class Brief(Strict):
     """The metadata of one brief, as written in its brief.yaml."""
 
@@ -103,9 +129,18 @@ class Brief(Strict):
     author: Author | None = None
     photo: Photo | None = None
     see_also: list[Link] = []
-    licence: str | None = None  # else the publisher's
+    licence: str | None = Field(None, max_length=80)  # else the publisher's
     date_style: Literal[DATE_STYLES] | None = None  # else the publisher's, else long
     embargo: AwareDatetime | None = None  # not published before
+    document_number: str | None = None  # the publisher's; printed on page 1 and in the imprint
+
+    @field_validator("document_number")
+    @classmethod
+    def _a_document_number(cls, value):
+        if value is not None and not DOCUMENT_NUMBER.fullmatch(value):
+            raise PydanticCustomError("document_number", "'{value}' is not a document number",
+                                      {"value": value[:60]})
+        return value
 
     @field_validator("sections", mode="before")
     @classmethod
@@ -148,15 +183,48 @@ class Brief(Strict):
         return value
 
 
+class PressContact(Strict):
+    """The press officer whom journalists call about the organisation's briefs."""
+
+    name: Text
+    telephone: str | None = None
+    email: str | None = None
+
+    @field_validator("telephone")
+    @classmethod
+    def _a_telephone(cls, value):
+        return telephone_number(value)
+
+    @field_validator("email")
+    @classmethod
+    def _an_email(cls, value):
+        return email_address(value)
+
+    @model_validator(mode="after")
+    def _reachable(self):
+        if self.telephone is None and self.email is None:
+            raise PydanticCustomError("unreachable", "a press contact needs a 'telephone' or "
+                                      "an 'email'")
+        return self
+
+
 class Organisation(Strict):
     name: Text
     short_name: Text
     website: str | None = Field(None, pattern=r"^https?://\S+$")
     contact: Text | None = None
+    address: Text | None = None  # the postal address the imprint prints
+    telephone: str | None = None
+    press: PressContact | None = None
     logo: str | None = None
     logo_alt: Text | None = None  # what the logo shows, for a reader who cannot see it
-    licence: str | None = None  # under which its briefs may be shared, e.g. CC BY 4.0
+    licence: str | None = Field(None, max_length=80)  # of its briefs' text, e.g. CC BY 4.0
     date_style: Literal[DATE_STYLES] | None = None
+
+    @field_validator("telephone")
+    @classmethod
+    def _a_telephone(cls, value):
+        return telephone_number(value)
 
     @model_validator(mode="after")
     def _logo_described(self):
