@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import weasyprint.pdf.fonts
 from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
@@ -83,7 +84,8 @@ def source_date(day):
 
 
 def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
-    """Lay out the HTML; return the PDF's bytes and its number of pages.
+    """Lay out the HTML; return the PDF's bytes, its number of pages and its raster
+    pictures as laid out (placed_pictures).
 
     The default PDF/UA-1 is tagged for screen readers; an archival variant such as
     pdf/a-3u is one switch away. Tags stay on whatever the variant.
@@ -103,9 +105,18 @@ def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
                 data = document.write_pdf(
                     pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
                     finisher=pdf_tags.finish, **options)
-            pages = len(document.pages)
+            pages, placed = len(document.pages), placed_pictures(document)
             del document
-    return data, pages
+    return data, pages, placed
+
+
+def placed_pictures(document):
+    """Each raster picture of a laid-out document, in the order of its pages: its src,
+    its width in pixels and the width it is printed at, in CSS pixels (96 an inch)."""
+    return [(box.element.get("src"), box.replacement.width, box.width)
+            for page in document.pages for box in page._page_box.descendants()
+            if isinstance(getattr(box, "replacement", None), RasterImage)
+            and box.element is not None]
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from briefs.content.pictures import SIZES
 from briefs.errors import did_you_mean
 from briefs.i18n import DATE_STYLES
 from briefs.kinds import KINDS, ROLES
@@ -65,6 +66,7 @@ class Photo(Strict):
     file: str
     alt: Text
     credit: Text  # who took it: the page writes "Photo:" before it
+    size: Literal[SIZES] = "half"  # of the text's width: a 3:2 photo is then a fifth of a page high
 
     @field_validator("credit")
     @classmethod
