@@ -105,18 +105,27 @@ def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
                 data = document.write_pdf(
                     pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
                     finisher=pdf_tags.finish, **options)
-            pages, placed = len(document.pages), placed_pictures(document)
+            pages = len(document.pages)
+            placed = placed_pictures(document) if RASTER.search(page) else []
             del document
     return data, pages, placed
+
+
+RASTER = re.compile(r"data:image/(png|jpeg)")  # every picture is embedded (render.pictures)
 
 
 def placed_pictures(document):
     """Each raster picture of a laid-out document, in the order of its pages: its src,
     its width in pixels and the width it is printed at, in CSS pixels (96 an inch)."""
-    return [(box.element.get("src"), box.replacement.width, box.width)
-            for page in document.pages for box in page._page_box.descendants()
-            if isinstance(getattr(box, "replacement", None), RasterImage)
-            and box.element is not None]
+    placed = []
+    for page in document.pages:
+        boxes = [page._page_box]
+        while boxes:  # depth first, in the page's order, without nested generators
+            box = boxes.pop()
+            if isinstance(getattr(box, "replacement", None), RasterImage):
+                placed.append((box.element.get("src"), box.replacement.width, box.width))
+            boxes.extend(reversed(getattr(box, "children", ())))
+    return placed
 
 
 @contextmanager
