@@ -12,6 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 import weasyprint.pdf.fonts
 from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
@@ -83,7 +84,8 @@ def source_date(day):
 
 
 def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
-    """Lay out the HTML; return the PDF's bytes and its number of pages.
+    """Lay out the HTML; return the PDF's bytes, its number of pages and its raster
+    pictures as laid out (placed_pictures).
 
     The default PDF/UA-1 is tagged for screen readers; an archival variant such as
     pdf/a-3u is one switch away. Tags stay on whatever the variant.
@@ -104,8 +106,26 @@ def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
                     pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
                     finisher=pdf_tags.finish, **options)
             pages = len(document.pages)
+            placed = placed_pictures(document) if RASTER.search(page) else []
             del document
-    return data, pages
+    return data, pages, placed
+
+
+RASTER = re.compile(r"data:image/(png|jpeg)")  # every picture is embedded (render.pictures)
+
+
+def placed_pictures(document):
+    """Each raster picture of a laid-out document, in the order of its pages: its src,
+    its width in pixels and the width it is printed at, in CSS pixels (96 an inch)."""
+    placed = []
+    for page in document.pages:
+        boxes = [page._page_box]
+        while boxes:  # depth first, in the page's order, without nested generators
+            box = boxes.pop()
+            if isinstance(getattr(box, "replacement", None), RasterImage):
+                placed.append((box.element.get("src"), box.replacement.width, box.width))
+            boxes.extend(reversed(getattr(box, "children", ())))
+    return placed
 
 
 @contextmanager

@@ -8,6 +8,7 @@ from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, field_validat
                       model_validator)
 from pydantic_core import PydanticCustomError
 
+from briefs.content.pictures import SIZES
 from briefs.errors import did_you_mean
 from briefs.i18n import DATE_STYLES
 from briefs.kinds import KINDS, ROLES
@@ -75,6 +76,7 @@ class Photo(Strict):
     file: str
     alt: Text
     credit: Text  # who took it: the page writes "Photo:" before it
+    size: Literal[SIZES] = "half"  # of the text's width: a 3:2 photo is then a fifth of a page high
 
     @field_validator("credit")
     @classmethod

@@ -18,6 +18,9 @@ EXTENSIONS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png", ".svg": "svg"}
 MAX_PIXELS = 25_000_000  # a 6,000 x 4,000 photo; decoded, a picture costs 3 to 4 bytes a pixel
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses twice as many anywhere else it opens
 SVG = "{http://www.w3.org/2000/svg}"
+# The widths an editor may give a picture, as shares of the text's width; without one
+# a picture keeps its own size, never wider than the text (templates/css/common.css).
+SIZES = ("full", "half", "third")
 
 
 @dataclass(frozen=True)

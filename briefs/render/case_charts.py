@@ -1,6 +1,9 @@
-"""The charts sections draw from the case records, as of the data date, with a caption and
-alternative text that state the figures and say what the bars leave out or count twice.
-The same picture goes to the web page and the PDF (briefs.render.charts draws it)."""
+"""The charts sections draw from the case records, as of the data date: a title, then the
+chart, then a note that says how many people there are and what the bars leave out or count
+twice. A bar chart is an HTML table, each bar with its label and number as text, in the
+page's fonts, read by a screen reader as a table; a line chart is a picture whose
+alternative text states the figures (briefs.render.charts draws it). The web page and the
+PDF show the same chart."""
 
 import datetime
 import functools
@@ -13,6 +16,8 @@ from briefs.render.sandbox import SectionFunction
 from briefs.render.wording import text_in
 
 DETENTIONS = {"detained", "pretrial_detention", "house_arrest", "psychiatric_detention"}
+# The longest bar's share of its cell, in percent: the rest is room for its number.
+BAR_SPAN = 80
 USAGES = {
     "chart_held_over_time": 'chart_held_over_time(since="2020-01-01")',
     "chart_detentions_per_month": 'chart_detentions_per_month(tag="assembly")',
@@ -69,12 +74,8 @@ def detentions_per_month(helpers, **filters):
         for event in helpers.events(case):
             if event.type in DETENTIONS and first <= event.date and event.precision != "unknown":
                 counts[next(m for m in months if m >= event.date)] += 1
-    labels = [i18n.month_label(m, lang) for m in months]
-    svg = charts.bar_chart(helpers.fonts, labels=labels, values=list(counts.values()),
-                           xlabel=_("Detentions"))
-    alt = _("Bar chart of detentions per month: %(list)s.") % {"list": i18n.joined(
-        [f"{label}: {value}" for label, value in zip(labels, counts.values())], lang)}
-    return _figure(helpers, svg, _("Detentions per month"), alt)
+    bars = [(escape(i18n.month_label(month, lang)), count) for month, count in counts.items()]
+    return _bar_figure(_("Detentions per month"), bars)
 
 
 def by_region(helpers, **filters):
@@ -83,10 +84,9 @@ def by_region(helpers, **filters):
 
     def regions(case):
         region = helpers.cases.book.regions.get(case.region)
-        return [text_in(region.name, helpers.lang)] if region else []
+        return [escape(text_in(region.name, helpers.lang))] if region else []
 
     return _chart_by(helpers, regions, filters, _("People by region"),
-                     _("Bar chart of people by region: %(list)s."),
                      _("Not shown, as their region is not known: %(count)s."), "")
 
 
@@ -95,18 +95,16 @@ def by_affiliation(helpers, **filters):
     _ = helpers._
 
     def affiliations(case):
-        return [text_in(helpers.cases.book.affiliations[key].name, helpers.lang)
-                for key in case.affiliations]
+        return [helpers.affiliation(key) for key in case.affiliations]
 
     return _chart_by(helpers, affiliations, filters, _("People by affiliation"),
-                     _("Bar chart of people by affiliation: %(list)s."),
                      _("Not shown, as no affiliation is known: %(count)s."),
                      _("Counted under each of their movements, as they belong to several: %(count)s."))
 
 
-def _chart_by(helpers, groups_of, filters, title, alt_text, none_shown, counted_twice):
-    """A bar per group; the caption says how many people there are, and where the bars'
-    total differs from it, why."""
+def _chart_by(helpers, groups_of, filters, title, none_shown, counted_twice):
+    """A bar per group (its name as the text prints it), the largest first; the note says
+    how many people there are, and where the bars' total differs from it, why."""
     _, lang = helpers._, helpers.lang
     people = helpers.select(filters)
     counts, unshown, several = {}, 0, 0
@@ -116,18 +114,13 @@ def _chart_by(helpers, groups_of, filters, title, alt_text, none_shown, counted_
         several += len(groups) > 1
         for group in groups:
             counts[group] = counts.get(group, 0) + 1
-    labels = sorted(counts)
-    svg = charts.bar_chart(helpers.fonts, labels=labels, values=[counts[n] for n in labels],
-                           xlabel=_("People"))
+    bars = sorted(counts.items(), key=lambda bar: (-bar[1], bar[0]))
     notes = [_people(lang, len(people)) + "."]
     if unshown:
         notes.append(none_shown % {"count": _people(lang, unshown)})
     if several and counted_twice:
         notes.append(counted_twice % {"count": _people(lang, several)})
-    alt = alt_text % {"list": i18n.joined(
-        [f"{name}: {counts[name]}" for name in sorted(counts, key=counts.get, reverse=True)],
-        lang)}
-    return _figure(helpers, svg, title, f"{alt} {' '.join(notes)}", " ".join(notes))
+    return _bar_figure(title, bars, " ".join(notes))
 
 
 def _people(lang, number):
@@ -135,13 +128,26 @@ def _people(lang, number):
                                             number) % {"num": number}
 
 
-def _figure(helpers, svg, title, alt, note=""):
+def _figure(helpers, svg, title, alt):
     name = f"generated-chart-{len(helpers.generated) + 1}.svg"
     helpers.generated[name] = svg
-    caption = escape(title) + (f' <span class="chart-note">{escape(note)}</span>' if note
-                               else "")
-    return (f'\n<figure class="chart"><figcaption>{caption}</figcaption>'
+    return (f'\n<figure class="chart"><figcaption>{escape(title)}</figcaption>'
             f'<img src="{name}" alt="{escape(alt)}"></figure>\n')
+
+
+def _bar_figure(title, bars, note=""):
+    """A bar chart as a table: a row for each (label as HTML, number) of bars, headed by
+    its label, its bar as long as its number's share of the largest, then the number; the
+    title above it, the note below."""
+    largest = max((number for _, number in bars), default=0) or 1
+    rows = "".join(f'<tr><th scope="row">{label}</th><td><span class="bar bar-'
+                   f'{round(BAR_SPAN * number / largest)}"></span>'
+                   f'<span class="bar-number">{number}</span></td></tr>'
+                   for label, number in bars)
+    table = f'<table class="chart-bars"><tbody>{rows}</tbody></table>' if bars else ""
+    after = f'<p class="chart-note">{escape(note)}</p>' if note else ""
+    return (f'\n<figure class="chart"><figcaption>{escape(title)}</figcaption>'
+            f'{table}{after}</figure>\n')
 
 
 def _date_argument(value):

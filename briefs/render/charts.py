@@ -1,4 +1,5 @@
-"""Charts drawn from the case records, as SVG with the same bytes on every machine.
+"""Line charts drawn from the case records, as SVG with the same bytes on every machine
+(bar charts are HTML tables: briefs.render.case_charts).
 
 Text is drawn as outlines of the project's PT Sans, so the picture needs no fonts; the
 SVG carries no date and fixed ids (matplotlib's svg.hashsalt).
@@ -6,11 +7,9 @@ SVG carries no date and fixed ids (matplotlib's svg.hashsalt).
 
 import datetime
 import io
-import textwrap
 
 INK, ACCENT, WARM, RULE = "#1b1f24", "#1d4e89", "#a33b20", "#c9d1dc"
 WIDTH, FONT_SIZE = 4.5, 11  # inches and points: readable on a phone (templates/css/common.css)
-LABEL_WIDTH = 24  # characters of a bar's label on one line
 
 
 def _matplotlib():
@@ -57,20 +56,6 @@ def line_chart(fonts, *, months, series, ylabel):
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.legend(frameon=False, loc="upper left")
     figure.autofmt_xdate()
-    return _svg(figure, pyplot)
-
-
-def bar_chart(fonts, *, labels, values, xlabel):
-    """Horizontal bars, one per label, largest first."""
-    pyplot = _pyplot(fonts)
-    pairs = sorted(zip(values, (textwrap.fill(label, LABEL_WIDTH) for label in labels)),
-                   reverse=True)
-    lines = sum(label.count("\n") + 1 for _, label in pairs)
-    figure, axes = pyplot.subplots(figsize=(WIDTH, 0.7 + 0.2 * max(2, lines)
-                                            + 0.15 * len(pairs)))
-    axes.barh([label for _, label in pairs][::-1], [v for v, _ in pairs][::-1], color=ACCENT)
-    axes.set_xlabel(xlabel)
-    axes.xaxis.get_major_locator().set_params(integer=True)
     return _svg(figure, pyplot)
 
 

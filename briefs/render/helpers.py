@@ -12,6 +12,8 @@ from markupsafe import escape
 
 from briefs import i18n
 from briefs.cases.queries import CaseQueryError, on_record_by, status_on
+from briefs.content.yamlfile import shorten
+from briefs.errors import did_you_mean
 from briefs.render import name_forms
 from briefs.render.sandbox import SectionFunction, calling_line
 from briefs.render.wording import Wording, text_in
@@ -57,6 +59,7 @@ class CaseHelpers:
             "names": 'names(status="held")', "count": 'count(status="held")',
             "case_table": 'case_table(status="held")',
             "period_events": 'period_events(tag="assembly")',
+            "affiliation": 'affiliation("koshe-partiyasy")',
         }
         functions = {name: SectionFunction(name, getattr(self, name), usage)
                      for name, usage in usages.items()}
@@ -76,6 +79,16 @@ class CaseHelpers:
 
     def count(self, **filters):
         return len(self.cases.select(self.day, **filters))
+
+    def affiliation(self, key):
+        """The name of a party or movement as content/affiliations.yaml gives it: the words
+        its bar in a chart is labelled with."""
+        known = self.cases.book.affiliations
+        if key not in known:
+            raise CaseQueryError(f"unknown affiliation '{shorten(str(key))}'",
+                                 f"{did_you_mean(key, known)}Use one of: "
+                                 f"{', '.join(sorted(known))}")
+        return self._text(known[key].name)
 
     def case_table(self, **filters):
         """An HTML table (Markdown would cost more time than printing it, at a thousand

@@ -13,6 +13,8 @@ is refused.
 import base64
 import io
 import re
+from dataclasses import dataclass
+from pathlib import Path
 from xml.etree import ElementTree  # for writing only: pictures are read with defusedxml
 
 import defusedxml.ElementTree
@@ -20,9 +22,9 @@ import tinyhtml5
 from PIL import Image, ImageOps
 from py_svg_hush import filter_svg
 
-from briefs.content.pictures import picture
+from briefs.content.pictures import SIZES, picture
 from briefs.content.yamlfile import shorten
-from briefs.errors import ContentError
+from briefs.errors import ContentError, did_you_mean
 from briefs.project import MB
 from briefs.render.sanitize import clean_html, loads
 
@@ -38,6 +40,9 @@ XLINK = "{http://www.w3.org/1999/xlink}href"
 DESCRIPTIONS = {f"{{{SVG_NS}}}{name}" for name in ("title", "desc", "metadata")}
 ElementTree.register_namespace("", SVG_NS)
 OUTSIDE = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import|\\", re.I)
+# Below this, a printed photo shows its pixels; a CSS inch is 96 CSS pixels.
+MIN_DPI = 150
+CSS_PX_PER_INCH = 96
 
 
 def data_url(found):
@@ -81,6 +86,7 @@ class EditionPictures:
         self.edition, self.generated = edition, generated  # generated: {name: SVG bytes}
         self.urls = {}  # a picture's path, or a chart's name: (data: URL, bytes)
         self.embedded = 0
+        self.showings = {}  # a photo's data: URL: a Showing for each time it is shown
 
     def clean(self, html, section):
         """A section's HTML (its body or its notes) cleaned, with its pictures embedded.
@@ -93,10 +99,10 @@ class EditionPictures:
             _refuse_loads(element, section)
             if element.tag == "img" and "src" in element.attrib:
                 src = element.get("src")
-                pictures[src] = self._embed(src.strip(WHITESPACE), element.get("alt"), section)
+                pictures[src] = self._embed(src.strip(WHITESPACE), element, section)
         return clean_html(html, pictures)
 
-    def _embed(self, reference, alt, section):
+    def _embed(self, reference, element, section):
         line = _line_of(section.text, reference)
         if reference in self.generated:
             url, size = self._generated(reference)
@@ -104,21 +110,52 @@ class EditionPictures:
             found = picture(self.edition.project, section.path.parent, reference,
                             section.path, line)
             url, size = self._cleaned(found)
+            self._shown(found, url, Showing(section.path, line, reference, None))
+        alt = element.get("alt")
         if not alt or not alt.strip():
             raise ContentError(section.path, f"the picture '{shorten(reference)}' has no "
                                "alternative text", line=line,
                                hint="describe it between the brackets: ![what it shows](file)")
+        _refuse_unknown_size(element.get("class", ""), reference, section.path, line)
         self._count(size, section.path, reference)
         return url
 
     def named(self, relative):
         """A picture brief.yaml or organisations.yaml names (checked when they were
         loaded), as the page templates show it."""
-        project = self.edition.project
-        url, size = self._cleaned(picture(project, project.content, relative,
-                                          project.content / relative))
-        self._count(size, project.brief_dir(self.edition.brief.id) / "brief.yaml", relative)
+        project, photo = self.edition.project, self.edition.brief.photo
+        found = picture(project, project.content, relative, project.content / relative)
+        url, size = self._cleaned(found)
+        brief_yaml = project.brief_dir(self.edition.brief.id) / "brief.yaml"
+        if photo and photo.file == relative:
+            self._shown(found, url, Showing(brief_yaml, None, relative, "photo"))
+        else:
+            self._shown(found, url, Showing(project.content / "organisations.yaml", None,
+                                            relative, "logo"))
+        self._count(size, brief_yaml, relative)
         return url
+
+    def _shown(self, found, url, showing):
+        """Note where a photo is shown, to tell its printed resolution once laid out."""
+        if found.kind != "svg":
+            self.showings.setdefault(url, []).append(showing)
+
+    def resolution_warnings(self, placed):
+        """A warning for each photo that prints at fewer than MIN_DPI pixels an inch.
+        placed: (data: URL, width in pixels, laid-out width in CSS pixels) for each raster
+        picture of the printed page, in the page's order, which is the order they were
+        shown in."""
+        warnings, seen = {}, {}
+        for url, pixels, width in placed:
+            showings = self.showings.get(url)
+            if not showings or width <= 0:
+                continue
+            showing = showings[min(seen.get(url, 0), len(showings) - 1)]
+            seen[url] = seen.get(url, 0) + 1
+            dpi = round(pixels * CSS_PX_PER_INCH / width)
+            if dpi < MIN_DPI:
+                warnings[showing.warning(dpi)] = None
+        return list(warnings)
 
     def _generated(self, name):
         if name not in self.urls:
@@ -143,6 +180,38 @@ class EditionPictures:
                                "counts each time it is shown)",
                                hint="show fewer pictures, or smaller ones: a photo 2,000 "
                                "pixels wide saved as JPEG takes about 0.5 MB")
+
+
+@dataclass(frozen=True)
+class Showing:
+    """Where a photo is shown: the file and line that name it, or the field of a YAML
+    file (photo, logo)."""
+
+    path: Path
+    line: int | None
+    reference: str
+    field: str | None
+
+    def warning(self, dpi):
+        smaller = {None: "or a smaller size: {: .half } or {: .third } right after it",
+                   "photo": "or a smaller size: 'size: third' under 'photo:'",
+                   "logo": "as the logo is printed at the letterhead's height"}[self.field]
+        return str(ContentError(self.path, f"{shorten(self.reference)} would print at {dpi} "
+                                f"dpi at its size ({MIN_DPI} at least)", line=self.line,
+                                field=self.field,
+                                hint=f"give a larger picture (more pixels across) {smaller}"))
+
+
+def _refuse_unknown_size(classes, reference, path, line):
+    """A picture's class is its size, as the editor gives it ({: .half }): one of SIZES."""
+    words = classes.split()
+    unknown = [word for word in words if word not in SIZES]
+    if unknown or len(words) > 1:
+        reason = (f"'{shorten(unknown[0])}' is not a size of picture" if unknown else
+                  f"the picture '{shorten(reference)}' is given {len(words)} sizes")
+        raise ContentError(path, reason, line=line, hint=(
+            f"{did_you_mean(unknown[0], SIZES) if unknown else ''}give one size right after "
+            "the picture: {: .full }, {: .half } or {: .third } (of the text's width)"))
 
 
 def _refuse_loads(element, section):

@@ -58,7 +58,8 @@ def render_pages(edition, pages):
     render_edition(edition, "web", sections)
     paged = render_edition(edition, "print", sections)
     if pages:
-        _, count = print_pdf(paged, project=edition.project, day=edition.brief.date,
-                             identifier=f"{edition.brief.id}.{edition.lang}")
+        _, count, placed = print_pdf(paged, project=edition.project, day=edition.brief.date,
+                                     identifier=f"{edition.brief.id}.{edition.lang}")
         warn_if_over_page_budget(edition, count, helpers)
+        helpers.warnings += sections["print"].pictures.resolution_warnings(placed)
     return helpers.warnings

@@ -62,11 +62,13 @@ def build_edition(edition, templates):
         sections = render_sections(edition, helpers)
         paged = render_edition(edition, "print", sections)
         printing = time.perf_counter()
-        pdf, pages = print_pdf(paged, project=edition.project, day=edition.brief.date,
-                               identifier=f"{edition.brief.id}.{edition.lang}",
-                               variant=settings.pdf_variant)
+        pdf, pages, placed = print_pdf(paged, project=edition.project,
+                                       day=edition.brief.date,
+                                       identifier=f"{edition.brief.id}.{edition.lang}",
+                                       variant=settings.pdf_variant)
         printing = time.perf_counter() - printing
         warn_if_over_page_budget(edition, pages, helpers)
+        helpers.warnings += sections["print"].pictures.resolution_warnings(placed)
         warn_if_translation_behind(edition, helpers)
         Path(files["pdf"]).write_bytes(pdf)
         published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
