@@ -12,7 +12,7 @@ from conftest import run_snakemake
 
 
 @pytest.mark.parametrize("config, said", [
-    ("audiance=internal", "unknown setting 'audiance': the settings are audience, cache, out,"),
+    ("audiance=internal", "unknown setting 'audiance': the settings are audience, cache, now, out,"),
     ("pdf_variant=pdf/x-1a", "pdf_variant must be one of pdf/ua-1, pdf/ua-2,"),
     ("translations=lenient", "translations must be one of notice, strict, not 'lenient'"),
 ])
