@@ -18,6 +18,9 @@ from briefs.render import name_forms
 from briefs.render.sandbox import SectionFunction, calling_line
 from briefs.render.wording import Wording, text_in
 
+# The columns of a case table after the person's name, in their order.
+TABLE_COLUMNS = ("region", "charges", "status", "since")
+
 MOSTLY_EMPTY = 0.5  # a table column empty for more than this share of its rows is reported
 
 
@@ -90,15 +93,19 @@ class CaseHelpers:
                                  f"{', '.join(sorted(known))}")
         return self._text(known[key].name)
 
-    def case_table(self, **filters):
+    def case_table(self, columns=TABLE_COLUMNS, **filters):
         """An HTML table (Markdown would cost more time than printing it, at a thousand
-        rows); each row is headed by the person's name, for screen readers. A column with
-        nothing to say is left out; one that is mostly empty is reported."""
+        rows); each row is headed by the person's name, for screen readers. columns: which
+        of TABLE_COLUMNS, in that order. A column with nothing to say is left out; one that
+        is mostly empty is reported."""
         _ = self._
+        chosen = self._table_columns(columns)
         selected = self.select(filters)
-        columns = [(_("Region"), self._region), (_("Charges"), self._charges_short),
-                   (_("Status"), lambda case: self.words.status_name(self._on_day(case))),
-                   (_("Since"), self._since)]
+        every = {"region": (_("Region"), self._region),
+                 "charges": (_("Charges"), self._charges_short),
+                 "status": (_("Status"), lambda case: self.words.status_name(self._on_day(case))),
+                 "since": (_("Since"), self._since)}
+        columns = [every[name] for name in TABLE_COLUMNS if name in chosen]
         table = [[value(case) for _, value in columns] for case in selected]
         kept = [index for index, (title, _) in enumerate(columns)
                 if any(row[index] for row in table)]
@@ -113,6 +120,19 @@ class CaseHelpers:
             rows.append(f'<tr><th scope="row">{self._text(case.name)}</th>'
                         + "".join(f"<td>{row[index]}</td>" for index in kept) + "</tr>")
         return "\n".join(rows + ["</tbody>", "</table>", "</div>"]) + "\n"
+
+    @staticmethod
+    def _table_columns(columns):
+        """The column names a section chose, checked."""
+        if isinstance(columns, str) or not isinstance(columns, (list, tuple)):
+            raise CaseQueryError("columns must be a list, such as [\"status\", \"since\"]",
+                                 f"Choose among: {', '.join(TABLE_COLUMNS)}")
+        for name in columns:
+            if name not in TABLE_COLUMNS:
+                raise CaseQueryError(f"unknown column '{shorten(str(name))}'",
+                                     f"{did_you_mean(str(name), TABLE_COLUMNS)}Choose among: "
+                                     f"{', '.join(TABLE_COLUMNS)}")
+        return set(columns)
 
     def case_box(self, case_id):
         case = self.cases.case(case_id)
@@ -243,7 +263,7 @@ class CaseHelpers:
                 f"{where}the {title} column of a case table is empty for {len(empty)} of "
                 f"{len(cases)} people ({', '.join(empty[:10])}"
                 f"{', ...' if len(empty) > 10 else ''}): add it to their records, or leave "
-                "the table as it is")
+                "the column out (case_table(columns=[...], ...))")
 
     def _event_text(self, case, event):
         text = self._text(event.text) if event.text else self.words.event_name(event)
