@@ -48,6 +48,8 @@ OPTIONS = (
            "2024-01-29T09:05+06:00 (default: every embargo is still on)"),
 )
 
+# What the manifest records of a build's settings: all but its folders.
+RECORDED = tuple(option.field for option in OPTIONS if option.field not in ("out", "cache"))
 # What a preview is given; it keeps its files in .cache/preview/<audience>.
 PREVIEW_OPTIONS = frozenset({"audience", "pdf_variant", "translations"})
 
@@ -140,6 +142,18 @@ class Settings:
         (not the private folder's place, which shapes nothing)."""
         return [f"{option.field}={getattr(self, option.field)}" for option in OPTIONS
                 if option.field != "cache"]
+
+    def recorded(self):
+        """The settings that shape the outputs, as the manifest records them so that a
+        rebuild can be given the same (not the folders, which shape nothing)."""
+        return {field: getattr(self, field) for field in RECORDED}
+
+    def config(self):
+        """These settings as Snakemake's config words (`--config` key=value ...), the
+        defaults left out."""
+        default = Settings()
+        return [f"{option.field}={getattr(self, option.field)}" for option in OPTIONS
+                if getattr(self, option.field) != getattr(default, option.field)]
 
     def as_dict(self):
         """Plain values, for a job request."""

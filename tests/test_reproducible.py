@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from briefs.cli import main
-from conftest import make_project
+from conftest import make_project, run_snakemake
 
 
 def outputs(project):
@@ -52,7 +52,8 @@ def test_the_manifest_lists_outputs_sources_and_software(built):
     system_has_it = ctypes.util.find_library("harfbuzz-subset") is not None
     assert manifest["software"]["font_subsetting"] == ("harfbuzz" if system_has_it
                                                        else "fonttools")
-    assert manifest["settings"] == {"audience": "public", "pdf_variant": "pdf/ua-1"}
+    assert manifest["settings"] == {"audience": "public", "pdf_variant": "pdf/ua-1",
+                                    "site_url": "", "translations": "notice", "now": ""}
 
 
 def test_every_manifest_entry_has_the_size_and_hash_of_the_file_built(built):
@@ -96,3 +97,17 @@ def test_verify_tells_a_received_file_from_a_tampered_one(built, tmp_path, capsy
     out = capsys.readouterr().out
     assert "matches test-statement/test-statement.en.pdf" in out
     assert "tampered.pdf: NOT in the manifest" in out
+
+
+def test_verify_rebuilds_with_the_settings_the_build_was_given(project, capsys):
+    """The manifest recorded the audience and PDF standard only: a build given its site's
+    address was rebuilt without it, and every web page and PDF linking to it differed."""
+    result = run_snakemake(project, "--config", "site_url=https://briefs.example.org",
+                           "translations=strict")
+    assert result.returncode == 0, result.stderr
+    manifest = project.root / "build/manifest.json"
+    assert json.loads(manifest.read_text())["settings"]["site_url"] == (
+        "https://briefs.example.org/")
+    assert main(["--root", str(project.root), "verify", str(manifest)]) == 0
+    out = capsys.readouterr().out
+    assert "outputs rebuilt byte for byte." in out and "DIFFERS" not in out, out

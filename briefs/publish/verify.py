@@ -10,6 +10,7 @@ from briefs.files import read_json
 from briefs.publish.manifest import (changed_software, changed_sources, compare_outputs,
                                      find_output, sources_of)
 from briefs.publish.entry import sha256
+from briefs.settings import RECORDED, Settings
 
 
 def verify(project, manifest_path, files=()):
@@ -85,15 +86,14 @@ def _sent_files(manifest, folder):
 def _rebuilt(project, manifest):
     """Rebuild into the project's private cache and compare with the manifest's list
     (manifest.compare_outputs); None if the rebuild fails."""
-    settings = manifest["settings"]
     folder = project.root / ".cache" / "verify"
+    settings = Settings(**{field: value for field, value in manifest["settings"].items()
+                           if field in RECORDED}, out=f"{folder}/build", cache=folder / "cache")
     shutil.rmtree(folder, ignore_errors=True)
     try:
         command = [sys.executable, "-m", "snakemake", "--cores", "all", "--quiet", "all",
                    "--snakefile", str(project.root / "Snakefile"), "--config",
-                   f"out={folder}/build", f"cache={folder}/cache",
-                   f"audience={settings['audience']}",
-                   f"pdf_variant={settings['pdf_variant']}"]
+                   *settings.config()]
         result = subprocess.run(command, cwd=project.root, capture_output=True, text=True)
         if result.returncode != 0:
             print(result.stdout[-3000:] + result.stderr[-3000:], file=sys.stderr)

@@ -112,7 +112,7 @@ def scratch(settings):
 def publish(project, entries, catalogue, manifest, settings):
     """The catalogue of all briefs, then the manifest that lists it."""
     settings.refuse_internal_into_public(project.root, catalogue)
-    chosen = {"audience": settings.audience, "pdf_variant": settings.pdf_variant}
+    chosen = settings.recorded()
     records = read_entries(Path(manifest).parent, entries, chosen)  # before writing anything
     write_catalogue(project, list(records.values()), catalogue, scratch(settings))
     write_manifest(Path(manifest).parent, records, chosen, manifest, scratch(settings))
