@@ -30,10 +30,15 @@ BUILD_FIRST = "build the briefs first (snakemake --cores all), then name files i
 
 def output_files(folder, brief_id, lang):
     """Where one edition is written: web page, PDF, entry (what the catalogue and manifest
-    read) and link picture."""
+    read), link picture and the table of the people it shows (briefs.publish.data_package)."""
     stem = f"{folder}/{brief_id}.{lang}"
     return {"html": f"{stem}.html", "pdf": f"{stem}.pdf", "entry": f"{stem}.json",
-            "card": f"{stem}.card.png"}
+            "card": f"{stem}.card.png", "data": f"{folder}/data/{brief_id}.{lang}.csv"}
+
+
+def data_package_file(folder):
+    """The datapackage.json that describes a brief's tables of people."""
+    return f"{folder}/data/datapackage.json"
 
 
 def press_kit_file(folder, brief_id):
@@ -156,10 +161,12 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def publish(self, out):
-        """Rename every staged file into the folder out, the press kit's last."""
-        staged = sorted(self.folder.iterdir(), key=lambda path: path.suffix == ".zip")
+        """Rename every staged file into the folder out, subfolders kept, the press kit's
+        last."""
+        staged = sorted((path for path in self.folder.rglob("*") if path.is_file()),
+                        key=lambda path: (path.suffix == ".zip", path))
         for path in staged:
-            publish_file(path, Path(out) / path.name)
+            publish_file(path, Path(out) / path.relative_to(self.folder))
 
 
 def read_json(path, hint=BUILD_FIRST):

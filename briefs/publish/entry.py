@@ -15,7 +15,8 @@ def edition_entry(edition, *, pages, helpers, templates):
     It says which files the edition read, which case records it showed or counted, and
     which questions (filters as of a date) it asked: the workflow reads this to know what
     to watch, as make reads the dependency files a compiler writes. It gives the manifest
-    entries of the web page, PDF and picture, and the sources they were made from.
+    entries of the web page, PDF, picture and table of people, and the sources they
+    were made from.
     templates: template_sources(project), the same for every edition.
     """
     brief, lang = edition.brief, edition.lang
@@ -46,7 +47,7 @@ def edition_entry(edition, *, pages, helpers, templates):
         "case_records": case_views(edition, used),
         "translation": translation_record(edition),
         "files": {kind: file_entry(edition.files[kind], files[kind])
-                  for kind in ("html", "pdf", "card")},
+                  for kind in ("html", "pdf", "card", "data")},
     }
 
 

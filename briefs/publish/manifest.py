@@ -8,7 +8,7 @@ from pathlib import Path
 
 from briefs.cases.cache import casebook
 from briefs.errors import ContentError, shown_path
-from briefs.files import press_kit_file, read_json, write_whole
+from briefs.files import data_package_file, press_kit_file, read_json, write_whole
 from briefs.publish.entry import file_entry, sha256, view_digest
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
@@ -31,9 +31,10 @@ def template_sources(project, fingerprint=None):
 def build_manifest(out, records, settings):
     """The manifest of a build folder, from its editions' entries (read_entries) and files.
 
-    An edition's web page, PDF and picture are listed as its entry says its job wrote
-    them, so that the manifest reads an edition's entry rather than all its files, and
-    Snakemake need not check and checksum every output after each edit (see the Snakefile).
+    An edition's web page, PDF, picture and table are listed as its entry says its job
+    wrote them, so that the manifest reads an edition's entry rather than all its files,
+    and Snakemake need not check and checksum every output after each edit (see the
+    Snakefile).
     """
     out = Path(out).resolve()  # once: resolving a path looks at each folder on its way
     outputs, sources, case_records = [], {}, {}
@@ -41,7 +42,7 @@ def build_manifest(out, records, settings):
         sources.update(record["sources"])
         case_records.update(record["case_records"])
         written = record["files"]
-        for kind in ("html", "pdf"):
+        for kind in ("html", "pdf", "data"):
             entry = {**written[kind], "brief": record["id"], "lang": record["lang"],
                      "sources": sorted(record["sources"]),
                      "case_records": sorted(record["case_records"]),
@@ -53,7 +54,8 @@ def build_manifest(out, records, settings):
         outputs.append(written["card"])
     briefs = sorted({path.parent.name for path in records})
     kits = [Path(press_kit_file(out / brief, brief)) for brief in briefs]
-    for path in [out / "index.html", *kits, *sorted((out / "assets").rglob("*"))]:
+    packages = [Path(data_package_file(out / brief)) for brief in briefs]
+    for path in [out / "index.html", *packages, *kits, *sorted((out / "assets").rglob("*"))]:
         if path.is_file():
             outputs.append(_entry(out, path))
     return {

@@ -9,10 +9,11 @@ from pathlib import Path
 from briefs.content import translations
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
-from briefs.files import Staging, keep_outputs_private, press_kit_file
+from briefs.files import Staging, data_package_file, keep_outputs_private, press_kit_file
 from briefs.kinds import over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
+from briefs.publish.data_package import write_data_package, write_people
 from briefs.publish.entry import edition_entry, entry_text
 from briefs.publish.manifest import read_entries, template_sources, write_manifest
 from briefs.publish.press_kit import write_press_kit
@@ -35,13 +36,14 @@ def build_brief(project, brief_id, out, settings):
                 gc.collect()  # what the edition before left (briefs.pdf.collections_paused)
             build_edition(edition, templates)
         brief = built[0].brief
+        write_data_package(built, data_package_file(staging.folder), scratch(settings))
         write_press_kit([edition.files["entry"] for edition in built], brief.date,
                         press_kit_file(staging.folder, brief.id), scratch(settings))
         staging.publish(out)
 
 
 def build_edition(edition, templates):
-    """One edition's PDF, web page, link picture and entry."""
+    """One edition's PDF, web page, link picture, table of people and entry."""
     start = time.perf_counter()
     files, settings = edition.files, edition.settings
     helpers = CaseHelpers(edition)
@@ -63,6 +65,7 @@ def build_edition(edition, templates):
         Path(files["html"]).write_text(render_edition(edition, "web", sections, published),
                                        encoding="utf-8")
         Path(files["card"]).write_bytes(edition_card(edition))
+        write_people(edition, helpers)  # within the recording: a cited brief is read
     edition.reads.update(reads)
     entry = edition_entry(edition, pages=pages, helpers=helpers, templates=templates)
     Path(files["entry"]).write_text(entry_text(entry), encoding="utf-8")

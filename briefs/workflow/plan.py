@@ -27,13 +27,13 @@ from briefs.package import package_files
 from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
 from briefs.content.inputs import brief_inputs, discover, fields, read_languages
 from briefs.errors import ContentError, ContentErrors, TemplateCallError
-from briefs.files import output_files, press_kit_file, write_whole
+from briefs.files import data_package_file, output_files, press_kit_file, write_whole
 
 
 @dataclass(frozen=True)
 class BriefPlan:
     languages: tuple
-    outputs: list  # four files per edition, then the press kit
+    outputs: list  # five files per edition, the data package, then the press kit
     entries: list  # the editions' entries, among the outputs
     stamp: str  # holds the brief's key
     content: dict  # {name: SHA-256} of its content files, as planning read them
@@ -153,10 +153,11 @@ class Plan:
 
 
 def brief_outputs(out, brief, languages):
-    """A brief's files: four per edition, then its press kit (brief: an id or a pattern)."""
+    """A brief's files: five per edition, its data package, then its press kit (brief: an
+    id or a pattern)."""
     folder = f"{out}/{brief}"
     return [*(path for lang in languages for path in output_files(folder, brief, lang).values()),
-            press_kit_file(folder, brief)]
+            data_package_file(folder), press_kit_file(folder, brief)]
 
 
 class CaseFiles:
