@@ -37,8 +37,7 @@ def build_brief(project, brief_id, out, settings):
             build_edition(edition, templates)
         brief = built[0].brief
         write_data_package(built, data_package_file(staging.folder), scratch(settings))
-        write_press_kit([edition.files["entry"] for edition in built], brief.date,
-                        press_kit_file(staging.folder, brief.id), scratch(settings))
+        write_press_kit(built, press_kit_file(staging.folder, brief.id), scratch(settings))
         staging.publish(out)
 
 
