@@ -23,7 +23,7 @@ from briefs.workflow.snakemake_records import remove_damaged_records
 from briefs.content.model import BRIEF_ID
 from briefs.edition import AUDIENCES
 from briefs.errors import ContentError, ContentErrors
-from briefs.files import keep_outputs_private, publish_folder, write_whole
+from briefs.files import feed_file, keep_outputs_private, publish_folder, write_whole
 from briefs.project import Project
 
 spare_garbage_collection()
@@ -212,6 +212,8 @@ rule publish_catalogue_and_manifest:
         briefs=PLAN.catalogue_stamp,
     output:
         catalogue=f"{OUT}/index.html",
+        feeds=[feed_file(OUT, lang) for lang in sorted({lang for plan in BRIEFS.values()
+                                                       for lang in plan.languages})],
         manifest=f"{OUT}/manifest.json",
     resources:
         mem_mb=1000,
@@ -220,7 +222,8 @@ rule publish_catalogue_and_manifest:
         f"{CACHE}/logs/catalogue-and-manifest.log",
     run:
         briefs("publish", *ENTRIES, "--catalogue", output.catalogue, "--manifest",
-               output.manifest, *SETTINGS, log=log[0], resources=resources,
+               output.manifest, f"--site-url={SITE_URL}", *SETTINGS, log=log[0],
+               resources=resources,
                settle=PLAN.settle_catalogue)
 
 

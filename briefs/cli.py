@@ -68,11 +68,13 @@ def _parser():
     _settings_arguments(brief)
     brief.set_defaults(command=run_brief)
 
-    publish = commands.add_parser("publish", help="write the catalogue and the manifest of "
-                                  "a build folder from its editions' entries")
+    publish = commands.add_parser("publish", help="write the catalogue, its feeds and the "
+                                  "manifest of a build folder from its editions' entries")
     publish.add_argument("entries", nargs="*")
     publish.add_argument("--catalogue", required=True, help="e.g. build/index.html")
     publish.add_argument("--manifest", required=True, help="e.g. build/manifest.json")
+    publish.add_argument("--site-url", default="", help="where build/ is published (for "
+                         "the feeds' addresses)")
     _settings_arguments(publish)
     publish.set_defaults(command=run_publish)
 

@@ -45,6 +45,11 @@ def press_kit_file(folder, brief_id):
     return f"{folder}/{brief_id}-press-kit.zip"
 
 
+def feed_file(folder, lang):
+    """The catalogue's Atom feed of the editions in one language."""
+    return f"{folder}/feed.{lang}.xml"
+
+
 PUBLISHED_FILE, PUBLISHED_FOLDER = 0o644, 0o755
 _REMOVED_AT_EXIT = set()
 _PRIVATE_OUTPUTS = []  # holds True once this process writes the internal audience's outputs

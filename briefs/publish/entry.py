@@ -35,6 +35,7 @@ def edition_entry(edition, *, pages, helpers, templates):
         "date": brief.date.isoformat(),
         "display_date": i18n.long_date(brief.date, lang),
         "organisations": [organisation.short_name[lang] for organisation in edition.publishers],
+        "website": edition.publishers[0].website,  # the publisher's: its feed entries' ids
         "logos": [{"file": organisation.logo, "alt": organisation.logo_alt.get(lang)
                    or organisation.logo_alt["en"]}
                   for organisation in edition.publishers if organisation.logo],

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from briefs.cases.cache import casebook
 from briefs.errors import ContentError, shown_path
-from briefs.files import data_package_file, press_kit_file, read_json, write_whole
+from briefs.files import data_package_file, feed_file, press_kit_file, read_json, write_whole
 from briefs.publish.entry import file_entry, sha256, view_digest
+from briefs.publish.feed import feed_languages
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
@@ -55,7 +56,9 @@ def build_manifest(out, records, settings):
     briefs = sorted({path.parent.name for path in records})
     kits = [Path(press_kit_file(out / brief, brief)) for brief in briefs]
     packages = [Path(data_package_file(out / brief)) for brief in briefs]
-    for path in [out / "index.html", *packages, *kits, *sorted((out / "assets").rglob("*"))]:
+    feeds = [Path(feed_file(out, lang)) for lang in feed_languages(records.values())]
+    for path in [out / "index.html", *feeds, *packages, *kits,
+                 *sorted((out / "assets").rglob("*"))]:
         if path.is_file():
             outputs.append(_entry(out, path))
     return {

@@ -15,6 +15,7 @@ from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
 from briefs.publish.data_package import write_data_package, write_people
 from briefs.publish.entry import edition_entry, entry_text
+from briefs.publish.feed import write_feeds
 from briefs.publish.manifest import read_entries, template_sources, write_manifest
 from briefs.publish.press_kit import write_press_kit
 from briefs.render.card import edition_card
@@ -111,9 +112,11 @@ def refuse_internal_into_public(project, out, settings):
 
 
 def publish(project, entries, catalogue, manifest, settings):
-    """The catalogue of all briefs, then the manifest that lists it."""
+    """The catalogue of all briefs and its feeds, then the manifest that lists them."""
     refuse_internal_into_public(project, catalogue, settings)
     chosen = {"audience": settings.audience, "pdf_variant": settings.pdf_variant}
     records = read_entries(Path(manifest).parent, entries, chosen)  # before writing anything
     write_catalogue(project, list(records.values()), catalogue, scratch(settings))
+    write_feeds(list(records.values()), Path(catalogue).parent, settings.site_url,
+                scratch(settings))
     write_manifest(Path(manifest).parent, records, chosen, manifest, scratch(settings))
