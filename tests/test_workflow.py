@@ -184,13 +184,13 @@ def test_a_content_mistake_stops_the_build_with_file_and_line(project):
 def test_a_failed_build_keeps_the_last_good_files_and_fails_again_until_fixed(project):
     assert run_snakemake(project).returncode == 0
     folder = project.root / "build" / "test-statement"
-    good = {path.name: path.read_bytes() for path in folder.iterdir()}
+    good = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
     section = project.brief_dir("test-statement") / "calls.en.md"
     section.write_text("# Calls\n\n- release {{ prisoner_name }}\n")
     for _ in range(2):  # a second run must not take the kept files for a success
         result = run_snakemake(project)
         assert result.returncode != 0 and "'prisoner_name' is undefined" in result.stderr
-        assert {path.name: path.read_bytes() for path in folder.iterdir()} == good
+        assert {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()} == good
     section.write_text("# Calls\n\n- release Keeper One\n")
     assert run_snakemake(project).returncode == 0
     assert "release Keeper One" in "".join(pdf_text(folder / "test-statement.en.pdf"))
