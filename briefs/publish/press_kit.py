@@ -48,9 +48,10 @@ def kit_files(built):
                   (Path(edition.files["card"]).name, Path(edition.files["card"]).read_bytes())]
         notes.append((f"notes-to-editors.{edition.lang}.txt",
                       notes_to_editors(edition, record).encode("utf-8")))
-    package = Path(data_package_file(Path(built[0].files["data"]).parent.parent))
-    data = [package] + sorted(Path(edition.files["data"]) for edition in built)
-    files += notes + [(f"data/{path.name}", path.read_bytes()) for path in data]
+    folder = Path(built[0].files["pdf"]).parent
+    tables = [Path(data_package_file(folder))] + sorted(Path(e.files["data"]) for e in built)
+    files += notes + [(path.relative_to(folder).as_posix(), path.read_bytes())
+                      for path in tables]
     files += logos(built[0])
     entries = [{"path": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
                for name, data in files]
