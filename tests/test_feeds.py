@@ -83,8 +83,16 @@ def test_the_catalogue_links_its_feeds_and_the_manifest_lists_them(built):
         assert listed[f"feed.{lang}.xml"] == hashlib.sha256(feed).hexdigest()
 
 
+# What XML gives a meaning to, in the summary a feed reader shows.
+SUMMARY = {"en": 'Keepers <b>held</b> & "tried" ]]> &amp; <!-- not a comment -->',
+           "ru": "Смотрители <под стражей> & ]]>"}
+
+
 def test_with_a_site_address_links_are_absolute_and_ids_stay_the_same(built, tmp_path):
     project = make_project(tmp_path)
+    brief = project.brief_dir("test-statement") / "brief.yaml"
+    brief.write_text(brief.read_text() + "summary:\n" + "".join(
+        f"  {lang}: {json.dumps(text, ensure_ascii=False)}\n" for lang, text in SUMMARY.items()))
     result = run_snakemake(project, "--config", f"site_url={SITE}")
     assert result.returncode == 0, result.stderr
     for lang in ("en", "kk", "ru"):
@@ -104,3 +112,7 @@ def test_with_a_site_address_links_are_absolute_and_ids_stay_the_same(built, tmp
         parsed = feedparser.parse(data)
         assert all(link.href.startswith(SITE) for entry in parsed.entries
                    for link in entry.links)
+        summaries = {entry.findtext(f"{ATOM}id").rsplit(":", 1)[1]: entry.findtext(
+            f"{ATOM}summary") for entry in root.findall(f"{ATOM}entry")}
+        if lang in SUMMARY:
+            assert summaries[f"test-statement.{lang}"] == SUMMARY[lang]  # as written
