@@ -131,8 +131,8 @@ def data_package(built):
                        "brief, each holding the people its edition shows or counts. "
                        "Only what the publisher made public is here.",
         "as_of": brief.data_date.isoformat(),
-        "sources": [{"title": publisher.name["en"], **({"path": publisher.website}
-                                                        if publisher.website else {})}],
+        "sources": [{"title": text_in(publisher.name, brief.languages[0]),
+                     **({"path": publisher.website} if publisher.website else {})}],
         "resources": [resource(edition) for edition in built],
     }
 
