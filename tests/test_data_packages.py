@@ -43,6 +43,8 @@ def with_and_without(tmp_path_factory):
     for restricted in (True, False):
         project = make_project(tmp_path_factory.mktemp("planted" if restricted else "clean"))
         plant_restricted(project, restricted)
+        summary = project.brief_dir("test-report") / "summary.en.md"  # named, not yet held
+        summary.write_text(summary.read_text() + '\n{{ name("keeper-five") }} is named.\n')
         if restricted:
             record = project.content / "cases" / "keeper-five.yaml"
             record.write_text(record.read_text() + KEEPER_FIVE_RESTRICTED)
@@ -82,6 +84,9 @@ def test_data_packages_validate_and_are_the_same_without_restricted_data(with_an
     # neither a restricted record nor one whose only detention is restricted
     assert not {"planted-witness", "zzyzx-witness", "keeper-seven"} & set(report)
     assert report["keeper-one"]["released"] == ""  # its release is restricted
+    # named in 2020, on record only from 2022: no status is claimed for her
+    assert report["keeper-five"] == {**dict.fromkeys(report["keeper-five"], ""),
+                                     "id": "keeper-five", "name": "Keeper Five"}
 
 
 def test_a_table_gives_each_person_as_the_edition_shows_them(built):

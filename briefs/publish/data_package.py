@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 from briefs import i18n
-from briefs.cases.queries import STATUSES, status_on
+from briefs.cases.queries import STATUSES, on_record_by, status_on
 from briefs.files import write_whole
 from briefs.render.wording import text_in
 
@@ -38,8 +38,8 @@ FIELDS = (
     ("id", "The case record's id: the same person in every language's table.",
      {"required": True, "unique": True}),
     ("name", "The person's name in the edition's language.", {"required": True}),
-    ("status", AS_OF + "One of: " + ", ".join(STATUSES) + ".",
-     {"required": True, "enum": list(STATUSES)}),
+    ("status", AS_OF + "One of: " + ", ".join(STATUSES) + "; empty where the record has "
+     "no public event or charge by then (a person only named).", {"enum": list(STATUSES)}),
     ("status_label", "The status in words, in the edition's language.", {}),
     ("status_since", "When that status began. " + DATES_TEXT, {"pattern": DATE}),
     ("detained", "Detained, placed in pre-trial detention or in a psychiatric "
@@ -61,7 +61,8 @@ def people_rows(edition, helpers):
 
 def person_row(case, helpers):
     day, lang, words = helpers.day, helpers.lang, helpers.words
-    status, events = status_on(case, day), helpers.events(case)
+    status = status_on(case, day) if on_record_by(case, day) else None
+    events = helpers.events(case)
     region = helpers.cases.book.regions.get(case.region)
     charges = [charge_text(charge, helpers) for charge in case.charges
                if charge.date is None or charge.date <= day]
@@ -69,9 +70,9 @@ def person_row(case, helpers):
     return {
         "id": case.id,
         "name": text_in(case.name, lang),
-        "status": status.key,
-        "status_label": words.status_name(status),
-        "status_since": iso(status.since, status.precision) if status.since else "",
+        "status": status.key if status else "",
+        "status_label": words.status_name(status) if status else "",
+        "status_since": iso(status.since, status.precision) if status and status.since else "",
         "detained": dates(events, DETAINED),
         "sentenced": dates(events, SENTENCED),
         "released": dates(events, RELEASED),
