@@ -15,7 +15,7 @@ from pathlib import Path
 
 from briefs.content.model import BRIEF_ID_WORDS
 from briefs.errors import ContentError, ContentErrors
-from briefs.files import brief_files, publish_folder, write_whole
+from briefs.files import brief_files, feed_file, publish_folder, write_whole
 from briefs.project import Project
 from briefs.settings import Settings, SettingsError
 from briefs.workflow.dependencies import spare_garbage_collection, stop_rescheduling_timers
@@ -202,6 +202,9 @@ rule publish_catalogue_and_manifest:
         briefs=PLAN.catalogue_stamp,
     output:
         catalogue=f"{OUT}/index.html",
+        feeds=[feed_file(OUT, lang) for lang in sorted({lang for plan in BRIEFS.values()
+                                                       if plan.published
+                                                       for lang in plan.languages})],
         manifest=f"{OUT}/manifest.json",
     resources:
         **LIMITS["publish"],

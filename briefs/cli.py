@@ -61,8 +61,8 @@ def _parser():
     _settings_arguments(brief)
     brief.set_defaults(command=run_brief)
 
-    publish = commands.add_parser("publish", help="write the catalogue and the manifest of "
-                                  "a build folder from its editions' entries")
+    publish = commands.add_parser("publish", help="write the catalogue, its feeds and the "
+                                  "manifest of a build folder from its editions' entries")
     publish.add_argument("entries", nargs="*")
     publish.add_argument("--catalogue", required=True, help="e.g. build/index.html")
     publish.add_argument("--manifest", required=True, help="e.g. build/manifest.json")

@@ -31,41 +31,57 @@ BUILD_FIRST = "build the briefs first (snakemake --cores all), then name files i
 
 @dataclass(frozen=True)
 class OutputKind:
-    """A kind of file the build publishes: one per edition, named <brief>.<lang><suffix>,
-    or one per brief, named <brief><suffix>, in the brief's folder."""
+    """A kind of file the build publishes, in a brief's folder: one per edition when its
+    pattern names the language, else one per brief."""
 
     name: str
-    suffix: str
-    per_edition: bool = True
+    pattern: str  # its path in the brief's folder, from {brief} and {lang}
     # made from the edition's sources: the manifest lists them with each such file
     sourced: bool = False
+
+    @property
+    def per_edition(self):
+        return "{lang}" in self.pattern
 
 
 # What a build publishes for each brief. A new output format is a row here and the step
 # of briefs.workflow.driver that writes it (docs/architecture.md has the checklist).
 OUTPUT_KINDS = (
-    OutputKind("html", ".html", sourced=True),
-    OutputKind("pdf", ".pdf", sourced=True),
-    OutputKind("entry", ".json"),  # what the catalogue and manifest read of the edition
-    OutputKind("card", ".card.png"),  # the picture of a shared link
-    OutputKind("press_kit", "-press-kit.zip", per_edition=False),
+    OutputKind("html", "{brief}.{lang}.html", sourced=True),
+    OutputKind("pdf", "{brief}.{lang}.pdf", sourced=True),
+    # the people the edition shows, for journalists (briefs.publish.data_package)
+    OutputKind("data", "data/{brief}.{lang}.csv", sourced=True),
+    OutputKind("entry", "{brief}.{lang}.json"),  # what the catalogue and manifest read
+    OutputKind("card", "{brief}.{lang}.card.png"),  # the picture of a shared link
+    OutputKind("data_package", "data/datapackage.json"),  # describes the data tables
+    OutputKind("press_kit", "{brief}-press-kit.zip"),
 )
 EDITION_KINDS = tuple(kind for kind in OUTPUT_KINDS if kind.per_edition)
 
 
 def output_files(folder, brief_id, lang):
     """{kind: path} of one edition's files in folder."""
-    return {kind.name: f"{folder}/{brief_id}.{lang}{kind.suffix}" for kind in EDITION_KINDS}
+    return {kind.name: f"{folder}/" + kind.pattern.format(brief=brief_id, lang=lang)
+            for kind in EDITION_KINDS}
 
 
 def brief_files(folder, brief_id):
     """{kind: path} of a brief's own files (not its editions') in folder."""
-    return {kind.name: f"{folder}/{brief_id}{kind.suffix}" for kind in OUTPUT_KINDS
-            if not kind.per_edition}
+    return {kind.name: f"{folder}/" + kind.pattern.format(brief=brief_id)
+            for kind in OUTPUT_KINDS if not kind.per_edition}
+
+
+def data_package_file(folder, brief_id):
+    return brief_files(folder, brief_id)["data_package"]
 
 
 def press_kit_file(folder, brief_id):
     return brief_files(folder, brief_id)["press_kit"]
+
+
+def feed_file(folder, lang):
+    """The catalogue's Atom feed of the editions in one language."""
+    return f"{folder}/feed.{lang}.xml"
 
 
 PUBLISHED_FILE, PUBLISHED_FOLDER = 0o644, 0o755
@@ -184,10 +200,12 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def publish(self, out):
-        """Rename every staged file into the folder out, the press kit's last."""
-        staged = sorted(self.folder.iterdir(), key=lambda path: path.suffix == ".zip")
+        """Rename every staged file into the folder out, subfolders kept, the press kit's
+        last."""
+        staged = sorted((path for path in self.folder.rglob("*") if path.is_file()),
+                        key=lambda path: (path.suffix == ".zip", path))
         for path in staged:
-            publish_file(path, Path(out) / path.name)
+            publish_file(path, Path(out) / path.relative_to(self.folder))
 
 
 def read_json(path, hint=BUILD_FIRST):

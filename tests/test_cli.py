@@ -66,7 +66,7 @@ def test_new_brief_builds_to_html_and_pdf_once_filled_in(project, tmp_path, caps
     fill_in(project.brief_dir("fresh-statement"))
     assert run(project, "brief", "fresh-statement", "--out", str(out)) == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "fresh-statement-press-kit.zip", "fresh-statement.en.card.png",
+        "data", "fresh-statement-press-kit.zip", "fresh-statement.en.card.png",
         "fresh-statement.en.html", "fresh-statement.en.json", "fresh-statement.en.pdf"]
     assert (out / "fresh-statement.en.pdf").read_bytes().startswith(b"%PDF-")
     assert "Write this section of" in (out / "fresh-statement.en.html").read_text()

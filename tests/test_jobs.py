@@ -39,7 +39,8 @@ def brief_job(project, brief, out):
 
 
 def files_of(folder):
-    return {path.name: path.read_bytes() for path in Path(folder).iterdir()}
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in Path(folder).rglob("*") if path.is_file()}
 
 
 @pytest.mark.skipif(os.uname().machine not in LIBRARY_ABI, reason="ctypes' own lookups here")

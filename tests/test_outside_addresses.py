@@ -195,7 +195,7 @@ def test_the_workflow_refuses_a_tracker_or_too_many_pictures_and_keeps_the_last_
         project):
     assert run_snakemake(project).returncode == 0
     folder = project.root / "build" / "test-statement"
-    good = {path.name: path.read_bytes() for path in folder.iterdir()}
+    good = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
     noise(project.content / "images" / "noise.png", 320)  # 300 KB, shown 300 times by 9 KB
     for text, said in [
             (REFUSED["footnote-upper-case"][0], f"body.en.md, line 3: {NOT_OURS}"),
@@ -207,7 +207,7 @@ def test_the_workflow_refuses_a_tracker_or_too_many_pictures_and_keeps_the_last_
         message = result.stdout + result.stderr
         assert result.returncode != 0 and said in message, message[-3000:]
         assert "Traceback" not in message and "MemoryError" not in message
-        assert {path.name: path.read_bytes() for path in folder.iterdir()} == good
+        assert {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()} == good
 
 
 # What makes a browser load an address without a click, for reading built pages.

@@ -10,8 +10,12 @@ def test_a_press_kit_holds_every_edition_text_and_manifest(built):
     with zipfile.ZipFile(path) as kit:
         names = kit.namelist()
         assert names == ["test-statement.en.pdf", "test-statement.en.html", "test-statement.en.txt",
-                         "test-statement.ru.pdf", "test-statement.ru.html", "test-statement.ru.txt",
-                         "manifest.json"]
+                         "test-statement.en.card.png", "test-statement.ru.pdf",
+                         "test-statement.ru.html", "test-statement.ru.txt",
+                         "test-statement.ru.card.png", "notes-to-editors.en.txt",
+                         "notes-to-editors.ru.txt", "data/datapackage.json",
+                         "data/test-statement.en.csv", "data/test-statement.ru.csv",
+                         "logos/alpha.svg", "manifest.json"]
         text = kit.read("test-statement.ru.txt").decode()
         assert "Освободите смотрителя маяка" in text and "<" not in text
         assert "Скачать PDF" not in text  # the web page's own menu is left out

@@ -19,6 +19,10 @@ EDITIONS = ["test-column.en", "test-column.kk", "test-report.en", "test-statemen
             "test-statement.ru", "test-update.en"]
 
 
+# The catalogue's feeds, written with it (briefs/publish/feed.py).
+FEEDS = ["feed.en.xml", "feed.kk.xml", "feed.ru.xml"]
+
+
 def pdf_text(path):
     return [page.extract_text() for page in PdfReader(path).pages]
 
@@ -135,8 +139,8 @@ def test_editing_one_section_rebuilds_its_brief_and_the_catalogue_only(project):
     after = outputs(project)
     changed = sorted(name for name in after if after[name] != before.get(name))
     brief_files = sorted(name for name in after if name.startswith("test-statement/"))
-    assert len(brief_files) == 9  # four files per edition in en and ru, and the press kit
-    assert changed == ["index.html", "manifest.json", *brief_files]
+    assert len(brief_files) == 12  # five per edition in en and ru, data package, press kit
+    assert changed == [*FEEDS, "index.html", "manifest.json", *brief_files]
     assert "A new paragraph." in pdf_text(
         project.root / "build/test-statement/test-statement.en.pdf")[0]
 
@@ -184,13 +188,13 @@ def test_a_content_mistake_stops_the_build_with_file_and_line(project):
 def test_a_failed_build_keeps_the_last_good_files_and_fails_again_until_fixed(project):
     assert run_snakemake(project).returncode == 0
     folder = project.root / "build" / "test-statement"
-    good = {path.name: path.read_bytes() for path in folder.iterdir()}
+    good = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
     section = project.brief_dir("test-statement") / "calls.en.md"
     section.write_text("# Calls\n\n- release {{ prisoner_name }}\n")
     for _ in range(2):  # a second run must not take the kept files for a success
         result = run_snakemake(project)
         assert result.returncode != 0 and "'prisoner_name' is undefined" in result.stderr
-        assert {path.name: path.read_bytes() for path in folder.iterdir()} == good
+        assert {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()} == good
     section.write_text("# Calls\n\n- release Keeper One\n")
     assert run_snakemake(project).returncode == 0
     assert "release Keeper One" in "".join(pdf_text(folder / "test-statement.en.pdf"))
@@ -227,7 +231,8 @@ def test_editing_a_case_rebuilds_the_briefs_that_show_case_data_only(project):
     assert result.returncode == 0, result.stderr
     after = outputs(project)
     changed = {name.split("/")[0] for name in after if after[name] != before.get(name)}
-    assert changed == {"index.html", "manifest.json", "test-report"}  # the others never show her
+    # the others never show her
+    assert changed == {*FEEDS, "index.html", "manifest.json", "test-report"}
     text = "".join(pdf_text(project.root / "build/test-report/test-report.en.pdf"))
     assert "At least 1 keepers are held: Keeper Two." in text
     assert "Released on 1 November 2020" in text
@@ -244,13 +249,14 @@ def test_a_case_no_edition_shows_rebuilds_nothing_but_one_newly_matching_does(pr
     assert run_snakemake(project).returncode == 0
     middle = outputs(project)
     changed = {name.split("/")[0] for name in middle if middle[name] != before.get(name)}
-    assert changed == {"index.html", "manifest.json", "test-report"}
+    assert changed == {*FEEDS, "index.html", "manifest.json", "test-report"}
     record.write_text(record.read_text().replace("tags: [political-killing]",
                                                  "tags: [political-killing, assembly]"))
     assert run_snakemake(project).returncode == 0  # now an 'assembly' case: the column lists her
     after = outputs(project)
     changed = {name.split("/")[0] for name in after if after[name] != middle.get(name)}
-    assert changed == {"index.html", "manifest.json", "test-column", "test-report", "test-update"}
+    assert changed == {*FEEDS, "index.html", "manifest.json", "test-column", "test-report",
+                       "test-update"}
     assert "Keeper Four" in (project.root / "build/test-column/test-column.kk.html").read_text()
 
 

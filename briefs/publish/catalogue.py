@@ -1,8 +1,11 @@
-"""The catalogue of all briefs (build/index.html), made from the editions' entries."""
+"""The catalogue of all briefs (build/index.html), made from the editions' entries, with
+links to its feeds (briefs.publish.feed)."""
 
 from itertools import groupby
 
 from briefs.files import write_whole
+from briefs.i18n import language_name
+from briefs.publish.feed import feed_languages
 from briefs.render.html import image_url
 from briefs.render.templates import environment
 
@@ -25,5 +28,8 @@ def write_catalogue(project, records, target, scratch):
     for entry in entries:  # the publishers' logos, embedded clean as on the briefs' pages
         entry["logos"] = [{**logo, "src": image_url(project, logo["file"])}
                           for logo in entry.get("logos", [])]
-    html = environment(project).get_template("index.html").render(entries=entries, lang="en")
+    feeds = [{"lang": lang, "language": language_name(lang), "href": f"feed.{lang}.xml"}
+             for lang in feed_languages(records)]
+    html = environment(project).get_template("index.html").render(entries=entries, feeds=feeds,
+                                                                   lang="en")
     write_whole(target, html, scratch)

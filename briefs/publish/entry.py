@@ -15,7 +15,8 @@ def edition_entry(edition, *, pages, helpers, templates):
     It says which files the edition read, which case records it showed or counted, and
     which questions (filters as of a date) it asked: the workflow reads this to know what
     to watch, as make reads the dependency files a compiler writes. It gives the manifest
-    entries of the web page, PDF and picture, and the sources they were made from.
+    entries of the web page, PDF, picture and table of people, and the sources they
+    were made from.
     templates: template_sources(project), the same for every edition.
     """
     brief, lang = edition.brief, edition.lang
@@ -34,6 +35,7 @@ def edition_entry(edition, *, pages, helpers, templates):
         "date": brief.date.isoformat(),
         "display_date": i18n.long_date(brief.date, lang),
         "organisations": [organisation.short_name[lang] for organisation in edition.publishers],
+        "website": edition.publishers[0].website,  # the publisher's: its feed entries' ids
         "logos": [{"file": organisation.logo, "alt": organisation.logo_alt.get(lang)
                    or organisation.logo_alt["en"]}
                   for organisation in edition.publishers if organisation.logo],

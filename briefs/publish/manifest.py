@@ -8,8 +8,9 @@ from pathlib import Path
 
 from briefs.cases.cache import casebook
 from briefs.errors import ContentError, shown_path
-from briefs.files import EDITION_KINDS, brief_files, read_json, write_whole
+from briefs.files import EDITION_KINDS, brief_files, feed_file, read_json, write_whole
 from briefs.publish.entry import file_entry, sha256, view_digest
+from briefs.publish.feed import feed_languages
 
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
@@ -31,9 +32,10 @@ def template_sources(project, fingerprint=None):
 def build_manifest(out, records, settings):
     """The manifest of a build folder, from its editions' entries (read_entries) and files.
 
-    An edition's web page, PDF and picture are listed as its entry says its job wrote
-    them, so that the manifest reads an edition's entry rather than all its files, and
-    Snakemake need not check and checksum every output after each edit (see the Snakefile).
+    An edition's web page, PDF, picture and table are listed as its entry says its job
+    wrote them, so that the manifest reads an edition's entry rather than all its files,
+    and Snakemake need not check and checksum every output after each edit (see the
+    Snakefile).
     """
     out = Path(out).resolve()  # once: resolving a path looks at each folder on its way
     outputs, sources, case_records = [], {}, {}
@@ -54,7 +56,8 @@ def build_manifest(out, records, settings):
                 outputs.append(written[kind.name])
     briefs = sorted({path.parent.name for path in records})
     own = [Path(path) for brief in briefs for path in brief_files(out / brief, brief).values()]
-    for path in [out / "index.html", *own, *sorted((out / "assets").rglob("*"))]:
+    feeds = [Path(feed_file(out, lang)) for lang in feed_languages(records.values())]
+    for path in [out / "index.html", *feeds, *own, *sorted((out / "assets").rglob("*"))]:
         if path.is_file():
             outputs.append(_entry(out, path))
     return {

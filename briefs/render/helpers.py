@@ -268,10 +268,10 @@ class CaseHelpers:
     def _event_text(self, case, event):
         text = self._text(event.text) if event.text else self.words.event_name(event)
         refs = "".join(f"[^{_note_label(cited)}]" for cited in
-                       filter(None, (self._source(case, s) for s in event.sources)))
+                       filter(None, (self.cited_source(case, s) for s in event.sources)))
         return text + refs
 
-    def _source(self, case, source_id):
+    def cited_source(self, case, source_id):
         """The source as the edition may cite it: (title, date, address), or None if it is
         dated after the data date."""
         source = next((s for s in case.sources if s.id == source_id), None)
@@ -327,7 +327,7 @@ class CaseHelpers:
         notes = []
         for event in events:
             for source_id in event.sources:
-                cited = self._source(case, source_id)
+                cited = self.cited_source(case, source_id)
                 if cited:
                     title, day, url = cited
                     when = f", {self.words.date(day)}" if day else ""

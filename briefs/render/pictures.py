@@ -47,20 +47,25 @@ CSS_PX_PER_INCH = 96
 
 def data_url(found):
     """A data: URL of a Picture (briefs.content.pictures), clean."""
+    kind = "svg+xml" if found.kind == "svg" else found.kind
+    return f"data:image/{kind};base64," + base64.b64encode(clean_picture(found)).decode()
+
+
+def clean_picture(found):
+    """The bytes of a Picture (briefs.content.pictures), clean."""
     if found.kind == "svg":
         try:
-            svg = clean_svg(found.data)
+            return clean_svg(found.data)
         except ValueError as error:
             raise ContentError(found.path, f"this SVG picture cannot be cleaned ({error})",
                                hint="export it again as plain SVG from your drawing program") \
                 from None
-        return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
     with Image.open(io.BytesIO(found.data)) as original:
         upright = ImageOps.exif_transpose(original)  # keep it upright once EXIF is gone
         clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
     buffer = io.BytesIO()
     clean.save(buffer, found.kind.upper(), **({"quality": 90} if found.kind == "jpeg" else {}))
-    return f"data:image/{found.kind};base64," + base64.b64encode(buffer.getvalue()).decode()
+    return buffer.getvalue()
 
 
 def clean_svg(data):

@@ -10,11 +10,13 @@ from pathlib import Path
 from briefs.content import translations
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
-from briefs.files import Staging, press_kit_file
+from briefs.files import Staging, data_package_file, press_kit_file
 from briefs.kinds import over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
+from briefs.publish.data_package import write_data_package, write_people
 from briefs.publish.entry import edition_entry, entry_text
+from briefs.publish.feed import write_feeds
 from briefs.publish.manifest import read_entries, template_sources, write_manifest
 from briefs.publish.press_kit import write_press_kit
 from briefs.render.card import edition_card
@@ -36,8 +38,9 @@ def build_brief(project, brief_id, out, settings):
                 gc.collect()  # what the edition before left (briefs.pdf.collections_paused)
             build_edition(edition, templates)
         brief = built[0].brief
-        write_press_kit([edition.files["entry"] for edition in built], brief.date,
-                        press_kit_file(staging.folder, brief.id), scratch(settings))
+        write_data_package(built, data_package_file(staging.folder, brief.id),
+                           scratch(settings))
+        write_press_kit(built, press_kit_file(staging.folder, brief.id), scratch(settings))
         staging.publish(out)
 
 
@@ -52,7 +55,7 @@ def build_one_edition(project, brief_id, lang, folder, settings):
 
 
 def build_edition(edition, templates):
-    """One edition's PDF, web page, link picture and entry."""
+    """One edition's PDF, web page, link picture, table of people and entry."""
     start = time.perf_counter()
     files, settings = edition.files, edition.settings
     helpers = CaseHelpers(edition)
@@ -76,6 +79,7 @@ def build_edition(edition, templates):
         Path(files["html"]).write_text(render_edition(edition, "web", sections, published),
                                        encoding="utf-8")
         Path(files["card"]).write_bytes(edition_card(edition))
+        write_people(edition, helpers)  # within the recording: a cited brief is read
     edition.reads.update(reads)
     entry = edition_entry(edition, pages=pages, helpers=helpers, templates=templates)
     Path(files["entry"]).write_text(entry_text(entry), encoding="utf-8")
@@ -110,9 +114,11 @@ def scratch(settings):
 
 
 def publish(project, entries, catalogue, manifest, settings):
-    """The catalogue of all briefs, then the manifest that lists it."""
+    """The catalogue of all briefs and its feeds, then the manifest that lists them."""
     settings.refuse_internal_into_public(project.root, catalogue)
     chosen = settings.recorded()
     records = read_entries(Path(manifest).parent, entries, chosen)  # before writing anything
     write_catalogue(project, list(records.values()), catalogue, scratch(settings))
+    write_feeds(list(records.values()), Path(catalogue).parent, settings.site_url,
+                scratch(settings))
     write_manifest(Path(manifest).parent, records, chosen, manifest, scratch(settings))
