@@ -2,6 +2,7 @@
 published only by a build told that the time is past."""
 
 import json
+import zipfile
 
 import pytest
 from pypdf import PdfReader
@@ -76,3 +77,20 @@ def test_a_time_given_as_now_must_say_its_time_zone(project):
     result = run_snakemake(project, "--config", "now=2024-01-29 09:05")
     assert result.returncode != 0
     assert "now must be a date and time with its time zone" in result.stderr
+
+
+def test_the_press_kits_notes_carry_the_embargo_and_the_press_officer(project):
+    embargo(project)
+    organisations = project.content / "organisations.yaml"
+    organisations.write_text(organisations.read_text().replace(
+        "  website: https://alpha.example.org\n", "  website: https://alpha.example.org\n"
+        "  press: {name: {en: Dana Example, ru: Дана Пример, kk: Дана Үлгі}, "
+        "telephone: +7 727 000 00 00}\n", 1), encoding="utf-8")
+    assert run_snakemake(project).returncode == 0
+    kit = project.root / "build-embargoed/test-statement/test-statement-press-kit.zip"
+    with zipfile.ZipFile(kit) as archive:
+        notes = archive.read("notes-to-editors.en.txt").decode("utf-8")
+        russian = archive.read("notes-to-editors.ru.txt").decode("utf-8")
+    assert "EMBARGOED UNTIL 29 JANUARY 2024, 09:00 (UTC+06:00)" in notes
+    assert "ЭМБАРГО: НЕ ПУБЛИКОВАТЬ ДО 29 ЯНВАРЯ 2024" in russian
+    assert "Dana Example, +7 727 000 00 00" in notes and "Дана Пример" in russian

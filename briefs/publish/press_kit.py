@@ -20,6 +20,7 @@ from briefs.cases.queries import HELD
 from briefs.content.pictures import picture
 from briefs.files import data_package_file, write_whole
 from briefs.kinds import label
+from briefs.render.html import embargo_notice
 from briefs.render.pictures import clean_picture
 from briefs.render.wording import text_in
 
@@ -79,7 +80,9 @@ def notes_to_editors(edition, record):
     with open(edition.files["data"], encoding="utf-8", newline="") as table:
         people = list(csv.DictReader(table))
     title = _("Notes to editors")
-    lines = [title, "=" * len(title), "", record["title"],
+    embargo = embargo_notice(edition)
+    lines = [title, "=" * len(title), "", *([embargo.upper(), ""] if embargo else []),
+             record["title"],
              f"{_(label(edition.brief))}, {record['display_date']}, "
              f"{', '.join(record['organisations'])}", ""]
     if record["summary"]:
@@ -118,13 +121,16 @@ def key_facts(edition, record, people):
 
 
 def contact_lines(organisation, lang):
-    """Whom to call at an organisation, in a language: its name, contact and website (the
-    one place to add an organisation's other ways to reach its press office)."""
+    """Whom to call at an organisation, in a language: its name, its press officer, its
+    contact line, telephone and website."""
     lines = [text_in(organisation.name, lang)]
+    press = organisation.press
+    if press:
+        lines.append(", ".join(filter(None, [text_in(press.name, lang), press.telephone,
+                                             press.email])))
     if organisation.contact:
         lines.append(text_in(organisation.contact, lang))
-    if organisation.website:
-        lines.append(organisation.website)
+    lines += filter(None, [organisation.telephone, organisation.website])
     return lines
 
 
