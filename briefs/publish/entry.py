@@ -47,6 +47,8 @@ def edition_entry(edition, *, pages, helpers, templates):
         "translation": translation_record(edition),
         "files": {kind: file_entry(edition.files[kind], files[kind])
                   for kind in ("html", "pdf", "card")},
+        "release": release_entry(edition.release),
+        "versions": version_entries(edition),
     }
 
 
@@ -73,6 +75,32 @@ def case_views(edition, used):
     a record changes what the public outputs say they were made from."""
     book = edition.cases.book if used else None
     return {case_id: view_digest(book.cases[case_id]) for case_id in used}
+
+
+def release_entry(release):
+    """What an edition says of the version it is, or None if its brief was never released."""
+    if release is None:
+        return None
+    return {"version": release.version, "number": release.number, "pending": release.pending,
+            "released_at": release.released_at.isoformat() if release.released_at else None,
+            "first_published": release.first_published.isoformat()}
+
+
+def version_entries(edition):
+    """The files of each released version of the edition, kept beside it in v1/, v2/...
+    (briefs.publish.released.stage_versions), with their manifest entries."""
+    brief, lang = edition.brief, edition.lang
+    folder = Path(edition.files["html"]).parent
+    versions = []
+    for release in edition.releases:
+        staged = output_files(folder / f"v{release.version}", brief.id, lang)
+        names = output_files(f"{brief.id}/v{release.version}", brief.id, lang)
+        versions.append({"version": release.version, "number": release.number,
+                         "released_at": release.released_at.isoformat(),
+                         "files": {kind: file_entry(staged[kind], names[kind])
+                                   for kind in ("html", "pdf", "card")
+                                   if Path(staged[kind]).name in release.outputs}})
+    return versions
 
 
 def translation_record(edition):

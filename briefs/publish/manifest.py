@@ -48,9 +48,13 @@ def build_manifest(out, records, settings):
                      "translation": record["translation"]}
             if kind == "pdf":
                 entry["pages"] = record["pages"]
+            if record.get("release"):
+                entry["release"] = record["release"]
             outputs.append(entry)
         outputs.append(_entry(out, record_path))
         outputs.append(written["card"])
+        for version in record.get("versions") or []:
+            outputs += version_outputs(record, version, sources)
     briefs = sorted({path.parent.name for path in records})
     kits = [Path(press_kit_file(out / brief, brief)) for brief in briefs]
     for path in [out / "index.html", *kits, *sorted((out / "assets").rglob("*"))]:
@@ -64,6 +68,22 @@ def build_manifest(out, records, settings):
         # each record as the build's audience saw it: the public view in a public build
         "case_records": dict(sorted(case_records.items())),
     }
+
+
+def version_outputs(record, version, sources):
+    """The entries of a released version's files (build/<id>/v<N>/...), each made from the
+    file kept in the archive (briefs.content.releases), whose SHA-256 is its own; the
+    archived files are added to sources."""
+    outputs = []
+    for written in version["files"].values():
+        archived = f"content/releases/{record['id']}/v{version['version']}/" \
+                   f"{Path(written['path']).name}"
+        sources[archived] = written["sha256"]
+        outputs.append({**written, "brief": record["id"], "lang": record["lang"],
+                        "version": version["version"], "number": version["number"],
+                        "released_at": version["released_at"], "sources": [archived],
+                        "case_records": [], "translation": None})
+    return outputs
 
 
 def read_entries(out, paths, settings):

@@ -115,7 +115,8 @@ def render_edition(edition, medium, sections, published=None):
     made = sections[medium]
     context = page_context(edition, medium)
     context["image_url"] = made.pictures.named
-    context["stylesheet"] = Markup(stylesheet(edition.project, medium))
+    context["stylesheet"] = Markup(stylesheet(edition.project, medium,
+                                              released=edition.release is not None))
     levels = KINDS[brief.kind].contents_levels
     context.update(published or {})
     context.update(sections=made.sections, notes=Markup("".join(made.notes)),
@@ -152,6 +153,35 @@ def page_context(edition, medium):
         "pdf_pages": None,  # known once the PDF is printed: see render_edition(published=)
         "pdf_kb": None,
         "translation_notice": translation_notice(edition),
+        "release": release_context(edition),
+    }
+
+
+def release_context(edition):
+    """What a released brief's page says of its version: its document number, version,
+    first publication and corrections, and every version with its address; None for a
+    brief never released."""
+    release, brief, lang = edition.release, edition.brief, edition.lang
+    if release is None:
+        return None
+    site_url = edition.settings.site_url
+
+    def address(version, extension):
+        # Relative from the brief's folder; a page kept in v1/ reaches the others only
+        # through the site's address, so it is used where the build has one.
+        name = f"v{version}/{brief.id}.{lang}.{extension}"
+        return f"{site_url}{brief.id}/{name}" if site_url else name
+
+    return {
+        "number": release.number,
+        "version": release.version,
+        "pending": release.pending,
+        "first_published": release.first_published.date(),
+        "corrections": [{"date": c.date, "note": c.note[lang]} for c in release.corrections],
+        "history": [{"version": v.version, "date": v.released_at.date() if v.released_at
+                     else None, "current": v.version == release.version,
+                     "html": address(v.version, "html"), "pdf": address(v.version, "pdf")}
+                    for v in release.history],
     }
 
 
@@ -184,13 +214,17 @@ def edition_href(brief, lang, medium, site_url):
     return f"{site_url}{brief.id}/{brief.id}.{lang}.pdf" if site_url else None
 
 
-def stylesheet(project, medium):
+def stylesheet(project, medium, released=False):
     """The page's style: fonts, common rules and the medium's own. It is one text for all
-    editions, so that printing parses it once per process (briefs.pdf)."""
+    editions, so that printing parses it once per process (briefs.pdf). released: the
+    page of a released brief, which adds the style of its release notice and, on the web,
+    is also kept in a version's folder (v1/...), one level deeper, where it finds the fonts
+    through a second address."""
     fonts = project.templates / "fonts"
     font_base = fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/"
-    return environment(project).get_template("css/page.css").render(medium=medium,
-                                                                     font_base=font_base)
+    fallback = "../../assets/fonts/" if released and medium == "web" else ""
+    return environment(project).get_template("css/page.css").render(
+        medium=medium, font_base=font_base, font_fallback=fallback, released=released)
 
 
 def image_url(project, relative):
