@@ -153,6 +153,8 @@ def _brief_problems(project, document, brief, organisations):
                             f"add a line '{lang}: ...' under this field"))
     if brief.photo:
         errors += _picture_problems(project, document, ("photo", "file"), brief.photo.file)
+    if brief.continues is not None:
+        errors += _continues_problems(project, document, brief)
     for index, key in enumerate(brief.organisations):
         if key not in organisations:
             errors.append(error(("organisations", index), f"unknown organisation '{key}'",
@@ -160,6 +162,22 @@ def _brief_problems(project, document, brief, organisations):
                                 f"{', '.join(sorted(organisations))}, or add it to "
                                 "content/organisations.yaml"))
     return errors
+
+
+def _continues_problems(project, document, brief):
+    """A brief continues the list of another brief of the project, if it lists people as
+    of a date (a report or update)."""
+    reason = None
+    if brief.kind not in ("report", "update"):
+        reason = (f"a {brief.kind} has no list of people as of a date to continue",
+                  "remove 'continues', or make the brief a report or update")
+    elif brief.continues == brief.id:
+        reason = "a brief cannot continue itself", "name the brief whose list this follows"
+    elif not BRIEF_ID.match(brief.continues) or not project.exists(
+            project.brief_dir(brief.continues) / "brief.yaml"):
+        reason = (f"there is no brief '{shorten(brief.continues)}'",
+                  "give the id of a brief of content/briefs, its folder's name")
+    return [document.error(("continues",), *reason)] if reason else []
 
 
 def section_path(project, brief, ref, lang):
