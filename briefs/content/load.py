@@ -9,7 +9,8 @@ import pydantic
 
 from briefs.errors import ContentError, ContentErrors, did_you_mean
 from briefs.content.characters import refuse_invisible_in_section
-from briefs.content.model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
+from briefs.content.model import (BRIEF_ID, NUMBER_HINT, Brief, Organisation, kind_problems,
+                                  missing_translations, number_pattern_problem)
 from briefs.content.pictures import picture
 from briefs.content.yamlfile import load_mapping, shorten
 
@@ -104,6 +105,10 @@ def load_organisations(project):
     for key in document.data:
         sub = document.sub(key)
         organisation, problems = validation_errors(sub, Organisation)
+        if organisation and organisation.document_numbers:
+            reason = number_pattern_problem(organisation.document_numbers)
+            if reason:
+                problems.append(sub.error(("document_numbers",), reason, NUMBER_HINT))
         if organisation and organisation.logo:
             problems += _picture_problems(project, document, (key, "logo"), organisation.logo)
         for problem in problems:
