@@ -93,6 +93,8 @@ def version_entries(edition):
     folder = Path(edition.files["html"]).parent
     versions = []
     for release in edition.releases:
+        if not (folder / f"v{release.version}").is_dir():
+            continue  # released in another PDF standard than this build's
         staged = output_files(folder / f"v{release.version}", brief.id, lang)
         names = output_files(f"{brief.id}/v{release.version}", brief.id, lang)
         versions.append({"version": release.version, "number": release.number,
@@ -112,8 +114,11 @@ def translation_record(edition):
 
 
 def view_digest(case):
-    """The SHA-256 of a record as a case book holds it."""
-    return sha256_of(case.model_dump_json().encode())
+    """The SHA-256 of a record as a case book holds it, its mappings in sorted order: the
+    case book kept in the cache holds them so, a book read from the files in the files'
+    order, and the same record must give the same digest from either."""
+    return sha256_of(json.dumps(case.model_dump(mode="json"), ensure_ascii=False,
+                                sort_keys=True).encode())
 
 
 def sha256_of(data):
