@@ -26,6 +26,7 @@ class Release(Strict):
     number: str | None = None  # the document number, kept by every version of the brief
     released_at: datetime.datetime
     corrections: int = Field(0, ge=0)  # how many of brief.yaml's corrections it prints
+    pdf_variant: str = Field("pdf/ua-1", pattern=r"^pdf/[a-z0-9-]+$")  # its files' standard
     sources: str = Field(pattern=SHA256)  # sources_digest() of what it was made from
     outputs: dict[str, str]  # {file name: SHA-256} of each released file
 
@@ -141,6 +142,7 @@ def record_text(releases):
                   f"    number: {_quoted(release.number) if release.number else 'null'}",
                   f"    released_at: \"{release.released_at.isoformat()}\"",
                   f"    corrections: {release.corrections}",
+                  f"    pdf_variant: {release.pdf_variant}",
                   f"    sources: {release.sources}",
                   "    outputs:"]
         lines += [f"      {_quoted(name)}: {digest}"

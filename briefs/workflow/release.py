@@ -41,10 +41,11 @@ def release(project, brief_id, at=None, site_url=""):
     refuse_unchanged(project, brief, releases)
     number = releases[-1].number if releases else new_number(
         project, brief, organisations[brief.organisations[0]].document_numbers, at)
+    variant = manifest["settings"]["pdf_variant"]
     new = Release(version=len(releases) + 1, number=number, released_at=at,
-                  corrections=len(brief.corrections), sources=sources_digest(entries),
-                  outputs={})
-    settings = Settings(pdf_variant=manifest["settings"]["pdf_variant"], site_url=site_url,
+                  corrections=len(brief.corrections), pdf_variant=variant,
+                  sources=sources_digest(entries), outputs={})
+    settings = Settings(pdf_variant=variant, site_url=site_url,
                         cache=project.root / ".cache" / "public")
     made = Path(settings.cache) / "release" / brief_id
     shutil.rmtree(made, ignore_errors=True)
