@@ -141,6 +141,11 @@ def test_an_edit_after_release_is_refused_naming_the_brief_the_release_and_what_
         statement_released):
     project = statement_released
     kept = outputs(project, STATEMENT)
+    organisations = project.content / "organisations.yaml"  # another organisation's entry
+    organisations.write_text(organisations.read_text().replace("beta:\n", "beta:\n"
+                                                               "  licence: CC BY 4.0\n", 1))
+    built(project)
+    assert outputs(project, STATEMENT) == kept
     body = project.brief_dir(STATEMENT) / "body.en.md"
     body.write_text(body.read_text().replace("nine years", "ten years"))
     result = run_snakemake(project)

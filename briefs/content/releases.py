@@ -17,6 +17,7 @@ RECORD = "releases.yaml"
 HEADER = ("# Written by `briefs release`: the record of what was sent. Do not edit it by\n"
           "# hand; commit it with the released files in content/releases/.\n")
 SHA256 = r"^[0-9a-f]{64}$"
+ORGANISATIONS = "content/organisations.yaml"
 
 
 class Release(Strict):
@@ -157,13 +158,17 @@ def _quoted(text):
 
 def sources_digest(entries):
     """The SHA-256 of what a brief's editions were made from, from their entries: the
-    content files they read (but the record of releases and the released files) and the
-    case records they showed, as their audience saw them. A change to any of them after
-    a release is a change to what was sent."""
+    content files they read (but the record of releases and the released files), the
+    entries of organisations.yaml they printed (an edit of another organisation is no
+    change to them) and the case records they showed, as their audience saw them. A
+    change to any of them after a release is a change to what was sent."""
     lines = set()
     for entry in entries:
         lines.update(f"{path} {digest}" for path, digest in entry["sources"].items()
-                     if path.startswith("content/") and not release_file(path))
+                     if path.startswith("content/") and not release_file(path)
+                     and path != ORGANISATIONS)
+        lines.update(f"organisation {key} {digest}"
+                     for key, digest in entry["organisations_used"].items())
         lines.update(f"case {case_id} {digest}"
                      for case_id, digest in entry["case_records"].items())
     return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()

@@ -44,6 +44,7 @@ def edition_entry(edition, *, pages, helpers, templates):
         "pdf_bytes": Path(edition.files["pdf"]).stat().st_size,
         "sources": {**edition_sources(edition), **templates},
         "case_records": case_views(edition, used),
+        "organisations_used": organisation_views(edition),
         "translation": translation_record(edition),
         "files": {kind: file_entry(edition.files[kind], files[kind])
                   for kind in ("html", "pdf", "card")},
@@ -103,6 +104,18 @@ def version_entries(edition):
                                    for kind in ("html", "pdf", "card")
                                    if Path(staged[kind]).name in release.outputs}})
     return versions
+
+
+def organisation_views(edition):
+    """{key: SHA-256} of the brief's organisations as loaded: what it printed of
+    organisations.yaml, which every brief reads whole (briefs.content.releases)."""
+    return {key: organisation_digest(edition.organisations[key])
+            for key in edition.brief.organisations}
+
+
+def organisation_digest(organisation):
+    return sha256_of(json.dumps(organisation.model_dump(mode="json"), ensure_ascii=False,
+                                sort_keys=True).encode())
 
 
 def translation_record(edition):
