@@ -69,6 +69,17 @@ def _parser():
     _settings_arguments(publish)
     publish.set_defaults(command=run_publish)
 
+    release = commands.add_parser(
+        "release", help="record that a brief's current editions were sent: gives them a "
+        "version and document number, keeps their files in content/releases/")
+    release.add_argument("brief_id")
+    release.add_argument("--at", type=_moment, help="when it was sent, with its time zone, "
+                         "e.g. 2023-04-25T10:00+06:00 (default: now, in this computer's "
+                         "time zone)")
+    release.add_argument("--site-url", default="", help="the site address the build uses, "
+                         "if any (as given to snakemake --config site_url=...)")
+    release.set_defaults(command=run_release)
+
     verify = commands.add_parser(
         "verify", help="rebuild from the sources and compare with a manifest, or check files")
     verify.add_argument("manifest", help="e.g. build/manifest.json")
@@ -119,6 +130,25 @@ def _day(text):
     import datetime
 
     return datetime.date.fromisoformat(text)
+
+
+def _moment(text):
+    import datetime
+
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a time such as "
+                                         "2023-04-25T10:00+06:00") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"'{text}' has no time zone: add it, e.g. "
+                                         "2023-04-25T10:00+06:00")
+    return moment
+
+
+def _folder_address(url):
+    """A site address that ends with a slash, so that file names can follow it."""
+    return url.rstrip("/") + "/" if url else ""
 
 
 def run_new(project, args):
@@ -192,6 +222,17 @@ def run_preview(project, args):
 
     folder = project.root / ".cache" / "preview" / (args.audience or "public")
     return preview(project, args.port, Settings.from_arguments(args, project.root, cache=folder))
+
+
+def run_release(project, args):
+    from briefs.workflow.release import release
+
+    made = release(project, args.brief_id, args.at, _folder_address(args.site_url))
+    number = f" as {made.number}" if made.number else ""
+    print(f"{args.brief_id}: version {made.version} released{number} at "
+          f"{made.released_at.isoformat()}; its files are in content/releases/"
+          f"{args.brief_id}/v{made.version}/. Commit them with content/briefs/"
+          f"{args.brief_id}/releases.yaml, then build (snakemake --cores all).")
 
 
 def run_verify(project, args):

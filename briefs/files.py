@@ -184,10 +184,12 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def publish(self, out):
-        """Rename every staged file into the folder out, the press kit's last."""
-        staged = sorted(self.folder.iterdir(), key=lambda path: path.suffix == ".zip")
+        """Rename every staged file into the folder out (those of released versions into
+        its folders v1, v2...), the press kit's last."""
+        staged = sorted((path for path in self.folder.rglob("*") if path.is_file()),
+                        key=lambda path: path.suffix == ".zip")
         for path in staged:
-            publish_file(path, Path(out) / path.name)
+            publish_file(path, Path(out) / path.relative_to(self.folder))
 
 
 def read_json(path, hint=BUILD_FIRST):
