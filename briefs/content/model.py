@@ -114,6 +114,14 @@ class Brief(Strict):
     date_style: Literal[DATE_STYLES] | None = None  # else the publisher's, else long
     corrections: list[Correction] = []  # since its first release, oldest first
     continues: str | None = None  # the brief whose list of people this one follows
+    embargo: datetime.datetime | None = None  # not to be published before; `briefs send`
+
+    @field_validator("embargo")
+    @classmethod
+    def _embargo_with_time_zone(cls, moment):
+        if moment is not None and moment.tzinfo is None:
+            raise ValueError("the time has no time zone: write it as 2024-01-29T09:00+06:00")
+        return moment
 
     @field_validator("sections", mode="before")
     @classmethod
