@@ -43,7 +43,7 @@ def embargo_words(embargo, lang):
 def message_id(brief_id, version, email, sender):
     """The same Message-ID for the same version sent to the same person, at every send
     (make_msgid would add the clock and chance), in the sender's domain."""
-    key = hashlib.sha256(f"{brief_id}\n{version}\n{email}".encode()).hexdigest()[:32]
+    key = hashlib.sha256(f"{brief_id}\n{version}\n{email}".encode()).hexdigest()[:20]
     return f"<{brief_id}.v{version}.{key}@{sender.rpartition('@')[2]}>"
 
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from briefs.content.load import validation_errors
+from briefs.content.load import validation_problems
 from briefs.content.model import Language, Strict
 from briefs.content.yamlfile import parse_mapping
 from briefs.errors import ContentError, ContentErrors, did_you_mean
@@ -66,6 +66,14 @@ class MailSettings(Strict):
     _address = field_validator("sender")(address)
 
 
+# what to do about a value refused by a check of this module, by its field
+FIELD_HINTS = {"email": "write the address alone, e.g. name@example.org; put the name under "
+                        "'name:'",
+               "sender": "write the address alone, e.g. briefs@example.org",
+               "name": "write it as one line, in quotes if it holds a colon",
+               "organisation": "write it as one line, in quotes if it holds a colon"}
+
+
 def folder(root):
     return Path(root) / FOLDER
 
@@ -75,9 +83,7 @@ def load_recipients(root):
     is refused, as it would be sent everything twice."""
     path = folder(root) / "recipients.yaml"
     document = _document(path, "with one entry per recipient (docs/sending.md)")
-    validated, errors = validation_errors(document, Recipients)
-    if errors:
-        raise ContentErrors(errors)
+    validated = _validated(document, Recipients)
     seen = {}
     for index, recipient in enumerate(validated.recipients):
         if recipient.email in seen:
@@ -102,10 +108,17 @@ def load_mail_settings(root):
     path = folder(root) / "settings.yaml"
     document = _document(path, "with at least 'sender: briefs@your-organisation.org' "
                          "(docs/sending.md)")
-    settings, errors = validation_errors(document, MailSettings)
-    if errors:
-        raise ContentErrors(errors)
-    return settings
+    return _validated(document, MailSettings)
+
+
+def _validated(document, model):
+    """The document as the model, or every problem named with its line, field and what
+    to do."""
+    validated, problems = validation_problems(document, model)
+    if problems:
+        raise ContentErrors([document.error(path, reason, hint or FIELD_HINTS.get(path[-1]))
+                             for path, reason, hint in problems])
+    return validated
 
 
 def _document(path, what):

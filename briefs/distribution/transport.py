@@ -19,9 +19,9 @@ class Outbox:
 
     def __init__(self, folder):
         self.folder = folder
-        folder.mkdir(parents=True, exist_ok=True)
 
     def deliver(self, message):
+        self.folder.mkdir(parents=True, exist_ok=True)
         name = message["Message-ID"].strip("<>").partition("@")[0]
         (self.folder / f"{name}.eml").write_bytes(message.as_bytes(policy=policy.SMTP))
 
