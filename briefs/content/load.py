@@ -46,6 +46,9 @@ HINTS = {
     "date_from_datetime_parsing": "write the date as YYYY-MM-DD, e.g. 2023-04-25",
     "date_parsing": "write the date as YYYY-MM-DD, e.g. 2023-04-25",
     "date_type": "write the date as YYYY-MM-DD, e.g. 2023-04-25",
+    "datetime_parsing": "write the time with its time zone, e.g. 2024-01-29T09:00+06:00",
+    "datetime_from_date_parsing": "write the time with its time zone, e.g. "
+                                  "2024-01-29T09:00+06:00",
     "string_pattern_mismatch": "write a full web address starting with https://",
     "too_short": "give at least one entry",
     "dict_type": "give one line per language, e.g. 'en: ...'",
