@@ -295,6 +295,18 @@ def test_the_outbox_holds_one_valid_eml_file_per_recipient(project):
     assert {row[6] for row in log_rows(project)} == {"outbox"}
 
 
+@pytest.mark.parametrize("folder", ["build/outbox", "content/outbox", "build"])
+def test_the_outbox_is_never_where_the_build_publishes(project, capsys, folder):
+    err = refusal(project, capsys, "send", STATEMENT, "--list", "press", "--outbox",
+                  str(project.root / folder))
+    assert f"may not be inside {folder.split('/')[0]}/" in err
+    assert not list(project.root.rglob("*.eml")) and not log_path(project).exists()
+
+
+def log_path(project):
+    return project.root / "distribution" / "sent.sqlite"
+
+
 def test_a_released_file_changed_since_is_never_sent(project, capsys):
     path = project.content / "releases" / STATEMENT / "v1" / f"{STATEMENT}.ru.pdf"
     path.write_bytes(path.read_bytes() + b"%")

@@ -5,6 +5,7 @@ logged; and who received what."""
 import datetime
 import hashlib
 import os
+from pathlib import Path
 
 from briefs.content.load import load_brief, load_organisations
 from briefs.content.releases import archive_folder, load_releases
@@ -57,6 +58,7 @@ def released(project, brief):
 def transport_for(root, settings, outbox, smtp):
     """The outbox folder given, else the SMTP server given or in settings.yaml."""
     if outbox:
+        refuse_public_outbox(root, outbox)
         return Outbox(outbox)
     host, port = settings.host, settings.port
     if smtp:
@@ -76,6 +78,16 @@ def transport_for(root, settings, outbox, smtp):
                            hint="leave STARTTLS on (starttls: true) to log in")
     return Smtp(host, port, starttls=settings.starttls,
                 user=settings.user, password=password)
+
+
+def refuse_public_outbox(root, outbox):
+    """Messages name their recipients: never written where the build publishes or where
+    the organisation commits its content."""
+    for public in ("build", "content"):
+        if Path(outbox).resolve().is_relative_to((Path(root) / public).resolve()):
+            raise ContentError(outbox, f"the outbox may not be inside {public}/, which is "
+                               "published or shared, as its messages name their recipients",
+                               hint="name a folder outside it, e.g. distribution/outbox")
 
 
 def released_pdfs(project, brief, release):
