@@ -23,6 +23,7 @@ from briefs.project import Project
 from conftest import make_project, refusal, run_snakemake
 
 STATEMENT = "test-statement"  # languages en, ru
+COLUMN = "test-column"  # languages en, kk
 EMBARGO = "2023-04-25T12:00+06:00"
 BEFORE = "2023-04-25T11:59+06:00"
 AFTER = "2023-04-25T12:01+06:00"
@@ -87,6 +88,8 @@ def released(tmp_path_factory):
     path.write_text(path.read_text() + f"embargo: {EMBARGO}\n")
     built(project)
     release(project, "2023-04-25T10:00+06:00")
+    assert main(["--root", str(project.root), "release", COLUMN, "--at",
+                 "2024-01-29T09:00+05:00"]) == 0
     return project
 
 
@@ -205,6 +208,23 @@ def test_each_recipient_receives_their_language_with_the_embargo_and_is_logged(
     report = capsys.readouterr().out
     for _, address, *_ in PEOPLE:
         assert f"{address}  version 1  {expected[address]}  sent" in report
+
+
+def test_a_kazakh_reader_receives_the_kazakh_edition_of_a_brief_that_has_one(project, smtp):
+    mailbox, server = smtp
+    assert main(["--root", str(project.root), "send", COLUMN, "--list", "press", "--smtp",
+                 server]) == 0
+    expected = {PEOPLE[0][1]: "en", PEOPLE[1][1]: "en", PEOPLE[2][1]: "kk"}
+    for rcpt, message in mailbox.messages:
+        lang = expected[rcpt[0]]
+        filename, data = pdf_attachment(message)
+        assert filename == f"{COLUMN}.{lang}.pdf"
+        assert data == (project.content / "releases" / COLUMN / "v1" / filename).read_bytes()
+    kazakh = mailbox.to(PEOPLE[2][1])[0].get_body(("plain",)).get_content()
+    assert kazakh.startswith("Құрметті Қанат Құпиясов,") and "жарияланбаған" not in kazakh
+    # the Russian reader, who also reads English, is told nothing is missing, in English
+    russian = mailbox.to(PEOPLE[1][1])[0].get_body(("plain",)).get_content()
+    assert russian.startswith("Dear Борис Тайнов,") and "not published" not in russian
 
 
 def test_once_the_embargo_is_past_the_messages_do_not_carry_it(project, smtp):
