@@ -19,30 +19,41 @@ def stage_versions(project, built, folder):
     its archive into folder/v1, v2..., each checked against the SHA-256 its record holds.
     Each edition records them among what it read, so that a changed one is checked again
     at the next build. A build of another PDF standard (e.g. an archival PDF/A build
-    beside the one sent) has no released files of its own to serve."""
+    beside the one sent) checks and records them too, but has none of its own to serve."""
     brief_id = built[0].brief.id
     for release in built[0].releases:
-        if release.pdf_variant != built[0].settings.pdf_variant:
-            continue
-        archive = archive_folder(project, brief_id, release.version)
+        served = release.pdf_variant == built[0].settings.pdf_variant
         target = Path(folder) / f"v{release.version}"
-        target.mkdir()
+        if served:
+            target.mkdir()
         for name, digest in sorted(release.outputs.items()):
-            path = archive / name
-            relative = path.relative_to(project.root).as_posix()
-            if not project.exists(path):
-                raise ContentError(path, f"this file of version {release.version} of "
-                                   f"{brief_id}, as released, is missing",
-                                   hint=RESTORE_HINT.format(path=relative))
-            data = project.read_bytes(path, "release")
-            if sha256_of(data) != digest:
-                raise ContentError(path, f"this file is not what version {release.version} "
-                                   f"of {brief_id} was released as: its SHA-256 differs from "
-                                   f"the one {record_path(project, brief_id).name} records",
-                                   hint=RESTORE_HINT.format(path=relative))
-            (target / name).write_bytes(data)
+            data = released_file(project, brief_id, release, name)
+            if served:
+                (target / name).write_bytes(data)
             for edition in built:
-                edition.reads[relative] = digest
+                edition.reads[archive_name(project, brief_id, release, name)] = digest
+
+
+def released_file(project, brief_id, release, name):
+    """The bytes of a released file as its archive keeps them, refused unless they are
+    those the record holds."""
+    path = archive_folder(project, brief_id, release.version) / name
+    hint = RESTORE_HINT.format(path=archive_name(project, brief_id, release, name))
+    if not project.exists(path):
+        raise ContentError(path, f"this file of version {release.version} of {brief_id}, "
+                           "as released, is missing", hint=hint)
+    data = project.read_bytes(path, "release")
+    if sha256_of(data) != release.outputs[name]:
+        raise ContentError(path, f"this file is not what version {release.version} of "
+                           f"{brief_id} was released as: its SHA-256 differs from the one "
+                           f"{record_path(project, brief_id).name} records", hint=hint)
+    return data
+
+
+def archive_name(project, brief_id, release, name):
+    """A released file's path in the project, as sources are named."""
+    path = archive_folder(project, brief_id, release.version) / name
+    return path.relative_to(project.root).as_posix()
 
 
 def refuse_silent_change(built):
