@@ -351,6 +351,9 @@ def test_no_recipient_appears_anywhere_under_build_after_a_full_build(project, s
             for secret in secrets:
                 assert secret.lower() not in text.lower(), (where, secret)
     assert checked > 20
+    # nor is the folder among what any edition read
+    manifest = (project.root / "build" / "manifest.json").read_text()
+    assert '"distribution/' not in manifest and "sent.sqlite" not in manifest
 
 
 def readable(path):
