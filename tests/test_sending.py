@@ -264,7 +264,8 @@ def test_a_correction_goes_to_those_who_received_the_error_and_nobody_else(
         assert (filename, data) == (f"{STATEMENT}.{lang}.pdf", released_file(project, 2, lang))
         assert data != released_file(project, 1, lang)
         assert NOTE[lang] in message.get_body(("plain",)).get_content()
-        assert message["Subject"].strip().startswith({"en": "Correction", "ru": "Исправление"}[lang])
+        subject = message["Subject"].strip()
+        assert subject.startswith({"en": "Correction", "ru": "Исправление"}[lang]), subject
     versions = [(r[0], r[2], r[6]) for r in log_rows(project)]
     assert versions == [(PEOPLE[0][1], 1, "outbox"), (PEOPLE[1][1], 1, "outbox"),
                         (PEOPLE[0][1], 2, "sent"), (PEOPLE[1][1], 2, "sent")]

@@ -74,5 +74,6 @@ def reason(error):
                          for code, text in refused.values())
     if hasattr(error, "smtp_code"):
         text = error.smtp_error
-        return f"{error.smtp_code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+        text = text.decode(errors="replace") if isinstance(text, bytes) else text
+        return f"{error.smtp_code} {text}"
     return str(error) or type(error).__name__
