@@ -69,6 +69,39 @@ def _parser():
     _settings_arguments(publish)
     publish.set_defaults(command=run_publish)
 
+    release = commands.add_parser(
+        "release", help="record that a brief's current editions were sent: gives them a "
+        "version and document number, keeps their files in content/releases/")
+    release.add_argument("brief_id")
+    release.add_argument("--at", type=_moment, help="when it was sent, with its time zone, "
+                         "e.g. 2023-04-25T10:00+06:00 (default: now, in this computer's "
+                         "time zone)")
+    release.add_argument("--site-url", default="", help="the site address the build uses, "
+                         "if any (as given to snakemake --config site_url=...)")
+    release.set_defaults(command=run_release)
+
+    send = commands.add_parser(
+        "send", help="send a brief's current released version to a list of recipients "
+        "(distribution/recipients.yaml), or its correction to those who received it")
+    send.add_argument("brief_id")
+    chosen = send.add_mutually_exclusive_group(required=True)
+    chosen.add_argument("--list", dest="list_name", help="the list to send it to")
+    chosen.add_argument("--corrections", action="store_true", help="send the corrected "
+                        "version to everyone who was sent an earlier one, and nobody else")
+    where = send.add_mutually_exclusive_group()
+    where.add_argument("--outbox", type=Path, help="write .eml files into this folder")
+    where.add_argument("--smtp", type=_server, help="HOST:PORT, instead of "
+                       "distribution/settings.yaml's server")
+    send.add_argument("--force", action="store_true", help="send it again to those who "
+                      "were sent this version")
+    send.add_argument("--now", type=_moment, help="the time to judge the embargo by "
+                      "(default: the clock), e.g. 2024-01-29T09:05+06:00")
+    send.set_defaults(command=run_send)
+
+    sent = commands.add_parser("sent", help="who was sent which version of a brief, and when")
+    sent.add_argument("brief_id")
+    sent.set_defaults(command=run_sent)
+
     verify = commands.add_parser(
         "verify", help="rebuild from the sources and compare with a manifest, or check files")
     verify.add_argument("manifest", help="e.g. build/manifest.json")
@@ -119,6 +152,33 @@ def _day(text):
     import datetime
 
     return datetime.date.fromisoformat(text)
+
+
+def _moment(text):
+    import datetime
+
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a time such as "
+                                         "2023-04-25T10:00+06:00") from None
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"'{text}' has no time zone: add it, e.g. "
+                                         "2023-04-25T10:00+06:00")
+    return moment
+
+
+def _server(text):
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit():
+        raise argparse.ArgumentTypeError(f"'{text}' is not HOST:PORT, e.g. "
+                                         "smtp.example.org:587")
+    return text
+
+
+def _folder_address(url):
+    """A site address that ends with a slash, so that file names can follow it."""
+    return url.rstrip("/") + "/" if url else ""
 
 
 def run_new(project, args):
@@ -192,6 +252,30 @@ def run_preview(project, args):
 
     folder = project.root / ".cache" / "preview" / (args.audience or "public")
     return preview(project, args.port, Settings.from_arguments(args, project.root, cache=folder))
+
+
+def run_release(project, args):
+    from briefs.workflow.release import release
+
+    made = release(project, args.brief_id, args.at, _folder_address(args.site_url))
+    number = f" as {made.number}" if made.number else ""
+    print(f"{args.brief_id}: version {made.version} released{number} at "
+          f"{made.released_at.isoformat()}; its files are in content/releases/"
+          f"{args.brief_id}/v{made.version}/. Commit them with content/briefs/"
+          f"{args.brief_id}/releases.yaml, then build (snakemake --cores all).")
+
+
+def run_send(project, args):
+    from briefs.distribution.send import send
+
+    return send(project, args.brief_id, list_name=args.list_name, outbox=args.outbox,
+                smtp=args.smtp, force=args.force, corrections=args.corrections, now=args.now)
+
+
+def run_sent(project, args):
+    from briefs.distribution.send import sent_report
+
+    sent_report(project, args.brief_id)
 
 
 def run_verify(project, args):

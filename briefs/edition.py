@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from briefs.cases.cache import casebook
 from briefs.cases.queries import CaseQueries
 from briefs.content.load import load_brief, load_organisations
+from briefs.content.releases import edition_release, load_releases
 from briefs.content.translations import edition_notice
 from briefs.files import output_files
 from briefs.project import Project
@@ -28,6 +29,13 @@ class Edition:
     # {relative path: SHA-256} of the files it was made from, recorded as they were read
     # (Project.recording): those loading the brief read, then those its pages read.
     reads: dict = field(default_factory=dict)
+    releases: list = field(default_factory=list)  # the brief's Releases, oldest first
+    release: object = None  # what it prints of them: an EditionRelease, or None
+
+    @property
+    def document_number(self):
+        """The brief's document number, given at its first release, or None."""
+        return self.release.number if self.release else None
 
     @property
     def day(self):
@@ -64,11 +72,16 @@ class Edition:
         return "cases" in self.__dict__
 
 
-def editions(project, brief_id, settings, folder=None):
-    """The editions of one brief, in its language order; folder: where they are built."""
+def editions(project, brief_id, settings, folder=None, releases=None):
+    """The editions of one brief, in its language order; folder: where they are built.
+    releases: the brief's releases, if not those of its record (`briefs release`)."""
     with project.recording() as reads:
         organisations = load_organisations(project)
         brief = load_brief(project, brief_id, organisations)
+        if releases is None:
+            releases = load_releases(project, brief_id)
+    release = edition_release(brief, releases)
     return [Edition(project, brief, lang, organisations, settings,
-                    output_files(folder, brief.id, lang) if folder else {}, dict(reads))
+                    output_files(folder, brief.id, lang) if folder else {}, dict(reads),
+                    releases, release)
             for lang in brief.languages]

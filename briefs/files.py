@@ -200,8 +200,8 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def publish(self, out):
-        """Rename every staged file into the folder out, subfolders kept, the press kit's
-        last."""
+        """Rename every staged file into the folder out, subfolders (data/, the released
+        versions' v1/, v2/...) kept, the press kit's last."""
         staged = sorted((path for path in self.folder.rglob("*") if path.is_file()),
                         key=lambda path: (path.suffix == ".zip", path))
         for path in staged:

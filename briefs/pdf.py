@@ -70,8 +70,10 @@ class Refused(FatalURLFetchingError):
 
 @contextmanager
 def source_date(day):
-    """Stamp everything WeasyPrint and its font subsetter date with the brief's date."""
-    moment = datetime.datetime.combine(day, datetime.time(), datetime.timezone.utc)
+    """Stamp everything WeasyPrint and its font subsetter date with the brief's date, or
+    with a released version's time (a datetime)."""
+    moment = day if isinstance(day, datetime.datetime) else datetime.datetime.combine(
+        day, datetime.time(), datetime.timezone.utc)
     previous = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
     try:

@@ -27,7 +27,7 @@ from briefs.errors import ContentError
 KB, MB = 1024, 1024 * 1024
 # The largest file of each kind the build reads: far above any real one, far below harm.
 LIMITS = {"yaml": 256 * KB, "catalogue": 2 * MB, "section": 512 * KB, "record": 4 * MB,
-          "picture": 20 * MB, "template": 1 * MB, "font": 20 * MB}
+          "picture": 20 * MB, "template": 1 * MB, "font": 20 * MB, "release": 100 * MB}
 LINK_HINT = ("replace the link by a copy of the file itself: the build reads only files "
              "inside the project, never through a link")
 # The records open in this thread of control: each is {relative path: SHA-256}.
@@ -172,6 +172,8 @@ class Project:
             return "section"
         if relative.suffix == ".json":
             return "record"
+        if relative.parts[:2] == ("content", "releases"):
+            return "release"
         if relative.suffix != ".yaml":
             return "picture"
         catalogue = relative.parts[:2] == ("content", "legal") or relative.as_posix() in (

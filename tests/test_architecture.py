@@ -14,6 +14,7 @@ STAGES = [
     {"pdf", "pdf_tags"},
     {"publish"},
     {"workflow"},
+    {"distribution"},
     {"preview"},
     {"cli", "__main__"},
 ]

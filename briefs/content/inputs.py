@@ -48,9 +48,10 @@ def brief_inputs(project, brief_id, languages, organisations=None):
     the fields of organisations.yaml, if the caller has read them."""
     folder = project.brief_dir(brief_id)
     data = fields(project, folder / "brief.yaml")
-    # translations.json: what the translations follow, once one is confirmed
+    # translations.json: what the translations follow, once one is confirmed;
+    # releases.yaml: what was sent, once the brief is released
     files = [folder / "brief.yaml", project.content / "organisations.yaml",
-             folder / "translations.json"]
+             folder / "translations.json", folder / "releases.yaml"]
     source = data.get("source_language") or (data.get("languages") or ["en"])[0]
     for lang in languages:
         for entry in data.get("sections") or []:

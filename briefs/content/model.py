@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import string
 from typing import Literal
 
 from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, field_validator,
@@ -110,6 +111,13 @@ def email_address(value):
     return value
 
 
+class Correction(Strict):
+    """A dated correction of a released brief: its next version prints the note."""
+
+    date: datetime.date
+    note: Text
+
+
 class Brief(Strict):
     """The metadata of one brief, as written in its brief.yaml."""
 
@@ -135,6 +143,8 @@ class Brief(Strict):
     date_style: Literal[DATE_STYLES] | None = None  # else the publisher's, else long
     embargo: AwareDatetime | None = None  # not published before
     document_number: str | None = None  # the publisher's; printed on page 1 and in the imprint
+    corrections: list[Correction] = []  # since its first release, oldest first
+    continues: str | None = None  # the brief whose list of people this one follows
 
     @field_validator("document_number")
     @classmethod
@@ -222,6 +232,8 @@ class Organisation(Strict):
     logo_alt: Text | None = None  # what the logo shows, for a reader who cannot see it
     licence: str | None = Field(None, max_length=80)  # of its briefs' text, e.g. CC BY 4.0
     date_style: Literal[DATE_STYLES] | None = None
+    # how its released briefs are numbered, e.g. "KIBHR/{year}/{number:03}"
+    document_numbers: str | None = None
 
     @field_validator("telephone")
     @classmethod
@@ -233,6 +245,38 @@ class Organisation(Strict):
         if self.logo and not self.logo_alt:
             raise ValueError("a logo needs 'logo_alt', the words a screen reader says for it")
         return self
+
+
+NUMBER_FIELDS = {"year": re.compile(r"^(0?[1-9])?d?$"), "number": re.compile(r"^(0?[1-9])?d?$")}
+NUMBER_HINT = ("write for example \"KIBHR/{year}/{number:03}\": {year} is the year of the "
+               "release, {number} counts the organisation's briefs first released that year "
+               "({number:03} writes it with three digits); nothing else goes in braces")
+
+
+def number_pattern_problem(pattern):
+    """What is wrong with a document number pattern, or None: it may hold {year} and
+    {number} only (with a width such as {number:03}), since format() would otherwise reach
+    into the attributes of what it formats."""
+    if len(pattern) > 100 or not pattern.isprintable():
+        return "the pattern must be one line of at most 100 characters"
+    try:
+        fields = list(string.Formatter().parse(pattern))
+    except ValueError as error:
+        return f"the pattern cannot be read ({error})"
+    named = set()
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in NUMBER_FIELDS or conversion or not NUMBER_FIELDS[name].match(spec):
+            written = f"{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}"
+            return f"'{{{written}}}' is not allowed in a document number"
+        named.add(name)
+    return None if "number" in named else "the pattern has no {number}"
+
+
+def document_number(pattern, year, number):
+    """A document number made from an organisation's pattern (checked when it was loaded)."""
+    return pattern.format(year=year, number=number)
 
 
 def kind_problems(brief):

@@ -51,9 +51,13 @@ def build_manifest(out, records, settings):
                                 "lang": record["lang"], "sources": sorted(record["sources"]),
                                 "case_records": sorted(record["case_records"]),
                                 "translation": record["translation"],
-                                **({"pages": record["pages"]} if kind.name == "pdf" else {})})
+                                **({"pages": record["pages"]} if kind.name == "pdf" else {}),
+                                **({"release": record["release"]} if record.get("release")
+                                   else {})})
             else:
                 outputs.append(written[kind.name])
+        for version in record.get("versions") or []:
+            outputs += version_outputs(record, version, sources)
     briefs = sorted({path.parent.name for path in records})
     own = [Path(path) for brief in briefs for path in brief_files(out / brief, brief).values()]
     feeds = [Path(feed_file(out, lang)) for lang in feed_languages(records.values())]
@@ -68,6 +72,22 @@ def build_manifest(out, records, settings):
         # each record as the build's audience saw it: the public view in a public build
         "case_records": dict(sorted(case_records.items())),
     }
+
+
+def version_outputs(record, version, sources):
+    """The entries of a released version's files (build/<id>/v<N>/...), each made from the
+    file kept in the archive (briefs.content.releases), whose SHA-256 is its own; the
+    archived files are added to sources."""
+    outputs = []
+    for written in version["files"].values():
+        archived = f"content/releases/{record['id']}/v{version['version']}/" \
+                   f"{Path(written['path']).name}"
+        sources[archived] = written["sha256"]
+        outputs.append({**written, "brief": record["id"], "lang": record["lang"],
+                        "version": version["version"], "number": version["number"],
+                        "released_at": version["released_at"], "sources": [archived],
+                        "case_records": [], "translation": None})
+    return outputs
 
 
 def read_entries(out, paths, settings):

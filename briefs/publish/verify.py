@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from briefs.content.inputs import discover
+from briefs.content.releases import archive_folder, load_releases
 from briefs.files import read_json
 from briefs.publish.manifest import (changed_software, changed_sources, compare_outputs,
                                      find_output, sources_of)
@@ -19,7 +21,7 @@ def verify(project, manifest_path, files=()):
                          "build/manifest.json")
     if files:
         return _look_up(manifest, files)
-    problems = _sent_files(manifest, Path(manifest_path).parent)
+    problems = _sent_files(manifest, Path(manifest_path).parent) + _archived(project)
     changed = changed_sources(project, manifest)
     for relative in changed:
         print(f"source changed since the build: {relative}")
@@ -80,6 +82,30 @@ def _sent_files(manifest, folder):
         problems += 1
     if not problems:
         print(f"All {len(listed)} files in {folder} are as the manifest lists them.")
+    return problems
+
+
+def _archived(project):
+    """Compare each released version's archived files with the SHA-256 its record holds;
+    print and count what differs."""
+    problems = checked = 0
+    for brief_id in discover(project):
+        for release in load_releases(project, brief_id):
+            folder = archive_folder(project, brief_id, release.version)
+            for name, digest in sorted(release.outputs.items()):
+                path, checked = folder / name, checked + 1
+                shown = path.relative_to(project.root).as_posix()
+                if not path.is_file() or path.is_symlink():
+                    print(f"MISSING from the archive: {shown}, released as version "
+                          f"{release.version} of {brief_id}")
+                elif sha256(path) != digest:
+                    print(f"CHANGED in the archive: {shown} is not what version "
+                          f"{release.version} of {brief_id} was released as")
+                else:
+                    continue
+                problems += 1
+    if checked and not problems:
+        print(f"All {checked} released files in content/releases are as released.")
     return problems
 
 

@@ -8,10 +8,11 @@ from markupsafe import Markup
 from briefs import i18n
 from briefs.content.load import load_section, section_path
 from briefs.content.pictures import picture
-from briefs.errors import ContentError, ContentErrors
+from briefs.errors import ContentError, ContentErrors, TemplateCallError
 from briefs.kinds import KINDS, N_, label
 from briefs.render import sandbox
 from briefs.render.guard import guard, refuse_deep_text, refuse_large_or_deep_html
+from briefs.render.list_changes import list_changes
 from briefs.render.markdown_ext import EditionState, section_html
 from briefs.render.pictures import EditionPictures, data_url
 from briefs.render.templates import environment, use_language
@@ -36,6 +37,7 @@ class MadeSections:
     pictures: EditionPictures  # what its page shows, each showing counted
     sections: list = field(default_factory=list)  # RenderedSection, in reading order
     notes: list = field(default_factory=list)  # each section's end notes, as HTML
+    list_changes: Markup = Markup("")  # how its list changed since the brief it continues
 
 
 def section_labels(brief, translate):
@@ -87,6 +89,16 @@ def render_sections(edition, helpers):
             errors += error.errors
     if errors:  # a mistake in the case book is met by every section that asks: say it once
         raise ContentErrors(list({str(error): error for error in errors}.values()))
+    if brief.continues:
+        path = project.brief_dir(brief.id) / "brief.yaml"
+        with guard(path):
+            try:
+                changes = list_changes(helpers)
+            except TemplateCallError as error:  # a mistake in the records, or in continues
+                raise ContentError(path, error.reason, field="continues",
+                                   hint=error.hint) from None
+        for medium in MEDIA:
+            made[medium].list_changes = changes
     return made
 
 
@@ -146,10 +158,12 @@ def render_edition(edition, medium, sections, published=None):
     made = sections[medium]
     context = page_context(edition, medium)
     context["image_url"] = made.pictures.named
-    context["stylesheet"] = Markup(stylesheet(edition.project, medium))
+    context["stylesheet"] = Markup(stylesheet(edition.project, medium,
+                                              released=edition.release is not None))
     levels = KINDS[brief.kind].contents_levels
     context.update(published or {})
     context.update(sections=made.sections, notes=Markup("".join(made.notes)),
+                   list_changes=made.list_changes,
                    internal=edition.settings.internal,
                    contents=[h for h in made.state.headings if h.level in levels])
     return env.get_template(f"{brief.kind}.html").render(context)
@@ -184,6 +198,35 @@ def page_context(edition, medium):
         "pdf_kb": None,
         "translation_notice": translation_notice(edition),
         "embargo_notice": embargo_notice(edition),
+        "release": release_context(edition),
+    }
+
+
+def release_context(edition):
+    """What a released brief's page says of its version: its document number, version,
+    first publication and corrections, and every version with its address; None for a
+    brief never released."""
+    release, brief, lang = edition.release, edition.brief, edition.lang
+    if release is None:
+        return None
+    site_url = edition.settings.site_url
+
+    def address(version, extension):
+        # Relative from the brief's folder; a page kept in v1/ reaches the others only
+        # through the site's address, so it is used where the build has one.
+        name = f"v{version}/{brief.id}.{lang}.{extension}"
+        return f"{site_url}{brief.id}/{name}" if site_url else name
+
+    return {
+        "number": release.number,
+        "version": release.version,
+        "pending": release.pending,
+        "first_published": release.first_published.date(),
+        "corrections": [{"date": c.date, "note": c.note[lang]} for c in release.corrections],
+        "history": [{"version": v.version, "date": v.released_at.date() if v.released_at
+                     else None, "current": v.version == release.version,
+                     "html": address(v.version, "html"), "pdf": address(v.version, "pdf")}
+                    for v in release.history],
     }
 
 
@@ -226,13 +269,17 @@ def edition_href(brief, lang, medium, site_url):
     return f"{site_url}{brief.id}/{brief.id}.{lang}.pdf" if site_url else None
 
 
-def stylesheet(project, medium):
+def stylesheet(project, medium, released=False):
     """The page's style: fonts, common rules and the medium's own. It is one text for all
-    editions, so that printing parses it once per process (briefs.pdf)."""
+    editions, so that printing parses it once per process (briefs.pdf). released: the
+    page of a released brief, which adds the style of its release notice and, on the web,
+    is also kept in a version's folder (v1/...), one level deeper, where it finds the fonts
+    through a second address."""
     fonts = project.templates / "fonts"
     font_base = fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/"
-    return environment(project).get_template("css/page.css").render(medium=medium,
-                                                                     font_base=font_base)
+    fallback = "../../assets/fonts/" if released and medium == "web" else ""
+    return environment(project).get_template("css/page.css").render(
+        medium=medium, font_base=font_base, font_fallback=fallback, released=released)
 
 
 def image_url(project, relative):

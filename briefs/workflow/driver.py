@@ -19,6 +19,7 @@ from briefs.publish.entry import edition_entry, entry_text
 from briefs.publish.feed import write_feeds
 from briefs.publish.manifest import read_entries, template_sources, write_manifest
 from briefs.publish.press_kit import write_press_kit
+from briefs.publish.released import refuse_silent_change, stage_versions
 from briefs.render.card import edition_card
 from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_edition, render_sections
@@ -26,17 +27,20 @@ from briefs.render.html import render_edition, render_sections
 log = logging.getLogger("briefs")
 
 
-def build_brief(project, brief_id, out, settings):
-    """Every edition of one brief, then its press kit, published into out together; on any
-    failure none of them (they are made in a staging folder of the private cache)."""
+def build_brief(project, brief_id, out, settings, releases=None):
+    """Every edition of one brief, its released versions and its press kit, published into
+    out together; on any failure none of them (they are made in a staging folder of the
+    private cache). releases: those to print, if not the record's (`briefs release`)."""
     settings.refuse_internal_into_public(project.root, out)
     templates = template_sources(project, settings.fingerprint)
     with Staging(scratch(settings)) as staging:
-        built = editions(project, brief_id, settings, staging.folder)
+        built = editions(project, brief_id, settings, staging.folder, releases)
+        stage_versions(project, built, staging.folder)
         for number, edition in enumerate(built):
             if number:
                 gc.collect()  # what the edition before left (briefs.pdf.collections_paused)
             build_edition(edition, templates)
+        refuse_silent_change(built)
         brief = built[0].brief
         write_data_package(built, data_package_file(staging.folder, brief.id),
                            scratch(settings))
@@ -66,8 +70,8 @@ def build_edition(edition, templates):
         paged = render_edition(edition, "print", sections)
         printing = time.perf_counter()
         pdf, pages, placed = print_pdf(paged, project=edition.project,
-                                       day=edition.brief.date,
-                                       identifier=f"{edition.brief.id}.{edition.lang}",
+                                       day=pdf_moment(edition),
+                                       identifier=pdf_identifier(edition),
                                        variant=settings.pdf_variant)
         printing = time.perf_counter() - printing
         warn_if_over_page_budget(edition, pages, helpers)
@@ -85,6 +89,17 @@ def build_edition(edition, templates):
     Path(files["entry"]).write_text(entry_text(entry), encoding="utf-8")
     log.info("%s.%s: %d pages, %d bytes, printed in %.2f s of %.2f s", edition.brief.id,
              edition.lang, pages, len(pdf), printing, time.perf_counter() - start)
+
+
+def pdf_moment(edition):
+    """What the PDF is dated: the brief's date, or for a released version its release."""
+    return edition.release.moment if edition.release else edition.brief.date
+
+
+def pdf_identifier(edition):
+    """What the PDF's /ID is made from: each released version has its own."""
+    version = f".v{edition.release.version}" if edition.release else ""
+    return f"{edition.brief.id}.{edition.lang}{version}"
 
 
 def refuse_outdated_translation(edition):
