@@ -432,18 +432,3 @@ def test_mistakes_in_recipients_are_named_with_file_line_and_field(
     for word in words:
         assert word in err, err
     assert not (project.root / "outbox").exists()
-
-
-@pytest.mark.parametrize("embargo, words", [
-    ("2023-04-25T12:00", ["field 'embargo'", "no time zone", "2024-01-29T09:00+06:00"]),
-    ("next tuesday", ["field 'embargo'", "What to do: write the time with its time zone"]),
-])
-def test_an_embargo_is_a_time_with_its_time_zone(tmp_path, capsys, embargo, words):
-    project = make_project(tmp_path)
-    path = project.brief_dir(STATEMENT) / "brief.yaml"
-    path.write_text(path.read_text() + f"embargo: {embargo}\n")
-    assert main(["--root", str(project.root), "check"]) == 1
-    err = capsys.readouterr().err
-    assert "brief.yaml, line" in err and "Traceback" not in err
-    for word in words:
-        assert word in err, err

@@ -28,7 +28,7 @@ def list_changes(helpers):
     """The HTML that says how the list of people held changed since the brief this one
     continues; empty if it continues none. helpers: the edition's CaseHelpers."""
     edition = helpers.edition
-    brief, lang = edition.brief, edition.lang
+    brief = edition.brief
     if not brief.continues:
         return Markup("")
     earlier = load_brief(edition.project, brief.continues, edition.organisations)
