@@ -9,6 +9,7 @@
 
 import atexit
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ from briefs.content.model import BRIEF_ID
 from briefs.edition import AUDIENCES
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import keep_outputs_private, publish_folder, write_whole
+from briefs.publish.keys import configured_key, unsigned_warning
 from briefs.project import Project
 
 spare_garbage_collection()
@@ -52,6 +54,17 @@ SITE_URL = config.get("site_url", "")
 TRANSLATIONS = config.get("translations", "notice")
 SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CACHE,
             "--translations", TRANSLATIONS]
+# --config signing_key=PATH signing_certificate=PATH: the organisation's key and its
+# certificate, PEM files kept outside the project, sign released PDFs and the manifest. The
+# key is read here first, so that a wrong passphrase stops the build before it makes
+# anything; the plan's key holds only the certificate's fingerprint, never a path.
+# (signed_pdfs=FOLDER: briefs verify's rebuild takes the signatures from the PDFs sent.)
+SIGNING = [f"--{name.replace('_', '-')}={os.path.abspath(config[name])}"
+           for name in ("signing_key", "signing_certificate", "signed_pdfs") if config.get(name)]
+try:
+    SIGNING_KEY = configured_key(config.get("signing_key"), config.get("signing_certificate"))
+except ContentError as error:
+    raise WorkflowError(f"{error}\nNothing was built.") from None
 
 # Whether this Snakemake runs inside a cluster job. In a SLURM job the plugin would hand the
 # job's briefs to srun one after another, each through two more Snakemakes and job servers
@@ -81,7 +94,8 @@ if IN_CLUSTER_JOB or workflow.local_exec:
 
 try:
     PLAN = Plan(PROJECT, AUDIENCE, CACHE, OUT, [
-        *SETTINGS, OUT, SITE_URL, Path(workflow.main_snakefile).read_text(encoding="utf-8")])
+        *SETTINGS, OUT, SITE_URL, SIGNING_KEY.fingerprint if SIGNING_KEY else "",
+        config.get("signed_pdfs", ""), Path(workflow.main_snakefile).read_text(encoding="utf-8")])
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 BRIEFS = PLAN.briefs
@@ -168,7 +182,7 @@ for LANGS in sorted({plan.languages for plan in BRIEFS.values()}):
         run:
             briefs("brief", wildcards.brief, "--out", f"{OUT}/{wildcards.brief}",
                    f"--site-url={SITE_URL}", "--cases-key", PLAN.cases_key,
-                   "--fingerprint", input.toolchain, *SETTINGS, log=log[0],
+                   "--fingerprint", input.toolchain, *SETTINGS, *SIGNING, log=log[0],
                    resources=resources, brief=wildcards.brief)
 
 
@@ -220,7 +234,7 @@ rule publish_catalogue_and_manifest:
         f"{CACHE}/logs/catalogue-and-manifest.log",
     run:
         briefs("publish", *ENTRIES, "--catalogue", output.catalogue, "--manifest",
-               output.manifest, *SETTINGS, log=log[0], resources=resources,
+               output.manifest, *SETTINGS, *SIGNING, log=log[0], resources=resources,
                settle=PLAN.settle_catalogue)
 
 
@@ -235,6 +249,8 @@ onsuccess:
     stop_rescheduling_timers()
     JOBS.stop()
     for warning in PLAN.warnings():
+        print(f"warning: {warning}", file=sys.stderr)
+    for warning in [] if SIGNING_KEY else filter(None, [unsigned_warning(PROJECT)]):
         print(f"warning: {warning}", file=sys.stderr)
 
 

@@ -92,6 +92,8 @@ def _parser():
     verify.add_argument("manifest", help="e.g. build/manifest.json")
     verify.add_argument("files", nargs="*", help="files to look up in the manifest instead "
                         "of rebuilding, e.g. a PDF someone received")
+    verify.add_argument("--certificate", type=Path, help="the organisation's certificate "
+                        "(PEM): signed PDFs and the manifest's signature must be made with it")
     verify.set_defaults(command=run_verify)
 
     translations = commands.add_parser(
@@ -136,6 +138,11 @@ def _settings_arguments(parser):
     parser.add_argument("--translations", choices=TRANSLATION_RULES, default="notice",
                         help="strict: refuse an edition whose translation is behind its "
                         "source text (default: print it with a notice)")
+    parser.add_argument("--signing-key", type=Path, help="the organisation's private key "
+                        "(PEM, outside the project) that signs released PDFs; its passphrase, "
+                        "if any, in the environment variable BRIEFS_SIGNING_PASSPHRASE")
+    parser.add_argument("--signing-certificate", type=Path, help="that key's certificate (PEM)")
+    parser.add_argument("--signed-pdfs", type=Path, help=argparse.SUPPRESS)  # verify's rebuild
 
 
 def _settings(project, args):
@@ -143,7 +150,9 @@ def _settings(project, args):
     return Settings(audience=args.audience, pdf_variant=args.pdf_variant,
                     site_url=_folder_address(getattr(args, "site_url", "")), cache=cache,
                     cases_key=args.cases_key, fingerprint=args.fingerprint,
-                    translations=args.translations)
+                    translations=args.translations, signing_key=args.signing_key,
+                    signing_certificate=args.signing_certificate,
+                    signed_pdfs=args.signed_pdfs)
 
 
 def _day(text):
@@ -262,4 +271,4 @@ def run_release(project, args):
 def run_verify(project, args):
     from briefs.publish.verify import verify
 
-    return verify(project, args.manifest, args.files)
+    return verify(project, args.manifest, args.files, args.certificate)

@@ -36,6 +36,12 @@ class Settings:
     cases_key: str = ""  # the case book's key as this run's planning read it, if known
     fingerprint: str = ""  # the workflow's fingerprint of templates and code, if any
     translations: str = "notice"  # strict: refuse an edition whose translation is behind
+    # The organisation's key and certificate (PEM files outside the project) that sign
+    # released PDFs, if given; a build without them may take signatures from the PDFs
+    # that were sent (briefs verify's rebuild): the folder they are in.
+    signing_key: Path | None = None
+    signing_certificate: Path | None = None
+    signed_pdfs: Path | None = None
 
     @property
     def internal(self):

@@ -9,11 +9,12 @@ from pathlib import Path
 from briefs.content import translations
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
-from briefs.files import Staging, keep_outputs_private, press_kit_file
+from briefs.files import Staging, keep_outputs_private, press_kit_file, write_whole
 from briefs.kinds import over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
 from briefs.publish.entry import edition_entry, entry_text
+from briefs.publish.keys import configured_key
 from briefs.publish.manifest import read_entries, template_sources, write_manifest
 from briefs.publish.press_kit import write_press_kit
 from briefs.publish.released import refuse_silent_change, stage_versions
@@ -33,10 +34,12 @@ def build_brief(project, brief_id, out, settings, releases=None):
     with Staging(scratch(settings)) as staging:
         built = editions(project, brief_id, settings, staging.folder, releases)
         stage_versions(project, built, staging.folder)
+        key = signing_key(settings) if built[0].releases else None
+        sign_versions(built, staging.folder, key)
         for number, edition in enumerate(built):
             if number:
                 gc.collect()  # what the edition before left (briefs.pdf.collections_paused)
-            build_edition(edition, templates)
+            build_edition(edition, templates, key)
         refuse_silent_change(built)
         brief = built[0].brief
         write_press_kit([edition.files["entry"] for edition in built], brief.date,
@@ -44,8 +47,9 @@ def build_brief(project, brief_id, out, settings, releases=None):
         staging.publish(out)
 
 
-def build_edition(edition, templates):
-    """One edition's PDF, web page, link picture and entry."""
+def build_edition(edition, templates, key=None):
+    """One edition's PDF, web page, link picture and entry; a released one's PDF signed
+    with key (briefs.publish.signing)."""
     start = time.perf_counter()
     files, settings = edition.files, edition.settings
     helpers = CaseHelpers(edition)
@@ -61,6 +65,9 @@ def build_edition(edition, templates):
         printing = time.perf_counter() - printing
         warn_if_over_page_budget(edition, pages, helpers)
         warn_if_translation_behind(edition, helpers)
+        if edition.release and edition.release.released_at:
+            pdf = signed(edition, pdf, edition.release.released_at, Path(files["pdf"]).name,
+                         key)
         Path(files["pdf"]).write_bytes(pdf)
         published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
                      "card_href": Path(files["card"]).name}
@@ -72,6 +79,28 @@ def build_edition(edition, templates):
     Path(files["entry"]).write_text(entry_text(entry), encoding="utf-8")
     log.info("%s.%s: %d pages, %d bytes, printed in %.2f s of %.2f s", edition.brief.id,
              edition.lang, pages, len(pdf), printing, time.perf_counter() - start)
+
+
+def sign_versions(built, folder, key):
+    """Sign the PDFs of the brief's released versions, staged in folder/v1, v2..."""
+    for release in built[0].releases:
+        for edition in built:
+            relative = f"v{release.version}/{Path(edition.files['pdf']).name}"
+            path = Path(folder) / relative
+            if path.is_file():
+                path.write_bytes(signed(edition, path.read_bytes(), release.released_at,
+                                        relative, key))
+
+
+def signed(edition, pdf, released_at, relative, key):
+    """A released PDF of the edition's brief (relative: its path in the brief's folder) as
+    it is published: signed with key, or without one, as sent if the settings name the
+    folder of the PDFs that were sent (briefs.publish.signing.released_pdf)."""
+    from briefs.publish.signing import description, released_pdf  # pyHanko: a slow import
+
+    sent = edition.settings.signed_pdfs
+    return released_pdf(pdf, released_at, description(edition.publishers[0], edition.lang),
+                        key, sent and Path(sent) / edition.brief.id / relative)
 
 
 def pdf_moment(edition):
@@ -106,6 +135,11 @@ def warn_if_over_page_budget(edition, pages, helpers):
         helpers.warnings.append(warning)
 
 
+def signing_key(settings):
+    """The organisation's key, if the settings give one: read once per job."""
+    return configured_key(settings.signing_key, settings.signing_certificate)
+
+
 def scratch(settings):
     """Where a job writes before renaming into place: the build's private cache."""
     return Path(settings.cache) / "scratch"
@@ -126,7 +160,23 @@ def refuse_internal_into_public(project, out, settings):
 def publish(project, entries, catalogue, manifest, settings):
     """The catalogue of all briefs, then the manifest that lists it."""
     refuse_internal_into_public(project, catalogue, settings)
+    key = signing_key(settings)
     chosen = {"audience": settings.audience, "pdf_variant": settings.pdf_variant}
+    if key:
+        chosen["signing_certificate"] = key.fingerprint  # the certificate's SHA-256 only
     records = read_entries(Path(manifest).parent, entries, chosen)  # before writing anything
     write_catalogue(project, list(records.values()), catalogue, scratch(settings))
     write_manifest(Path(manifest).parent, records, chosen, manifest, scratch(settings))
+    sign_manifest(manifest, key, settings)
+
+
+def sign_manifest(manifest, key, settings):
+    """manifest.json.p7s beside the manifest, its detached signature by key; without a
+    key, none (one left by an earlier build would no longer match)."""
+    target = Path(f"{manifest}.p7s")
+    if key is None:
+        target.unlink(missing_ok=True)
+        return
+    from briefs.publish.signing import manifest_signature  # pyHanko: a slow import
+
+    write_whole(target, manifest_signature(Path(manifest).read_bytes(), key), scratch(settings))
