@@ -14,7 +14,7 @@ from briefs.publish.entry import file_entry, sha256, view_digest
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
              "pyyaml",
-             "snakemake")
+             "snakemake", "pyhanko")
 
 
 def template_sources(project, fingerprint=None):
