@@ -9,7 +9,8 @@ import pydantic
 
 from briefs.errors import ContentError, ContentErrors, did_you_mean
 from briefs.content.characters import refuse_invisible_in_section
-from briefs.content.model import BRIEF_ID, Brief, Organisation, kind_problems, missing_translations
+from briefs.content.model import (BRIEF_ID, NUMBER_HINT, Brief, Organisation, kind_problems,
+                                  missing_translations, number_pattern_problem)
 from briefs.content.pictures import picture
 from briefs.content.yamlfile import load_mapping, shorten
 
@@ -104,6 +105,10 @@ def load_organisations(project):
     for key in document.data:
         sub = document.sub(key)
         organisation, problems = validation_errors(sub, Organisation)
+        if organisation and organisation.document_numbers:
+            reason = number_pattern_problem(organisation.document_numbers)
+            if reason:
+                problems.append(sub.error(("document_numbers",), reason, NUMBER_HINT))
         if organisation and organisation.logo:
             problems += _picture_problems(project, document, (key, "logo"), organisation.logo)
         for problem in problems:
@@ -153,6 +158,8 @@ def _brief_problems(project, document, brief, organisations):
                             f"add a line '{lang}: ...' under this field"))
     if brief.photo:
         errors += _picture_problems(project, document, ("photo", "file"), brief.photo.file)
+    if brief.continues is not None:
+        errors += _continues_problems(project, document, brief)
     for index, key in enumerate(brief.organisations):
         if key not in organisations:
             errors.append(error(("organisations", index), f"unknown organisation '{key}'",
@@ -160,6 +167,22 @@ def _brief_problems(project, document, brief, organisations):
                                 f"{', '.join(sorted(organisations))}, or add it to "
                                 "content/organisations.yaml"))
     return errors
+
+
+def _continues_problems(project, document, brief):
+    """A brief continues the list of another brief of the project, if it lists people as
+    of a date (a report or update)."""
+    reason = None
+    if brief.kind not in ("report", "update"):
+        reason = (f"a {brief.kind} has no list of people as of a date to continue",
+                  "remove 'continues', or make the brief a report or update")
+    elif brief.continues == brief.id:
+        reason = "a brief cannot continue itself", "name the brief whose list this follows"
+    elif not BRIEF_ID.match(brief.continues) or not project.exists(
+            project.brief_dir(brief.continues) / "brief.yaml"):
+        reason = (f"there is no brief '{shorten(brief.continues)}'",
+                  "give the id of a brief of content/briefs, its folder's name")
+    return [document.error(("continues",), *reason)] if reason else []
 
 
 def section_path(project, brief, ref, lang):

@@ -166,13 +166,6 @@ class Organisation(Strict):
     # how its released briefs are numbered, e.g. "KIBHR/{year}/{number:03}"
     document_numbers: str | None = None
 
-    @field_validator("document_numbers")
-    @classmethod
-    def _number_pattern(cls, pattern):
-        if pattern is not None:
-            number_pattern_problem(pattern)
-        return pattern
-
     @model_validator(mode="after")
     def _logo_described(self):
         if self.logo and not self.logo_alt:
@@ -181,29 +174,30 @@ class Organisation(Strict):
 
 
 NUMBER_FIELDS = {"year": re.compile(r"^(0?[1-9])?d?$"), "number": re.compile(r"^(0?[1-9])?d?$")}
+NUMBER_HINT = ("write for example \"KIBHR/{year}/{number:03}\": {year} is the year of the "
+               "release, {number} counts the organisation's briefs first released that year "
+               "({number:03} writes it with three digits); nothing else goes in braces")
 
 
 def number_pattern_problem(pattern):
-    """Refuse a document number pattern with anything but {year} and {number} (with an
-    optional width such as {number:03}): format() would otherwise reach into attributes."""
+    """What is wrong with a document number pattern, or None: it may hold {year} and
+    {number} only (with a width such as {number:03}), since format() would otherwise reach
+    into the attributes of what it formats."""
     if len(pattern) > 100 or not pattern.isprintable():
-        raise ValueError("the pattern must be one line of at most 100 characters")
+        return "the pattern must be one line of at most 100 characters"
     try:
         fields = list(string.Formatter().parse(pattern))
     except ValueError as error:
-        raise ValueError(f"the pattern cannot be read ({error}); write braces only around "
-                         "{year} and {number}") from None
+        return f"the pattern cannot be read ({error})"
     named = set()
     for _, name, spec, conversion in fields:
         if name is None:
             continue
         if name not in NUMBER_FIELDS or conversion or not NUMBER_FIELDS[name].match(spec):
-            raise ValueError(f"'{{{name}{'!' + conversion if conversion else ''}"
-                             f"{':' + spec if spec else ''}}}' is not allowed: use {{year}} "
-                             "and {number}, or {number:03} for three digits")
+            written = f"{name}{'!' + conversion if conversion else ''}{':' + spec if spec else ''}"
+            return f"'{{{written}}}' is not allowed in a document number"
         named.add(name)
-    if "number" not in named:
-        raise ValueError("the pattern needs {number}, e.g. \"KIBHR/{year}/{number:03}\"")
+    return None if "number" in named else "the pattern has no {number}"
 
 
 def document_number(pattern, year, number):

@@ -11,7 +11,7 @@ from pydantic import Field, field_validator, model_validator
 from briefs.content.load import validation_errors
 from briefs.content.model import Strict
 from briefs.content.yamlfile import load_mapping
-from briefs.errors import ContentErrors
+from briefs.errors import ContentErrors, ordinal
 
 RECORD = "releases.yaml"
 HEADER = ("# Written by `briefs release`: the record of what was sent. Do not edit it by\n"
@@ -54,7 +54,7 @@ class Record(Strict):
         for index, release in enumerate(self.releases):
             if release.version != index + 1:
                 raise ValueError(f"the versions must be 1, 2, ... in order; the "
-                                 f"{index + 1}th is {release.version}")
+                                 f"{ordinal(index + 1)} is {release.version}")
         return self
 
 

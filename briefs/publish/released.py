@@ -16,7 +16,9 @@ RESTORE_HINT = ("put back the file as it was released (e.g. 'git checkout -- {pa
 
 def stage_versions(project, built, folder):
     """Copy the files of each released version of the brief (built: its editions) from
-    its archive into folder/v1, v2..., each checked against the SHA-256 its record holds."""
+    its archive into folder/v1, v2..., each checked against the SHA-256 its record holds.
+    Each edition records them among what it read, so that a changed one is checked again
+    at the next build."""
     brief_id = built[0].brief.id
     for release in built[0].releases:
         archive = archive_folder(project, brief_id, release.version)
@@ -36,6 +38,8 @@ def stage_versions(project, built, folder):
                                    f"the one {record_path(project, brief_id).name} records",
                                    hint=RESTORE_HINT.format(path=relative))
             (target / name).write_bytes(data)
+            for edition in built:
+                edition.reads[relative] = digest
 
 
 def refuse_silent_change(built):

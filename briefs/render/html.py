@@ -8,10 +8,11 @@ from markupsafe import Markup
 from briefs import i18n
 from briefs.content.load import load_section, section_path
 from briefs.content.pictures import picture
-from briefs.errors import ContentError, ContentErrors
+from briefs.errors import ContentError, ContentErrors, TemplateCallError
 from briefs.kinds import KINDS, N_, label
 from briefs.render import sandbox
 from briefs.render.guard import guard, refuse_deep_text, refuse_large_or_deep_html
+from briefs.render.list_changes import list_changes
 from briefs.render.markdown_ext import EditionState, section_html
 from briefs.render.pictures import EditionPictures, data_url
 from briefs.render.templates import environment, use_language
@@ -36,6 +37,7 @@ class MadeSections:
     pictures: EditionPictures  # what its page shows, each showing counted
     sections: list = field(default_factory=list)  # RenderedSection, in reading order
     notes: list = field(default_factory=list)  # each section's end notes, as HTML
+    list_changes: Markup = Markup("")  # how its list changed since the brief it continues
 
 
 def section_labels(brief, translate):
@@ -86,6 +88,16 @@ def render_sections(edition, helpers):
             errors += error.errors
     if errors:  # a mistake in the case book is met by every section that asks: say it once
         raise ContentErrors(list({str(error): error for error in errors}.values()))
+    if brief.continues:
+        path = project.brief_dir(brief.id) / "brief.yaml"
+        with guard(path):
+            try:
+                changes = list_changes(helpers)
+            except TemplateCallError as error:  # a mistake in the records, or in continues
+                raise ContentError(path, error.reason, field="continues",
+                                   hint=error.hint) from None
+        for medium in MEDIA:
+            made[medium].list_changes = changes
     return made
 
 
@@ -120,6 +132,7 @@ def render_edition(edition, medium, sections, published=None):
     levels = KINDS[brief.kind].contents_levels
     context.update(published or {})
     context.update(sections=made.sections, notes=Markup("".join(made.notes)),
+                   list_changes=made.list_changes,
                    internal=edition.settings.internal,
                    contents=[h for h in made.state.headings if h.level in levels])
     return env.get_template(f"{brief.kind}.html").render(context)

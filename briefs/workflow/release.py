@@ -19,13 +19,15 @@ from briefs.content.releases import (Release, archive_folder, load_releases, rec
                                      record_text, sources_digest)
 from briefs.edition import Settings
 from briefs.errors import ContentError
-from briefs.files import BUILD_FIRST, output_files, read_json, write_whole
+from briefs.files import output_files, read_json, write_whole
 from briefs.publish.entry import sha256
 from briefs.publish.manifest import changed_sources
 from briefs.publish.released import released
 from briefs.workflow.driver import build_brief, scratch
 
 RELEASED_KINDS = ("html", "pdf", "card")  # what is sent; entries and press kits are not
+BUILD_FIRST_HINT = ("build first (snakemake --cores all), check what it made, then release: "
+                    "a release records what build/ holds")
 
 
 def release(project, brief_id, at=None, site_url=""):
@@ -33,7 +35,7 @@ def release(project, brief_id, at=None, site_url=""):
     at = at or datetime.datetime.now().astimezone()
     organisations = load_organisations(project)
     brief = load_brief(project, brief_id, organisations)
-    manifest = read_json(project.root / "build" / "manifest.json", hint=BUILD_FIRST)
+    manifest = read_json(project.root / "build" / "manifest.json", hint=BUILD_FIRST_HINT)
     entries = current_entries(project, brief, manifest)
     releases = load_releases(project, brief_id)
     refuse_unchanged(project, brief, releases)
@@ -67,9 +69,7 @@ def release(project, brief_id, at=None, site_url=""):
 def current_entries(project, brief, manifest):
     """The entries of the brief's editions in build/, refused unless the build is current:
     every file listed as built, and nothing it was made from changed since."""
-    folder = project.root / "build" / brief.id
-    hint = ("build first (snakemake --cores all), check what it made, then release: a "
-            "release records what build/ holds")
+    folder, hint = project.root / "build" / brief.id, BUILD_FIRST_HINT
     listed = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
     entries = []
     for lang in brief.languages:
