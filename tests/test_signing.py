@@ -7,6 +7,7 @@ and its passphrase are in no file the build writes."""
 import asyncio
 import base64
 import datetime
+import io
 import os
 import re
 import shutil
@@ -27,6 +28,8 @@ from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from briefs.publish.keys import fingerprint, read_key
+from briefs.publish.signing import pdf_problems, sign_pdf
 from conftest import make_project
 from test_validation import failures, misread
 
@@ -346,3 +349,33 @@ def test_verify_refuses_a_signature_made_with_another_key(sent, keys, tmp_path):
             "organisation's") in result.stdout
     assert (f"SIGNATURE of {BRIEF}/{BRIEF}.en.pdf: it was signed with another certificate"
             in result.stdout)
+
+
+def test_the_signature_writes_no_stream_whose_data_ends_in_cr(tmp_path):
+    """pyHanko writes LF alone before endstream, and a stream whose data ends in CR is
+    measured differently by different readers (docs/architecture.md, "Validated PDFs").
+    The fixture statement, signed with a 2048-bit key and descriptions of 159 to 161
+    characters, gives one such cross-reference stream: the room for its signature grows."""
+    (tmp_path / "project").mkdir()
+    project = make_project(tmp_path / "project")
+    printed = briefs(project, "brief", BRIEF, "--out", str(tmp_path / "out"))
+    assert printed.returncode == 0, printed.stderr
+    pdf = (tmp_path / "out" / f"{BRIEF}.en.pdf").read_bytes()
+    authority_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    issued = certificate("Alpha Rights Centre", "Test CA", key.public_key(), authority_key, 2,
+                         False)
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    (tmp_path / "certificate.pem").write_bytes(issued.public_bytes(serialization.Encoding.PEM))
+    organisation = read_key(tmp_path / "key.pem", tmp_path / "certificate.pem")
+    at = datetime.datetime.fromisoformat(RELEASED_AT)
+    room = set()
+    for length in (159, 160, 161):
+        signed = sign_pdf(pdf, organisation, at, "x" * length)
+        assert b"\r\nendstream" not in signed[len(pdf):], length
+        [signature] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+        room.add(signature.byte_range[2] - signature.byte_range[1])
+        assert pdf_problems(signed, fingerprint(issued)) == []
+    assert len(room) == 2, "no signature needed more room: the test no longer provokes it"

@@ -72,7 +72,19 @@ def description(organisation, lang):
 
 def sign_pdf(pdf, key, released_at, description):
     """The PDF signed by key at the time it was released (an aware datetime), in a field
-    described for assistive technology by description."""
+    described for assistive technology by description.
+
+    Like the printed PDF (briefs.pdf_tags.end_stream), the signature's revision holds no
+    stream whose data ends in CR, which readers measure differently: pyHanko writes LF
+    alone before endstream. Where its cross-reference stream's data would end so, the room
+    kept for the signature grows by a byte, which moves what that stream lists."""
+    attempts = (_signed(pdf, key, released_at, description, padding)
+                for padding in range(0, 64, 2))
+    return next(signed for signed in attempts if b"\r\nendstream" not in signed[len(pdf):])
+
+
+def _signed(pdf, key, released_at, description, padding):
+    """The PDF signed, with padding more hexadecimal digits of room for the signature."""
     writer = _ReleaseRevision(pdf, released_at)
     fields.append_signature_field(writer, fields.SigFieldSpec(
         FIELD, readable_field_name=description))
@@ -81,15 +93,15 @@ def sign_pdf(pdf, key, released_at, description):
         signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm=DIGEST,
                                      subfilter=fields.SigSeedSubFilter.PADES),
         signer=_signer(key))
-    return asyncio.run(_sign(pdf_signer, writer, released_at)).getvalue()
+    return asyncio.run(_sign(pdf_signer, writer, released_at, padding)).getvalue()
 
 
-async def _sign(pdf_signer, writer, released_at):
+async def _sign(pdf_signer, writer, released_at, padding):
     """pyHanko's PdfSigner.async_sign_pdf, step by step, with the release's time as the
     signing time where pyHanko would take the clock's."""
     session = pdf_signer.init_signing_session(writer, existing_fields_only=True)
     session.system_time = released_at
-    reserved = await session.estimate_signature_container_size(None)
+    reserved = await session.estimate_signature_container_size(None) + padding
     document = session.prepare_tbs_document(validation_info=None, bytes_reserved=reserved)
     digest, output = document.digest_tbs_document()
     signed = await document.perform_signature(
