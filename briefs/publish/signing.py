@@ -65,9 +65,9 @@ def released_pdf(pdf, released_at, description, key=None, sent=None):
 def description(organisation, lang):
     """What the signature's field is called for assistive technology, in the language
     of the edition."""
+    _ = i18n.translations(lang).gettext
     name = organisation.name.get(lang) or organisation.name["en"]
-    return i18n.translations(lang).gettext("Digital signature of %(organisation)s") % {
-        "organisation": name}
+    return _("Digital signature of %(organisation)s") % {"organisation": name}
 
 
 def sign_pdf(pdf, key, released_at, description):
