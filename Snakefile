@@ -62,7 +62,8 @@ SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CAC
 SIGNING = [f"--{name.replace('_', '-')}={os.path.abspath(config[name])}"
            for name in ("signing_key", "signing_certificate", "signed_pdfs") if config.get(name)]
 try:
-    SIGNING_KEY = configured_key(config.get("signing_key"), config.get("signing_certificate"))
+    SIGNING_KEY = configured_key(config.get("signing_key"), config.get("signing_certificate"),
+                                 PROJECT)
 except ContentError as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 

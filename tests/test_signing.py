@@ -379,3 +379,18 @@ def test_the_signature_writes_no_stream_whose_data_ends_in_cr(tmp_path):
         room.add(signature.byte_range[2] - signature.byte_range[1])
         assert pdf_problems(signed, fingerprint(issued)) == []
     assert len(room) == 2, "no signature needed more room: the test no longer provokes it"
+
+
+def test_a_key_inside_the_project_or_missing_is_refused_naming_the_setting(keys, tmp_path):
+    project = one_brief_project(tmp_path)
+    inside = project.root / "signing"
+    inside.mkdir()
+    shutil.copy(keys["key"], inside / "key.pem")
+    for key, reason in ((inside / "key.pem", "the signing key is inside the project's folder"),
+                        (tmp_path.parent / "no-such-key.pem", "cannot be read")):
+        result = build(project, "--config", f"signing_key={key}",
+                       f"signing_certificate={keys['certificate']}")
+        assert result.returncode != 0
+        assert reason in result.stderr and "field 'signing_key'" in result.stderr
+        assert "What to do:" in result.stderr and "Traceback" not in result.stderr
+        assert not (project.root / "build").exists()

@@ -47,9 +47,10 @@ def der(certificate):
     return certificate.public_bytes(serialization.Encoding.DER)
 
 
-def configured_key(key_path, certificate_path):
+def configured_key(key_path, certificate_path, project=None):
     """The key a build is given (signing_key, signing_certificate), read; None if it is
-    given none. ContentError if only one of the two is given."""
+    given none. ContentError if only one of the two is given, or if the key is inside the
+    project's folder, from where it could be committed or published."""
     if not key_path and not certificate_path:
         return None
     if not key_path or not certificate_path:
@@ -57,6 +58,12 @@ def configured_key(key_path, certificate_path):
         raise ContentError(certificate_path or key_path, "a signing key needs both "
                            f"signing_key and signing_certificate; {missing} is not given",
                            field=missing, hint=KEY_HINT)
+    if project and Path(os.path.realpath(key_path)).is_relative_to(project.root):
+        raise ContentError(key_path, "the signing key is inside the project's folder, from "
+                           "where it could be committed, copied or published with it",
+                           field="signing_key", hint="move it to a folder of its own outside "
+                           "the project (e.g. ~/signing/) and name it there; if it was ever "
+                           "committed, make a new key")
     return read_key(key_path, certificate_path)
 
 

@@ -34,7 +34,7 @@ def build_brief(project, brief_id, out, settings, releases=None):
     with Staging(scratch(settings)) as staging:
         built = editions(project, brief_id, settings, staging.folder, releases)
         stage_versions(project, built, staging.folder)
-        key = signing_key(settings) if built[0].releases else None
+        key = signing_key(project, settings) if built[0].releases else None
         sign_versions(built, staging.folder, key)
         for number, edition in enumerate(built):
             if number:
@@ -135,9 +135,9 @@ def warn_if_over_page_budget(edition, pages, helpers):
         helpers.warnings.append(warning)
 
 
-def signing_key(settings):
+def signing_key(project, settings):
     """The organisation's key, if the settings give one: read once per job."""
-    return configured_key(settings.signing_key, settings.signing_certificate)
+    return configured_key(settings.signing_key, settings.signing_certificate, project)
 
 
 def scratch(settings):
@@ -160,7 +160,7 @@ def refuse_internal_into_public(project, out, settings):
 def publish(project, entries, catalogue, manifest, settings):
     """The catalogue of all briefs, then the manifest that lists it."""
     refuse_internal_into_public(project, catalogue, settings)
-    key = signing_key(settings)
+    key = signing_key(project, settings)
     chosen = {"audience": settings.audience, "pdf_variant": settings.pdf_variant}
     if key:
         chosen["signing_certificate"] = key.fingerprint  # the certificate's SHA-256 only
