@@ -141,6 +141,11 @@ def test_an_edit_after_release_is_refused_naming_the_brief_the_release_and_what_
         statement_released):
     project = statement_released
     kept = outputs(project, STATEMENT)
+    organisations = project.content / "organisations.yaml"  # another organisation's entry
+    organisations.write_text(organisations.read_text().replace("beta:\n", "beta:\n"
+                                                               "  licence: CC BY 4.0\n", 1))
+    built(project)
+    assert outputs(project, STATEMENT) == kept
     body = project.brief_dir(STATEMENT) / "body.en.md"
     body.write_text(body.read_text().replace("nine years", "ten years"))
     result = run_snakemake(project)
@@ -269,6 +274,8 @@ CASES = {
     "keeper-seven": "{date: 2020-09-01, type: pretrial_detention}\n  - {date: 2021-04-01, "
                     "type: died}",
 }
+NUMBERS = {"keeper-six": ("Шесть", "Алты"), "keeper-eight": ("Восемь", "Сегіз"),
+           "keeper-seven": ("Семь", "Жеті")}
 HIDDEN = """id: zzyzx-second
 name: {en: Zzyzx Second-Hidden}
 visibility: restricted
@@ -292,8 +299,10 @@ def continued(tmp_path_factory):
         for lang in ("en", "ru", "kk"):
             (folder / f"{stem}.{lang}.md").write_text(text)
     for case_id, events in CASES.items():
+        # names in the order editors write them, not sorted (en, ru, kk)
         (project.content / "cases" / f"{case_id}.yaml").write_text(
-            f"id: {case_id}\nname: {{en: {case_id.replace('-', ' ').title()}}}\n"
+            f"id: {case_id}\nname: {{en: {case_id.replace('-', ' ').title()}, "
+            f"ru: Смотритель {NUMBERS[case_id][0]}, kk: Күзетші {NUMBERS[case_id][1]}}}\n"
             f"events:\n  - {events}\n")
     (project.content / "cases" / "zzyzx-second.yaml").write_text(HIDDEN)
     built(project)
@@ -305,9 +314,11 @@ def continued(tmp_path_factory):
             "Added to the list: Keeper Eight and Keeper Six", "Released: Keeper One",
             "Died: Keeper Seven", "facts as of 30 November 2020"]),
     ("ru", ["Изменения с предыдущего списка", "2 новых имени, 1 освобождён и 1 умер",
-            "Добавлены в список: Keeper Eight и Keeper Six", "Освобождены: Смотритель Один"]),
+            "Добавлены в список: Смотритель Восемь и Смотритель Шесть",
+            "Освобождены: Смотритель Один", "Умерли: Смотритель Семь"]),
     ("kk", ["Алдыңғы тізімнен бергі өзгерістер", "2 жаңа есім",
-            "Тізімге қосылғандар:", "Қайтыс болғандар: Keeper Seven"]),
+            "Тізімге қосылғандар: Күзетші Алты және Күзетші Сегіз",
+            "Қайтыс болғандар: Күзетші Жеті"]),
 ])
 def test_a_report_continuing_another_says_who_was_added_and_who_left(continued, lang, words):
     folder = continued.root / "build" / "test-followup"
@@ -336,11 +347,14 @@ def test_continuing_a_brief_that_is_not_there_is_refused(continued, capsys):
     assert "brief.yaml, line 9, field 'continues'" in err and "test-reprot" in err
 
 
-def test_a_brief_of_a_publisher_without_pattern_is_released_without_number(continued, capsys):
-    out = release(continued, "test-report", "2020-12-10T09:00+06:00", capsys)
-    assert "version 1 released at" in out and " as " not in out.split("released")[1][:4]
-    record = yaml.safe_load((continued.brief_dir("test-report") / "releases.yaml").read_text())
+def test_a_brief_showing_case_records_is_released_without_number_by_a_publisher_without_one(
+        continued, capsys):
+    """Its case records' views are compared as the build saw them (the cached case book)."""
+    out = release(continued, "test-followup", "2021-07-10T09:00+06:00", capsys)
+    assert "version 1 released at" in out and " as " not in out
+    record = yaml.safe_load((continued.brief_dir("test-followup") / "releases.yaml")
+                            .read_text())
     assert record["releases"][0]["number"] is None
-    text = pdf_text(continued.content / "releases/test-report/v1/test-report.en.pdf")
-    assert "Version 1 · First published 10 December 2020" in " ".join(text.split())
+    text = pdf_text(continued.content / "releases/test-followup/v1/test-followup.en.pdf")
+    assert "Version 1 · First published 10 July 2021" in " ".join(text.split())
     assert "Document" not in text

@@ -17,6 +17,7 @@ RECORD = "releases.yaml"
 HEADER = ("# Written by `briefs release`: the record of what was sent. Do not edit it by\n"
           "# hand; commit it with the released files in content/releases/.\n")
 SHA256 = r"^[0-9a-f]{64}$"
+ORGANISATIONS = "content/organisations.yaml"
 
 
 class Release(Strict):
@@ -26,6 +27,7 @@ class Release(Strict):
     number: str | None = None  # the document number, kept by every version of the brief
     released_at: datetime.datetime
     corrections: int = Field(0, ge=0)  # how many of brief.yaml's corrections it prints
+    pdf_variant: str = Field("pdf/ua-1", pattern=r"^pdf/[a-z0-9-]+$")  # its files' standard
     sources: str = Field(pattern=SHA256)  # sources_digest() of what it was made from
     outputs: dict[str, str]  # {file name: SHA-256} of each released file
 
@@ -141,6 +143,7 @@ def record_text(releases):
                   f"    number: {_quoted(release.number) if release.number else 'null'}",
                   f"    released_at: \"{release.released_at.isoformat()}\"",
                   f"    corrections: {release.corrections}",
+                  f"    pdf_variant: {release.pdf_variant}",
                   f"    sources: {release.sources}",
                   "    outputs:"]
         lines += [f"      {_quoted(name)}: {digest}"
@@ -155,13 +158,17 @@ def _quoted(text):
 
 def sources_digest(entries):
     """The SHA-256 of what a brief's editions were made from, from their entries: the
-    content files they read (but the record of releases and the released files) and the
-    case records they showed, as their audience saw them. A change to any of them after
-    a release is a change to what was sent."""
+    content files they read (but the record of releases and the released files), the
+    entries of organisations.yaml they printed (an edit of another organisation is no
+    change to them) and the case records they showed, as their audience saw them. A
+    change to any of them after a release is a change to what was sent."""
     lines = set()
     for entry in entries:
         lines.update(f"{path} {digest}" for path, digest in entry["sources"].items()
-                     if path.startswith("content/") and not release_file(path))
+                     if path.startswith("content/") and not release_file(path)
+                     and path != ORGANISATIONS)
+        lines.update(f"organisation {key} {digest}"
+                     for key, digest in entry["organisations_used"].items())
         lines.update(f"case {case_id} {digest}"
                      for case_id, digest in entry["case_records"].items())
     return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()

@@ -44,6 +44,7 @@ def edition_entry(edition, *, pages, helpers, templates):
         "pdf_bytes": Path(edition.files["pdf"]).stat().st_size,
         "sources": {**edition_sources(edition), **templates},
         "case_records": case_views(edition, used),
+        "organisations_used": organisation_views(edition),
         "translation": translation_record(edition),
         "files": {kind: file_entry(edition.files[kind], files[kind])
                   for kind in ("html", "pdf", "card")},
@@ -93,6 +94,8 @@ def version_entries(edition):
     folder = Path(edition.files["html"]).parent
     versions = []
     for release in edition.releases:
+        if not (folder / f"v{release.version}").is_dir():
+            continue  # released in another PDF standard than this build's
         staged = output_files(folder / f"v{release.version}", brief.id, lang)
         names = output_files(f"{brief.id}/v{release.version}", brief.id, lang)
         versions.append({"version": release.version, "number": release.number,
@@ -101,6 +104,18 @@ def version_entries(edition):
                                    for kind in ("html", "pdf", "card")
                                    if Path(staged[kind]).name in release.outputs}})
     return versions
+
+
+def organisation_views(edition):
+    """{key: SHA-256} of the brief's organisations as loaded: what it printed of
+    organisations.yaml, which every brief reads whole (briefs.content.releases)."""
+    return {key: organisation_digest(edition.organisations[key])
+            for key in edition.brief.organisations}
+
+
+def organisation_digest(organisation):
+    return sha256_of(json.dumps(organisation.model_dump(mode="json"), ensure_ascii=False,
+                                sort_keys=True).encode())
 
 
 def translation_record(edition):
@@ -112,8 +127,11 @@ def translation_record(edition):
 
 
 def view_digest(case):
-    """The SHA-256 of a record as a case book holds it."""
-    return sha256_of(case.model_dump_json().encode())
+    """The SHA-256 of a record as a case book holds it, its mappings in sorted order: the
+    case book kept in the cache holds them so, a book read from the files in the files'
+    order, and the same record must give the same digest from either."""
+    return sha256_of(json.dumps(case.model_dump(mode="json"), ensure_ascii=False,
+                                sort_keys=True).encode())
 
 
 def sha256_of(data):

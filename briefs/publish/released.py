@@ -18,9 +18,12 @@ def stage_versions(project, built, folder):
     """Copy the files of each released version of the brief (built: its editions) from
     its archive into folder/v1, v2..., each checked against the SHA-256 its record holds.
     Each edition records them among what it read, so that a changed one is checked again
-    at the next build."""
+    at the next build. A build of another PDF standard (e.g. an archival PDF/A build
+    beside the one sent) has no released files of its own to serve."""
     brief_id = built[0].brief.id
     for release in built[0].releases:
+        if release.pdf_variant != built[0].settings.pdf_variant:
+            continue
         archive = archive_folder(project, brief_id, release.version)
         target = Path(folder) / f"v{release.version}"
         target.mkdir()

@@ -15,12 +15,12 @@ from pathlib import Path
 from briefs.content.inputs import discover, fields
 from briefs.content.load import load_brief, load_organisations
 from briefs.content.model import document_number
-from briefs.content.releases import (Release, archive_folder, load_releases, record_path,
-                                     record_text, sources_digest)
+from briefs.content.releases import (ORGANISATIONS, Release, archive_folder, load_releases,
+                                     record_path, record_text, sources_digest)
 from briefs.edition import Settings
 from briefs.errors import ContentError
 from briefs.files import output_files, read_json, write_whole
-from briefs.publish.entry import sha256
+from briefs.publish.entry import organisation_digest, sha256
 from briefs.publish.manifest import changed_sources
 from briefs.publish.released import released
 from briefs.workflow.driver import build_brief, scratch
@@ -36,15 +36,16 @@ def release(project, brief_id, at=None, site_url=""):
     organisations = load_organisations(project)
     brief = load_brief(project, brief_id, organisations)
     manifest = read_json(project.root / "build" / "manifest.json", hint=BUILD_FIRST_HINT)
-    entries = current_entries(project, brief, manifest)
+    entries = current_entries(project, brief, manifest, organisations)
     releases = load_releases(project, brief_id)
     refuse_unchanged(project, brief, releases)
     number = releases[-1].number if releases else new_number(
         project, brief, organisations[brief.organisations[0]].document_numbers, at)
+    variant = manifest["settings"]["pdf_variant"]
     new = Release(version=len(releases) + 1, number=number, released_at=at,
-                  corrections=len(brief.corrections), sources=sources_digest(entries),
-                  outputs={})
-    settings = Settings(pdf_variant=manifest["settings"]["pdf_variant"], site_url=site_url,
+                  corrections=len(brief.corrections), pdf_variant=variant,
+                  sources=sources_digest(entries), outputs={})
+    settings = Settings(pdf_variant=variant, site_url=site_url,
                         cache=project.root / ".cache" / "public")
     made = Path(settings.cache) / "release" / brief_id
     shutil.rmtree(made, ignore_errors=True)
@@ -66,7 +67,7 @@ def release(project, brief_id, at=None, site_url=""):
     return new
 
 
-def current_entries(project, brief, manifest):
+def current_entries(project, brief, manifest, organisations):
     """The entries of the brief's editions in build/, refused unless the build is current:
     every file listed as built, and nothing it was made from changed since."""
     folder, hint = project.root / "build" / brief.id, BUILD_FIRST_HINT
@@ -86,10 +87,13 @@ def current_entries(project, brief, manifest):
                                    "lists it", hint=hint)
         entries.append(entry)
     sources = {path: digest for entry in entries for path, digest in entry["sources"].items()
-               if path.startswith("content/")}
+               if path.startswith("content/") and path != ORGANISATIONS}
     cases = {case: digest for entry in entries for case, digest in entry["case_records"].items()}
     changed = changed_sources(project, {"sources": sources, "case_records": cases,
                                         "settings": {"audience": "public"}})
+    changed += [f"{ORGANISATIONS} ({key})" for entry in entries
+                for key, digest in entry["organisations_used"].items()
+                if organisation_digest(organisations[key]) != digest]
     if changed:
         raise ContentError(folder, f"the build of {brief.id} is not current: "
                            f"{', '.join(changed)} changed since it was built", hint=hint)
