@@ -13,6 +13,7 @@ from briefs.publish.manifest import (changed_software, changed_sources, compare_
                                      find_output, sources_of)
 from briefs.publish.entry import sha256
 from briefs.publish.keys import fingerprint, read_certificate
+from briefs.publish.signing import manifest_problem, pdf_problems
 
 SIGNATURE = "manifest.json.p7s"  # the manifest's detached signature, beside it
 
@@ -119,8 +120,6 @@ def _signatures(manifest, folder, certificate):
     """Check the signatures of the released PDFs beside the manifest, and the manifest's
     own (manifest.json.p7s), against the organisation's certificate, else the fingerprint
     the manifest records; print and count what is wrong."""
-    from briefs.publish.signing import manifest_problem, pdf_problems  # pyHanko: slow
-
     expected = fingerprint(read_certificate(certificate, "--certificate")) if certificate \
         else manifest["settings"].get("signing_certificate")
     if not expected:
