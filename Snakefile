@@ -60,7 +60,8 @@ SETTINGS = ["--audience", AUDIENCE, "--pdf-variant", PDF_VARIANT, "--cache", CAC
 # anything; the plan's key holds only the certificate's fingerprint, never a path.
 # (signed_pdfs=FOLDER: briefs verify's rebuild takes the signatures from the PDFs sent.)
 SIGNING = [f"--{name.replace('_', '-')}={os.path.abspath(config[name])}"
-           for name in ("signing_key", "signing_certificate", "signed_pdfs") if config.get(name)]
+           for name in ("signing_key", "signing_certificate", "signed_pdfs")
+           if config.get(name)]
 try:
     SIGNING_KEY = configured_key(config.get("signing_key"), config.get("signing_certificate"),
                                  PROJECT)
@@ -96,7 +97,8 @@ if IN_CLUSTER_JOB or workflow.local_exec:
 try:
     PLAN = Plan(PROJECT, AUDIENCE, CACHE, OUT, [
         *SETTINGS, OUT, SITE_URL, SIGNING_KEY.fingerprint if SIGNING_KEY else "",
-        config.get("signed_pdfs", ""), Path(workflow.main_snakefile).read_text(encoding="utf-8")])
+        config.get("signed_pdfs", ""),
+        Path(workflow.main_snakefile).read_text(encoding="utf-8")])
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 BRIEFS = PLAN.briefs

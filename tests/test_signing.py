@@ -84,12 +84,13 @@ def keys(tmp_path_factory):
                "DER": key.private_bytes(serialization.Encoding.DER,
                                         serialization.PrivateFormat.PKCS8,
                                         serialization.NoEncryption()),
-               "traditional DER": key.private_bytes(serialization.Encoding.DER,
-                                                    serialization.PrivateFormat.TraditionalOpenSSL,
-                                                    serialization.NoEncryption()),
+               "traditional DER": key.private_bytes(
+                   serialization.Encoding.DER, serialization.PrivateFormat.TraditionalOpenSSL,
+                   serialization.NoEncryption()),
                "private exponent": key.private_numbers().d.to_bytes(384, "big")}
-    return {"folder": folder, "key": folder / "key.pem", "certificate": folder / "certificate.pem",
-            "authority": folder / "authority.pem", "secrets": secrets}
+    return {"folder": folder, "key": folder / "key.pem",
+            "certificate": folder / "certificate.pem", "authority": folder / "authority.pem",
+            "secrets": secrets}
 
 
 def pem_body(pem):
@@ -240,7 +241,8 @@ def test_the_key_and_its_passphrase_are_in_no_output_log_or_cache(released, keys
     needles = {"passphrase": [secrets["passphrase"]], "DER": [secrets["DER"]],
                "traditional DER": [secrets["traditional DER"]],
                "private exponent": [secrets["private exponent"]],
-               "PEM body": secrets["PEM body"], "encrypted PEM body": secrets["encrypted PEM body"]}
+               "PEM body": secrets["PEM body"],
+               "encrypted PEM body": secrets["encrypted PEM body"]}
     found = [f"{what} in {place}" for place, data in places.items()
              for what, pieces in needles.items() if any(piece in data for piece in pieces)]
     assert found == []

@@ -98,8 +98,9 @@ def read_key(key_path, certificate_path):
     private = _private_key(key_path, _read(key_path, "signing_key", "key"))
     if not isinstance(private, rsa.RSAPrivateKey):
         raise ContentError(key_path, "this key is not an RSA key: only RSA signatures "
-                           "(PKCS#1 v1.5) are the same bytes at every build", field="signing_key",
-                           hint="make an RSA key of 3072 bits (docs/content.md, 'Signing keys')")
+                           "(PKCS#1 v1.5) are the same bytes at every build",
+                           field="signing_key", hint="make an RSA key of 3072 bits "
+                           "(docs/content.md, 'Signing keys')")
     public = serialization.PublicFormat.SubjectPublicKeyInfo
     if (private.public_key().public_bytes(serialization.Encoding.DER, public)
             != certificate.public_key().public_bytes(serialization.Encoding.DER, public)):

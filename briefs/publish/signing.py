@@ -232,7 +232,8 @@ def _signer(key):
     """pyHanko's signer of a key (briefs.publish.keys.Key), with RSA PKCS#1 v1.5."""
     certificate = translate_pyca_cryptography_cert_to_asn1(key.certificate)
     return signers.SimpleSigner(
-        signing_cert=certificate, signing_key=translate_pyca_cryptography_key_to_asn1(key.private),
+        signing_cert=certificate,
+        signing_key=translate_pyca_cryptography_key_to_asn1(key.private),
         cert_registry=SimpleCertificateStore.from_certs([certificate]))
 
 
