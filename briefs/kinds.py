@@ -8,9 +8,10 @@ in briefs/locale/ (docs/architecture.md has the checklist).
 from dataclasses import dataclass
 
 
-def N_(text):
-    """Marks a text for translation where it is defined; it is translated where printed."""
-    return text
+def N_(text, plural=None):
+    """Marks a text for translation where it is defined; it is translated where printed.
+    With a plural: the pair (singular, plural) that ngettext takes."""
+    return text if plural is None else (text, plural)
 
 
 ROLES = ("body", "calls", "summary", "recommendations", "annex", "about")

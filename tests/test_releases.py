@@ -50,6 +50,11 @@ def outputs(project, brief_id):
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+def sent(files):
+    """Of a brief's files, those sent: all but the entries, which record what was read."""
+    return {name: sha for name, sha in files.items() if not name.endswith(".json")}
+
+
 def with_numbers(project):
     """Alpha numbers its documents; beta has no pattern."""
     path = project.content / "organisations.yaml"
@@ -141,11 +146,12 @@ def test_an_edit_after_release_is_refused_naming_the_brief_the_release_and_what_
         statement_released):
     project = statement_released
     kept = outputs(project, STATEMENT)
-    organisations = project.content / "organisations.yaml"  # another organisation's entry
-    organisations.write_text(organisations.read_text().replace("beta:\n", "beta:\n"
-                                                               "  licence: CC BY 4.0\n", 1))
+    organisations = project.content / "organisations.yaml"  # an entry no brief prints
+    organisations.write_text(organisations.read_text() + "gamma:\n  name: {en: Gamma}\n"
+                             "  short_name: {en: G}\n")
     built(project)
-    assert outputs(project, STATEMENT) == kept
+    assert sent(outputs(project, STATEMENT)) == sent(kept)
+    kept = outputs(project, STATEMENT)
     body = project.brief_dir(STATEMENT) / "body.en.md"
     body.write_text(body.read_text().replace("nine years", "ten years"))
     result = run_snakemake(project)
@@ -222,17 +228,28 @@ def test_verify_names_a_changed_byte_in_a_released_file(statement_released):
     assert "is not what version 1 of test-statement was released as" in log
 
 
-@pytest.mark.parametrize("pattern", [
-    "{number.__class__.__init__}", "{year!r}/{number}", "{number:>1000}", "{0}",
-    "ALPHA/{year}", "{number}\\n{number}", "{",
+@pytest.mark.parametrize("pattern, words", [
+    ("{number.__class__.__init__}", "'{number.__class__.__init__}' is not allowed"),
+    ("{year!r}/{number}", "'{year!r}' is not allowed"),
+    ("{number:>1000}", "'{number:>1000}' is not allowed"),
+    ("{0}", "'{0}' is not allowed"),
+    ("ALPHA/{year}", "has no {number}"),
+    ("{number}\\n{number}", "one line"),
+    ("{", "cannot be read"),
 ])
 def test_a_document_number_pattern_with_more_than_year_and_number_is_refused(
-        project, capsys, pattern):
+        project, capsys, pattern, words):
     path = project.content / "organisations.yaml"
     path.write_text(path.read_text().replace(
         "alpha:\n", f'alpha:\n  document_numbers: "{pattern}"\n', 1))
     err = refusal(project, capsys, "check")
     assert "organisations.yaml, line 3, field 'alpha.document_numbers'" in err
+    assert words in err and "{number:03}" in err, err
+
+
+def test_a_document_number_pattern_of_year_and_number_is_valid(project, capsys):
+    with_numbers(project)
+    assert main(["--root", str(project.root), "check"]) == 0, capsys.readouterr().err
 
 
 @pytest.mark.parametrize("record, words", [

@@ -14,11 +14,11 @@ from briefs.kinds import N_
 # Why someone left the list, by their status on the later date.
 LEFT = {"released": "released", "deceased": "died"}
 COUNTS = {
-    "added": (N_("%(num)s new name"), N_("%(num)s new names")),
-    "released": (N_("%(num)s released"), N_("%(num)s released")),
-    "died": (N_("%(num)s died"), N_("%(num)s died")),
-    "other": (N_("%(num)s no longer held for another reason"),
-              N_("%(num)s no longer held for other reasons")),
+    "added": N_("%(num)s new name", "%(num)s new names"),
+    "released": N_("%(num)s released", "%(num)s released"),
+    "died": N_("%(num)s died", "%(num)s died"),
+    "other": N_("%(num)s no longer held for another reason",
+                "%(num)s no longer held for other reasons"),
 }
 HEADINGS = {"added": N_("Added to the list:"), "released": N_("Released:"),
             "died": N_("Died:"), "other": N_("No longer held for another reason:")}
