@@ -186,6 +186,8 @@ def test_a_correction_is_the_next_version_with_its_notice_and_v1_stays_as_releas
     page = (build / STATEMENT / f"{STATEMENT}.en.html").read_text()
     assert 'href="v1/test-statement.en.pdf"' in page and "not yet released" in page
     assert {n: s for n, s in outputs(project, STATEMENT).items() if n.startswith("v1/")} == v1
+    err = refusal(project, capsys, "release", STATEMENT, "--at", "2023-04-24T12:00+06:00")
+    assert "after the time given" in err
     out = release(project, STATEMENT, "2023-05-02T12:00+06:00", capsys)
     assert "version 2 released as ALPHA/2023/001" in out
     built(project)

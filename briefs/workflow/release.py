@@ -39,6 +39,11 @@ def release(project, brief_id, at=None, site_url=""):
     entries = current_entries(project, brief, manifest, organisations)
     releases = load_releases(project, brief_id)
     refuse_unchanged(project, brief, releases)
+    if releases and at <= releases[-1].released_at:
+        raise ContentError(record_path(project, brief_id), f"{brief_id} was released as "
+                           f"{released(releases[-1])}, at {releases[-1].released_at.isoformat()}"
+                           f", after the time given ({at.isoformat()})",
+                           hint="give --at the time the corrected version was sent")
     number = releases[-1].number if releases else new_number(
         project, brief, organisations[brief.organisations[0]].document_numbers, at)
     variant = manifest["settings"]["pdf_variant"]
