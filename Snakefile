@@ -9,6 +9,7 @@
 
 import atexit
 import logging
+import os
 import re
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from briefs.content.model import BRIEF_ID_WORDS
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import brief_files, feed_file, publish_folder, write_whole
 from briefs.project import Project
+from briefs.publish.keys import configured_key, unsigned_warning
 from briefs.settings import Settings, SettingsError
 from briefs.workflow.dependencies import spare_garbage_collection, stop_rescheduling_timers
 from briefs.workflow.jobs import JobServer, explain, private_tmp
@@ -32,11 +34,15 @@ logging.getLogger("snakemake.logging").addFilter(readable)
 
 PROJECT = Project(Path(workflow.basedir))
 # --config key=value ...: audience=internal adds restricted records, marks every page and
-# writes into build-internal/; pdf_variant, site_url, translations, out, cache
-# (briefs/settings.py, which says what each does).
+# writes into build-internal/; pdf_variant, site_url, translations, now, out, cache;
+# signing_key and signing_certificate, the organisation's PEM files kept outside the
+# project, sign released PDFs and the manifest (briefs/settings.py says what each does).
+# The key is read here first, so that a wrong passphrase stops the build before it makes
+# anything; the plan's key holds only the certificate's fingerprint, never a path.
 try:
     SETTINGS = Settings.from_config(config, PROJECT.root)
     SETTINGS.refuse_internal_into_public(PROJECT.root, SETTINGS.folder())
+    SIGNING_KEY = configured_key(SETTINGS.signing_key, SETTINGS.signing_certificate, PROJECT)
 except (SettingsError, ContentError) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 OUT, CACHE = SETTINGS.folder(), SETTINGS.cache
@@ -68,7 +74,8 @@ if IN_CLUSTER_JOB or workflow.local_exec:
     JOBS.start()
 
 try:
-    PLAN = Plan(PROJECT, SETTINGS, Path(workflow.main_snakefile).read_text(encoding="utf-8"))
+    PLAN = Plan(PROJECT, SETTINGS, [Path(workflow.main_snakefile).read_text(encoding="utf-8"),
+                                    SIGNING_KEY.fingerprint if SIGNING_KEY else ""])
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{NOTHING_BUILT} Fix what is below, then build again:\n{error}") from None
 BRIEFS = PLAN.briefs
@@ -226,6 +233,8 @@ onsuccess:
     stop_rescheduling_timers()
     JOBS.stop()
     for warning in PLAN.warnings():
+        print(f"warning: {warning}", file=sys.stderr)
+    for warning in [] if SIGNING_KEY else filter(None, [unsigned_warning(PROJECT)]):
         print(f"warning: {warning}", file=sys.stderr)
 
 

@@ -107,6 +107,8 @@ def _parser():
     verify.add_argument("manifest", help="e.g. build/manifest.json")
     verify.add_argument("files", nargs="*", help="files to look up in the manifest instead "
                         "of rebuilding, e.g. a PDF someone received")
+    verify.add_argument("--certificate", type=Path, help="the organisation's certificate "
+                        "(PEM): signed PDFs and the manifest's signature must be made with it")
     verify.set_defaults(command=run_verify)
 
     translations = commands.add_parser(
@@ -136,7 +138,8 @@ def _parser():
 
 def _settings_arguments(parser):
     """The settings of a job run by hand; its files' places are the command's own."""
-    add_arguments(parser, {"audience", "pdf_variant", "site_url", "translations", "cache"})
+    add_arguments(parser, {"audience", "pdf_variant", "site_url", "translations", "now",
+                           "cache", "signing_key", "signing_certificate", "signed_pdfs"})
     parser.add_argument("--cases-key", default="", help="the case book's key as the "
                         "workflow's planning read it (the build passes it)")
     parser.add_argument("--fingerprint", default="", help="the workflow's fingerprint of "
@@ -281,4 +284,4 @@ def run_sent(project, args):
 def run_verify(project, args):
     from briefs.publish.verify import verify
 
-    return verify(project, args.manifest, args.files)
+    return verify(project, args.manifest, args.files, args.certificate)

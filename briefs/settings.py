@@ -46,10 +46,20 @@ OPTIONS = (
     Option("cache", "the build's private folder (default .cache/<audience>)"),
     Option("now", "the time the build takes as now for embargoes, with its time zone, e.g. "
            "2024-01-29T09:05+06:00 (default: every embargo is still on)"),
+    Option("signing_key", "the organisation's private key (PEM, outside the project) that "
+           "signs released PDFs and the manifest; its passphrase, if any, in the environment "
+           "variable BRIEFS_SIGNING_PASSPHRASE"),
+    Option("signing_certificate", "that key's certificate (PEM)"),
+    Option("signed_pdfs", "briefs verify's rebuild: the folder of the PDFs that were sent, "
+           "whose signatures it takes where it makes what was signed"),
 )
+# Paths of files outside the project: never part of a key or a record (the plan records
+# the certificate's fingerprint), made absolute where they are given.
+PATHS = ("signing_key", "signing_certificate", "signed_pdfs")
 
 # What the manifest records of a build's settings: all but its folders.
-RECORDED = tuple(option.field for option in OPTIONS if option.field not in ("out", "cache"))
+RECORDED = tuple(option.field for option in OPTIONS
+                 if option.field not in ("out", "cache", *PATHS))
 # What a preview is given; it keeps its files in .cache/preview/<audience>.
 PREVIEW_OPTIONS = frozenset({"audience", "pdf_variant", "translations"})
 
@@ -73,6 +83,9 @@ class Settings:
     fingerprint: str = ""  # the workflow's fingerprint of templates and code, if any
     # Given, not read from the clock, so that a build is the same whenever it runs.
     now: str = ""
+    signing_key: Path | None = None
+    signing_certificate: Path | None = None
+    signed_pdfs: Path | None = None
 
     def __post_init__(self):
         for option in OPTIONS:
@@ -85,6 +98,9 @@ class Settings:
             object.__setattr__(self, "site_url", self.site_url + "/")
         if self.cache is not None:
             object.__setattr__(self, "cache", Path(self.cache))
+        for field in PATHS:
+            if getattr(self, field):
+                object.__setattr__(self, field, Path(getattr(self, field)).absolute())
         if self.now:
             self.time_now()  # refused here if it cannot be read
 
@@ -141,7 +157,7 @@ class Settings:
         """The words that shape every output, for the keys of what was built with them
         (not the private folder's place, which shapes nothing)."""
         return [f"{option.field}={getattr(self, option.field)}" for option in OPTIONS
-                if option.field != "cache"]
+                if option.field not in ("cache", "signing_key", "signing_certificate")]
 
     def recorded(self):
         """The settings that shape the outputs, as the manifest records them so that a
@@ -158,7 +174,8 @@ class Settings:
     def as_dict(self):
         """Plain values, for a job request."""
         values = dataclasses.asdict(self)
-        values["cache"] = None if self.cache is None else str(self.cache)
+        for field in ("cache", *PATHS):
+            values[field] = None if values[field] is None else str(values[field])
         return values
 
     def arguments(self, fields):

@@ -15,7 +15,7 @@ from briefs.publish.feed import feed_languages
 LIBRARIES = ("briefs", "weasyprint", "pydyf", "fonttools", "pillow", "jinja2", "markdown",
              "mdx-truly-sane-lists", "babel", "nh3", "inscriptis", "matplotlib", "pydantic",
              "pyyaml",
-             "snakemake")
+             "snakemake", "pyhanko")
 
 
 def template_sources(project, fingerprint=None):

@@ -13,22 +13,30 @@ from briefs.publish.manifest import (changed_software, changed_sources, compare_
                                      find_output, sources_of)
 from briefs.publish.entry import sha256
 from briefs.settings import RECORDED, Settings
+from briefs.publish.keys import fingerprint, read_certificate
+from briefs.publish.signing import manifest_problem, pdf_problems
+
+SIGNATURE = "manifest.json.p7s"  # the manifest's detached signature, beside it
 
 
-def verify(project, manifest_path, files=()):
-    """Print what differs and return the exit status: 0 when everything matches."""
+def verify(project, manifest_path, files=(), certificate=None):
+    """Print what differs and return the exit status: 0 when everything matches.
+    certificate: the organisation's (a PEM file), which must have signed the released PDFs
+    and the manifest."""
     manifest = read_json(manifest_path, hint="name the manifest of a build, e.g. "
                          "build/manifest.json")
     if files:
         return _look_up(manifest, files)
-    problems = _sent_files(manifest, Path(manifest_path).parent) + _archived(project)
+    folder = Path(manifest_path).parent
+    problems = (_sent_files(manifest, folder) + _archived(project)
+                + _signatures(manifest, folder, certificate))
     changed = changed_sources(project, manifest)
     for relative in changed:
         print(f"source changed since the build: {relative}")
     for name, then, here in changed_software(manifest):
         print(f"software differs from the build's, so outputs may too: {name} {here} here, "
               f"{then} in the build")
-    compared = _rebuilt(project, manifest)
+    compared = _rebuilt(project, manifest, folder)
     if compared is None:
         return 2
     unmade, unlisted, differing = compared
@@ -67,7 +75,7 @@ def _sent_files(manifest, folder):
     """Compare the files beside the manifest with its list; print and count what differs."""
     listed = {entry["path"]: entry for entry in manifest["outputs"]}
     present = {path.relative_to(folder).as_posix() for path in folder.rglob("*")
-               if path.is_file() or path.is_symlink()} - {"manifest.json"}
+               if path.is_file() or path.is_symlink()} - {"manifest.json", SIGNATURE}
     problems = 0
     for name in sorted(listed):
         if name not in present:
@@ -109,12 +117,55 @@ def _archived(project):
     return problems
 
 
-def _rebuilt(project, manifest):
+def _signatures(manifest, folder, certificate):
+    """Check the signatures of the released PDFs beside the manifest, and the manifest's
+    own (manifest.json.p7s), against the organisation's certificate, else the fingerprint
+    the manifest records; print and count what is wrong."""
+    expected = fingerprint(read_certificate(certificate, "--certificate")) if certificate \
+        else manifest["settings"].get("signing_certificate")
+    if not expected:
+        return 0
+    problems = []
+    released = [entry["path"] for entry in manifest["outputs"] if _released_pdf(entry)]
+    for name in released:
+        path = folder / name
+        if path.is_file():
+            problems += [f"{name}: {problem}" for problem in
+                         pdf_problems(path.read_bytes(), expected)]
+    signature = folder / SIGNATURE
+    manifest_path = folder / "manifest.json"
+    if not signature.is_file():
+        problems.append(f"manifest.json: its signature, {SIGNATURE}, is missing")
+    else:
+        problem = manifest_problem(manifest_path.read_bytes(), signature.read_bytes(), expected)
+        problems += [f"manifest.json: {problem}"] if problem else []
+    for problem in problems:
+        print(f"SIGNATURE of {problem}")
+    if not problems:
+        anchor = "the certificate given" if certificate else \
+            "the certificate whose fingerprint the manifest records (give --certificate to " \
+            "check it is the organisation's)"
+        print(f"The manifest and its {len(released)} released PDFs are signed, as they were "
+              f"built, with {anchor}.")
+    return len(problems)
+
+
+def _released_pdf(entry):
+    """Whether a manifest entry is the PDF of a released version (signed if a key was
+    given)."""
+    released = entry.get("released_at") or (entry.get("release") or {}).get("released_at")
+    return entry["path"].endswith(".pdf") and bool(released)
+
+
+def _rebuilt(project, manifest, sent):
     """Rebuild into the project's private cache and compare with the manifest's list
-    (manifest.compare_outputs); None if the rebuild fails."""
+    (manifest.compare_outputs); None if the rebuild fails. Without the key, the rebuild
+    takes each released PDF's signature from the one sent, where the PDF it makes is what
+    was signed (briefs.publish.signing.reattach)."""
     folder = project.root / ".cache" / "verify"
     settings = Settings(**{field: value for field, value in manifest["settings"].items()
-                           if field in RECORDED}, out=f"{folder}/build", cache=folder / "cache")
+                           if field in RECORDED}, out=f"{folder}/build", cache=folder / "cache",
+                        signed_pdfs=sent.resolve())
     shutil.rmtree(folder, ignore_errors=True)
     try:
         command = [sys.executable, "-m", "snakemake", "--cores", "all", "--quiet", "all",

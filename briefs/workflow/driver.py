@@ -10,13 +10,14 @@ from pathlib import Path
 from briefs.content import translations
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
-from briefs.files import Staging, data_package_file, press_kit_file
+from briefs.files import Staging, data_package_file, press_kit_file, write_whole
 from briefs.kinds import over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
 from briefs.publish.data_package import write_data_package, write_people
 from briefs.publish.entry import edition_entry, entry_text
 from briefs.publish.feed import write_feeds
+from briefs.publish.keys import configured_key
 from briefs.publish.manifest import read_entries, template_sources, write_manifest
 from briefs.publish.press_kit import write_press_kit
 from briefs.publish.released import refuse_silent_change, stage_versions
@@ -36,10 +37,12 @@ def build_brief(project, brief_id, out, settings, releases=None):
     with Staging(scratch(settings)) as staging:
         built = editions(project, brief_id, settings, staging.folder, releases)
         stage_versions(project, built, staging.folder)
+        key = signing_key(project, settings) if built[0].releases else None
+        sign_versions(built, staging.folder, key)
         for number, edition in enumerate(built):
             if number:
                 gc.collect()  # what the edition before left (briefs.pdf.collections_paused)
-            build_edition(edition, templates)
+            build_edition(edition, templates, key)
         refuse_silent_change(built)
         brief = built[0].brief
         write_data_package(built, data_package_file(staging.folder, brief.id),
@@ -52,14 +55,17 @@ def build_one_edition(project, brief_id, lang, folder, settings):
     """The edition of brief_id in lang, built into folder as the brief's job would."""
     for edition in editions(project, brief_id, settings, folder):
         if edition.lang == lang:
-            return build_edition(edition, template_sources(project, settings.fingerprint))
+            key = signing_key(project, settings) if edition.releases else None
+            return build_edition(edition, template_sources(project, settings.fingerprint),
+                                 key)
     raise ContentError(project.brief_dir(brief_id) / "brief.yaml",
                        f"the brief has no edition in '{lang}' any more",
                        hint="open one of the editions its 'languages' lists")
 
 
-def build_edition(edition, templates):
-    """One edition's PDF, web page, link picture, table of people and entry."""
+def build_edition(edition, templates, key=None):
+    """One edition's PDF, web page, link picture, table of people and entry; a released
+    one's PDF signed with key (briefs.publish.signing)."""
     start = time.perf_counter()
     files, settings = edition.files, edition.settings
     helpers = CaseHelpers(edition)
@@ -77,6 +83,9 @@ def build_edition(edition, templates):
         warn_if_over_page_budget(edition, pages, helpers)
         helpers.warnings += sections["print"].pictures.resolution_warnings(placed)
         warn_if_translation_behind(edition, helpers)
+        if edition.release and edition.release.released_at:
+            pdf = signed(edition, pdf, edition.release.released_at, Path(files["pdf"]).name,
+                         key)
         Path(files["pdf"]).write_bytes(pdf)
         published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
                      "card_href": Path(files["card"]).name}
@@ -89,6 +98,28 @@ def build_edition(edition, templates):
     Path(files["entry"]).write_text(entry_text(entry), encoding="utf-8")
     log.info("%s.%s: %d pages, %d bytes, printed in %.2f s of %.2f s", edition.brief.id,
              edition.lang, pages, len(pdf), printing, time.perf_counter() - start)
+
+
+def sign_versions(built, folder, key):
+    """Sign the PDFs of the brief's released versions, staged in folder/v1, v2..."""
+    for release in built[0].releases:
+        for edition in built:
+            relative = f"v{release.version}/{Path(edition.files['pdf']).name}"
+            path = Path(folder) / relative
+            if path.is_file():
+                path.write_bytes(signed(edition, path.read_bytes(), release.released_at,
+                                        relative, key))
+
+
+def signed(edition, pdf, released_at, relative, key):
+    """A released PDF of the edition's brief (relative: its path in the brief's folder) as
+    it is published: signed with key, or without one, as sent if the settings name the
+    folder of the PDFs that were sent (briefs.publish.signing.released_pdf)."""
+    from briefs.publish.signing import description, released_pdf  # pyHanko: a slow import
+
+    sent = edition.settings.signed_pdfs
+    return released_pdf(pdf, released_at, description(edition.publishers[0], edition.lang),
+                        key, sent and Path(sent) / edition.brief.id / relative)
 
 
 def pdf_moment(edition):
@@ -123,6 +154,11 @@ def warn_if_over_page_budget(edition, pages, helpers):
         helpers.warnings.append(warning)
 
 
+def signing_key(project, settings):
+    """The organisation's key, if the settings give one: read once per job."""
+    return configured_key(settings.signing_key, settings.signing_certificate, project)
+
+
 def scratch(settings):
     """Where a job writes before renaming into place: the build's private cache."""
     return Path(settings.cache) / "scratch"
@@ -131,9 +167,25 @@ def scratch(settings):
 def publish(project, entries, catalogue, manifest, settings):
     """The catalogue of all briefs and its feeds, then the manifest that lists them."""
     settings.refuse_internal_into_public(project.root, catalogue)
+    key = signing_key(project, settings)
     chosen = settings.recorded()
+    if key:
+        chosen["signing_certificate"] = key.fingerprint  # the certificate's SHA-256 only
     records = read_entries(Path(manifest).parent, entries, chosen)  # before writing anything
     write_catalogue(project, list(records.values()), catalogue, scratch(settings))
     write_feeds(list(records.values()), Path(catalogue).parent, settings.site_url,
                 scratch(settings))
     write_manifest(Path(manifest).parent, records, chosen, manifest, scratch(settings))
+    sign_manifest(manifest, key, settings)
+
+
+def sign_manifest(manifest, key, settings):
+    """manifest.json.p7s beside the manifest, its detached signature by key; without a
+    key, none (one left by an earlier build would no longer match)."""
+    target = Path(f"{manifest}.p7s")
+    if key is None:
+        target.unlink(missing_ok=True)
+        return
+    from briefs.publish.signing import manifest_signature  # pyHanko: a slow import
+
+    write_whole(target, manifest_signature(Path(manifest).read_bytes(), key), scratch(settings))

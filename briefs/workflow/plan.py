@@ -50,10 +50,11 @@ class BriefPlan:
 
 
 class Plan:
-    """The plan of a build with settings (briefs.settings). workflow: the text of the
-    Snakefile, which shapes every output as the settings do; both are part of every key."""
+    """The plan of a build with settings (briefs.settings). words: what else shapes every
+    output (the Snakefile's text, the signing certificate's fingerprint); both are part of
+    every key."""
 
-    def __init__(self, project, settings, workflow):
+    def __init__(self, project, settings, words):
         cache, out = settings.cache, settings.folder()
         self.project, self.cache = project, cache
         self.templates = project.template_files()
@@ -61,7 +62,7 @@ class Plan:
         fingerprint = "".join(f"{_sha256(Path(path).read_bytes())}  {_name(project, path)}\n"
                               for path in self.templates + package_files())
         _write_if_changed(self.toolchain, fingerprint, cache)
-        self.words = _sha256("\0".join([*settings.shaping(), workflow, fingerprint]).encode())
+        self.words = _sha256("\0".join([*settings.shaping(), *words, fingerprint]).encode())
         self.cases = CaseFiles(project, settings.audience, cache)
         # what each job is given: the case book's key and the fingerprint, as planned
         self.settings = dataclasses.replace(settings, cases_key=self.cases.key,
