@@ -7,11 +7,13 @@ import hashlib
 import os
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint.pdf.fonts
 from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.formatting_structure import boxes
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
 
@@ -82,8 +84,9 @@ def source_date(day):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
-    """Lay out the HTML; return the PDF's bytes and its number of pages.
+def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1", budget=None):
+    """Lay out the HTML; return the PDF's bytes, its number of pages and, where it has
+    more pages than budget, the parts of its text printed past them (a list of Moved).
 
     The default PDF/UA-1 is tagged for screen readers; an archival variant such as
     pdf/a-3u is one switch away. Tags stay on whatever the variant.
@@ -104,8 +107,77 @@ def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
                     pdf_identifier=hashlib.sha256(identifier.encode()).hexdigest()[:32].encode(),
                     finisher=pdf_tags.finish, **options)
             pages = len(document.pages)
+            moved = past_budget(document, budget) if budget and pages > budget else []
             del document
-    return data, pages
+    return data, pages, moved
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A part of a brief printed past its page budget: what it is, how many of its lines,
+    and whether all of it (rather than its last lines)."""
+
+    part: str
+    lines: int
+    whole: bool
+
+
+# The parts of a page an editor knows by name, by their class.
+PARTS = {"contact": "the contact line", "signatories": "the list of signatories",
+         "bio": "the author's note", "column-foot": "the publisher line",
+         "imprint": "the imprint", "statement-head": "the title"}
+
+
+def past_budget(document, budget):
+    """The parts of the laid-out document with lines on pages past budget, in the order
+    they print, each with the number of its lines there."""
+    before, after = {}, {}
+    for number, page in enumerate(document.pages, start=1):
+        lines = before if number <= budget else after
+        for part, key in _lines(page._page_box, "the text", None):
+            lines.setdefault(part, set()).add((number, *key))
+    return [Moved(part, len(keys), part not in before) for part, keys in after.items()]
+
+
+def _lines(box, part, column):
+    """(part, (column, height on the page)) for each line of text in box: the lines of
+    table cells side by side, or of two columns at one height, are told apart."""
+    if isinstance(box, boxes.MarginBox):
+        return
+    if isinstance(box, boxes.LineBox):
+        if any(True for _ in _texts(box)):
+            yield part, (column, round(box.position_y, 1))
+        return
+    part = _part(box, part)
+    if box.is_column:
+        column = round(box.position_x)
+    for child in getattr(box, "children", ()):
+        yield from _lines(child, part, column)
+
+
+def _part(box, part):
+    if isinstance(box, boxes.FootnoteAreaBox):
+        return "the notes"
+    element = box.element
+    if element is None or box.element_tag not in ("section", "footer", "header", "p", "div"):
+        return part
+    classes = set((element.get("class") or "").split())
+    named = [PARTS[name] for name in classes if name in PARTS]
+    if named:
+        return named[0]
+    if "section" in classes:
+        heading = element.find(".//h2")
+        return f"'{''.join(heading.itertext()).strip()}'" if heading is not None else part
+    return part
+
+
+def _texts(box):
+    """The text boxes of a line with something printed."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.TextBox) and child.text.strip():
+            yield child
+        else:
+            yield from _texts(child)
 
 
 @contextmanager

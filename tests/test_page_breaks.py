@@ -16,7 +16,7 @@ def pages(project, tmp_path, body, name="page"):
     html = (f'<html lang="en" class="kind-report medium-print"><head><title>T</title>'
             f"<style>{stylesheet(project, 'print')}</style></head><body><main>{body}</main>"
             "</body></html>")
-    data, _ = print_pdf(html, project=project, day=datetime.date(2024, 1, 1), identifier=name)
+    data, *_ = print_pdf(html, project=project, day=datetime.date(2024, 1, 1), identifier=name)
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(data)
     return [page.extract_text() for page in PdfReader(path).pages]

@@ -10,7 +10,7 @@ from briefs.content import translations
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import Staging, keep_outputs_private, press_kit_file
-from briefs.kinds import over_page_budget
+from briefs.kinds import KINDS, over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
 from briefs.publish.entry import edition_entry, entry_text
@@ -51,11 +51,12 @@ def build_edition(edition, templates):
         sections = render_sections(edition, helpers)
         paged = render_edition(edition, "print", sections)
         printing = time.perf_counter()
-        pdf, pages = print_pdf(paged, project=edition.project, day=edition.brief.date,
-                               identifier=f"{edition.brief.id}.{edition.lang}",
-                               variant=settings.pdf_variant)
+        pdf, pages, moved = print_pdf(paged, project=edition.project, day=edition.brief.date,
+                                      identifier=f"{edition.brief.id}.{edition.lang}",
+                                      variant=settings.pdf_variant,
+                                      budget=KINDS[edition.brief.kind].pages)
         printing = time.perf_counter() - printing
-        warn_if_over_page_budget(edition, pages, helpers)
+        warn_if_over_page_budget(edition, pages, helpers, moved)
         warn_if_translation_behind(edition, helpers)
         Path(files["pdf"]).write_bytes(pdf)
         published = {"pdf_pages": pages, "pdf_kb": max(1, round(len(pdf) / 1024)),
@@ -85,8 +86,8 @@ def warn_if_translation_behind(edition, helpers):
         edition.project, edition.brief, edition.lang)]
 
 
-def warn_if_over_page_budget(edition, pages, helpers):
-    warning = over_page_budget(edition.brief, edition.lang, pages)
+def warn_if_over_page_budget(edition, pages, helpers, moved=()):
+    warning = over_page_budget(edition.brief, edition.lang, pages, moved)
     if warning:
         helpers.warnings.append(warning)
 
