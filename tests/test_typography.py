@@ -195,7 +195,8 @@ def test_no_word_is_hyphenated_or_broken_in_a_heading_a_table_cell_or_a_persons_
 
 FIGURES = [("People killed", "238"), ("of whom died in custody", "6"),
            ("People detained", "about 10,000"), ("Detainees who reported torture", "over 70%"),
-           ("Complaints of torture", "over 170"), ("People convicted", "1,400")]
+           ("Complaints of torture", "over 170"), ("People convicted", "1,400"),
+           ("Protesters detained since May 2018", "more than 7,000")]
 
 
 def test_the_figures_of_a_table_are_aligned_right(project):

@@ -190,13 +190,15 @@ def _bind_numbers_in_cells(root):
                 part.tail = part.tail and NUMBER_AFTER_WORD.sub("\u00a0", part.tail)
 
 
-# A number, alone or after one word ("about 10,000", "over 70%", "около 190").
-NUMBER = re.compile(r"(?:\w+[\s\u00a0])?[~≈<>+\u2212-]?\d[\d\s\u00a0\u202f,.]*%?", re.U)
+# A number, alone or after a word or two ("about 10,000", "more than 7,000", "около 190").
+NUMBER = re.compile(r"(?:[^\W\d_]+[\s\u00a0]){0,2}[~≈<>+\u2212-]?\d[\d\s\u00a0\u202f,.]*%?")
 
 
 def is_number(text):
-    """Whether a table cell's text is a figure, to be aligned right with its column."""
-    return bool(NUMBER.fullmatch(text.strip()))
+    """Whether a table cell's text is a figure, to be aligned right with its column; a
+    word before it is in lower case ("June 2020" is a date)."""
+    text = text.strip()
+    return bool(NUMBER.fullmatch(text)) and not text[:1].isupper()
 
 
 def _mark_numeric_columns(root):
