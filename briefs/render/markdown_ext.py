@@ -234,6 +234,8 @@ def _keep_last_words(root):
         if slot is None:
             continue
         parent, child = slot  # the text is child's tail, or parent's own text if no child
+        if child is None and parent is not block:
+            _take_space_before(block, parent)
         text = child.tail if child is not None else parent.text
         match = LAST_WORD.search(text)
         word = etree.Element("span", {"class": "last-word"})
@@ -244,6 +246,26 @@ def _keep_last_words(root):
         else:
             parent.text = text[:match.start()]
             parent.insert(0, word)
+
+
+def _take_space_before(block, element):
+    """Where an inline element of block (emphasis, a link) starts with the last word, the
+    space before the element goes into it too, for the span to take (see above)."""
+    if (element.text or "")[:1].isspace():
+        return
+    parents = {child: parent for parent in block.iter() for child in parent}
+    while element is not block:
+        parent = parents[element]
+        index = list(parent).index(element)
+        owner, attribute = (parent[index - 1], "tail") if index else (parent, "text")
+        before = getattr(owner, attribute) or ""
+        if before[-1:].isspace():
+            setattr(owner, attribute, before.rstrip())
+            element.text = " " + (element.text or "")
+            return
+        if before or index:
+            return  # the word goes on from what precedes it: no space to take
+        element = parent
 
 
 def _last_text(element):
