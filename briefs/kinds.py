@@ -77,9 +77,10 @@ def over_page_budget(brief, lang, pages, moved=()):
 
 
 def _parts(moved):
-    """'the last 4 lines of 'Our calls' and the contact line'"""
+    """"the last 4 lines of 'Our calls' and the contact line", "all of 'Calls' (3 lines)"."""
     said = [part.part if part.whole and part.part.startswith("the ")
-            else f"{part.part}, all {part.lines} lines" if part.whole
+            else f"all of {part.part} ({part.lines} line{'s' if part.lines != 1 else ''})"
+            if part.whole
             else f"the last {part.lines} line{'s' if part.lines != 1 else ''} of {part.part}"
             for part in moved]
     return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"

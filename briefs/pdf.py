@@ -130,7 +130,8 @@ PARTS = {"contact": "the contact line", "signatories": "the list of signatories"
 
 def past_budget(document, budget):
     """The parts of the laid-out document with lines on pages past budget, in the order
-    they print, each with the number of its lines there."""
+    they print, each with the number of its lines there (read from WeasyPrint 70's page
+    boxes, the version pdf_tags.install insists on)."""
     before, after = {}, {}
     for number, page in enumerate(document.pages, start=1):
         lines = before if number <= budget else after
@@ -145,7 +146,7 @@ def _lines(box, part, column):
     if isinstance(box, boxes.MarginBox):
         return
     if isinstance(box, boxes.LineBox):
-        if any(True for _ in _texts(box)):
+        if next(_texts(box), None) is not None:
             yield part, (column, round(box.position_y, 1))
         return
     part = _part(box, part)
@@ -162,7 +163,7 @@ def _part(box, part):
     if element is None or box.element_tag not in ("section", "footer", "header", "p", "div"):
         return part
     classes = set((element.get("class") or "").split())
-    named = [PARTS[name] for name in classes if name in PARTS]
+    named = [PARTS[name] for name in sorted(classes) if name in PARTS]
     if named:
         return named[0]
     if "section" in classes:
