@@ -60,13 +60,28 @@ def label(brief):
     return kind.label_joint if kind.label_joint and len(brief.organisations) > 1 else kind.label
 
 
-def over_page_budget(brief, lang, pages):
+def over_page_budget(brief, lang, pages, moved=()):
     """What to tell the editor when an edition prints on more pages than its kind's
-    readers expect, or None."""
+    readers expect, or None: by how many lines, and which parts went past the budget
+    (moved: briefs.pdf.Moved)."""
     budget = KINDS[brief.kind].pages
     if budget is None or pages <= budget:
         return None
     over = pages - budget
+    lines = sum(part.lines for part in moved)
+    where = (f": {lines} line{'s' if lines != 1 else ''} of text run past page {budget} "
+             f"({_parts(moved)}); shorten its sections by as much" if moved else
+             ": shorten its sections")
     return (f"content/briefs/{brief.id}: {brief.id}.{lang}.pdf has {pages} pages, {over} "
-            f"more than a {brief.kind} should have ({budget}): shorten its sections"
+            f"more than a {brief.kind} should have ({budget}){where}"
             f"{', or make it a report' if brief.kind == 'statement' else ''}")
+
+
+def _parts(moved):
+    """"the last 4 lines of 'Our calls' and the contact line", "all of 'Calls' (3 lines)"."""
+    said = [part.part if part.whole and part.part.startswith("the ")
+            else f"all of {part.part} ({part.lines} line{'s' if part.lines != 1 else ''})"
+            if part.whole
+            else f"the last {part.lines} line{'s' if part.lines != 1 else ''} of {part.part}"
+            for part in moved]
+    return said[0] if len(said) == 1 else f"{', '.join(said[:-1])} and {said[-1]}"

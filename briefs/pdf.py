@@ -7,11 +7,13 @@ import hashlib
 import os
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import weasyprint.pdf.fonts
 from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.formatting_structure import boxes
 from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcherResponse
@@ -85,9 +87,10 @@ def source_date(day):
             os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
-def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
-    """Lay out the HTML; return the PDF's bytes, its number of pages and its raster
-    pictures as laid out (placed_pictures).
+def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1", budget=None):
+    """Lay out the HTML; return the PDF's bytes, its number of pages, its raster pictures
+    as laid out (placed_pictures) and, where it has more pages than budget, the parts of
+    its text printed past them (a list of Moved).
 
     The default PDF/UA-1 is tagged for screen readers; an archival variant such as
     pdf/a-3u is one switch away. Tags stay on whatever the variant.
@@ -109,8 +112,9 @@ def print_pdf(html, *, project, day, identifier, variant="pdf/ua-1"):
                     finisher=pdf_tags.finish, **options)
             pages = len(document.pages)
             placed = placed_pictures(document) if RASTER.search(page) else []
+            moved = past_budget(document, budget) if budget and pages > budget else []
             del document
-    return data, pages, placed
+    return data, pages, placed, moved
 
 
 RASTER = re.compile(r"data:image/(png|jpeg)")  # every picture is embedded (render.pictures)
@@ -121,13 +125,82 @@ def placed_pictures(document):
     its width in pixels and the width it is printed at, in CSS pixels (96 an inch)."""
     placed = []
     for page in document.pages:
-        boxes = [page._page_box]
-        while boxes:  # depth first, in the page's order, without nested generators
-            box = boxes.pop()
+        stack = [page._page_box]
+        while stack:  # depth first, in the page's order, without nested generators
+            box = stack.pop()
             if isinstance(getattr(box, "replacement", None), RasterImage):
                 placed.append((box.element.get("src"), box.replacement.width, box.width))
-            boxes.extend(reversed(getattr(box, "children", ())))
+            stack.extend(reversed(getattr(box, "children", ())))
     return placed
+
+
+@dataclass(frozen=True)
+class Moved:
+    """A part of a brief printed past its page budget: what it is, how many of its lines,
+    and whether all of it (rather than its last lines)."""
+
+    part: str
+    lines: int
+    whole: bool
+
+
+# The parts of a page an editor knows by name, by their class.
+PARTS = {"contact": "the contact line", "signatories": "the list of signatories",
+         "bio": "the author's note", "column-foot": "the publisher line",
+         "imprint": "the imprint", "statement-head": "the title"}
+
+
+def past_budget(document, budget):
+    """The parts of the laid-out document with lines on pages past budget, in the order
+    they print, each with the number of its lines there (read from WeasyPrint 70's page
+    boxes, the version pdf_tags.install insists on)."""
+    before, after = {}, {}
+    for number, page in enumerate(document.pages, start=1):
+        lines = before if number <= budget else after
+        for part, key in _lines(page._page_box, "the text", None):
+            lines.setdefault(part, set()).add((number, *key))
+    return [Moved(part, len(keys), part not in before) for part, keys in after.items()]
+
+
+def _lines(box, part, column):
+    """(part, (column, height on the page)) for each line of text in box: the lines of
+    table cells side by side, or of two columns at one height, are told apart."""
+    if isinstance(box, boxes.MarginBox):
+        return
+    if isinstance(box, boxes.LineBox):
+        if next(_texts(box), None) is not None:
+            yield part, (column, round(box.position_y, 1))
+        return
+    part = _part(box, part)
+    if box.is_column:
+        column = round(box.position_x)
+    for child in getattr(box, "children", ()):
+        yield from _lines(child, part, column)
+
+
+def _part(box, part):
+    if isinstance(box, boxes.FootnoteAreaBox):
+        return "the notes"
+    element = box.element
+    if element is None or box.element_tag not in ("section", "footer", "header", "p", "div"):
+        return part
+    classes = set((element.get("class") or "").split())
+    named = [PARTS[name] for name in sorted(classes) if name in PARTS]
+    if named:
+        return named[0]
+    if "section" in classes:
+        heading = element.find(".//h2")
+        return f"'{''.join(heading.itertext()).strip()}'" if heading is not None else part
+    return part
+
+
+def _texts(box):
+    """The text boxes of a line with something printed."""
+    for child in getattr(box, "children", ()):
+        if isinstance(child, boxes.TextBox) and child.text.strip():
+            yield child
+        else:
+            yield from _texts(child)
 
 
 @contextmanager

@@ -16,7 +16,7 @@ def pages(project, tmp_path, body, name="page"):
     html = (f'<html lang="en" class="kind-report medium-print"><head><title>T</title>'
             f"<style>{stylesheet(project, 'print')}</style></head><body><main>{body}</main>"
             "</body></html>")
-    data = print_pdf(html, project=project, day=datetime.date(2024, 1, 1), identifier=name)[0]
+    data, *_ = print_pdf(html, project=project, day=datetime.date(2024, 1, 1), identifier=name)
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(data)
     return [page.extract_text() for page in PdfReader(path).pages]
@@ -95,7 +95,8 @@ def test_an_address_in_a_footnote_never_breaks_after_its_scheme(project, tmp_pat
 def test_a_number_in_a_table_cell_keeps_the_word_before_it():
     body, _ = section_html("| a | b |\n|---|---|\n| about 10,000 | over 900 people |\n",
                            EditionState(print_notes=True), prefix="x-")
-    assert "<td>about\xa010,000</td>" in body and "<td>over\xa0900 people</td>" in body
+    assert ('<td class="num">about\xa010,000</td>' in body
+            and "<td>over\xa0900 people</td>" in body)
 
 
 def test_a_columns_bio_never_stands_alone_on_its_last_page(project, tmp_path):

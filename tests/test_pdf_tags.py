@@ -36,7 +36,7 @@ def annotations(pdf):
 
 def printed(project, html, tmp_path, name="page.pdf"):
     path = tmp_path / name
-    data = print_pdf(html, project=project, day=datetime.date(2024, 1, 1), identifier=name)[0]
+    data, *_ = print_pdf(html, project=project, day=datetime.date(2024, 1, 1), identifier=name)
     path.write_bytes(data)
     return path
 

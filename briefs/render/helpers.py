@@ -69,8 +69,9 @@ class CaseHelpers:
         return {**functions, **case_charts.functions(self)}
 
     def name(self, case_id, case=None):
-        """The person's name, in a grammatical case where one is asked for."""
-        return self._form(self.cases.case(case_id), case)
+        """The person's name, in a grammatical case where one is asked for, never
+        hyphenated nor broken over lines (class person)."""
+        return self._name(self.cases.case(case_id), case)
 
     def status(self, case_id):
         """The person's status as of the data date, for a sentence: 'in pre-trial detention

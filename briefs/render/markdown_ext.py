@@ -61,9 +61,11 @@ class SectionTreeprocessor(Treeprocessor):
     def run(self, root):
         self._headings(root)
         self._list_classes(root)
+        _mark_numeric_columns(root)
         if self.state.print_notes:
             _print_link_targets(root)  # before the notes: their numbers follow the text
             _bind_numbers_in_cells(root)
+            _keep_last_words(root)  # before the notes: calls join the word they follow
         self._notes(root)
 
     def _list_classes(self, root):
@@ -211,6 +213,103 @@ def _bind_numbers_in_cells(root):
             part.text = part.text and NUMBER_AFTER_WORD.sub("\u00a0", part.text)
             if part is not cell:
                 part.tail = part.tail and NUMBER_AFTER_WORD.sub("\u00a0", part.tail)
+
+
+# A number, alone or after a word or two ("about 10,000", "more than 7,000", "около 190").
+NUMBER = re.compile(r"(?:[^\W\d_]+[\s\u00a0]){0,2}[~≈<>+\u2212-]?\d[\d\s\u00a0\u202f,.]*%?")
+
+
+def is_number(text):
+    """Whether a table cell's text is a figure, to be aligned right with its column; a
+    word before it is in lower case ("June 2020" is a date)."""
+    text = text.strip()
+    return bool(NUMBER.fullmatch(text)) and not text[:1].isupper()
+
+
+def _mark_numeric_columns(root):
+    """A table column whose body cells are all figures is aligned right, its heading too
+    (class num), so that units, tens and thousands stand under each other."""
+    for table in (e for e in root.iter() if e.tag == "table"):
+        rows = [[cell for cell in row if cell.tag in ("td", "th")] for row in table.iter("tr")]
+        body = [row for row in rows if row and row[0].tag == "td"]
+        for column in range(max((len(row) for row in body), default=0)):
+            texts = ["".join(row[column].itertext()) for row in body if column < len(row)]
+            if any(texts) and all(is_number(text) for text in texts if text.strip()):
+                for row in rows:
+                    if column < len(row):
+                        cell = row[column]
+                        cell.set("class", " ".join(filter(None, [cell.get("class"), "num"])))
+
+
+# Where the last word of a paragraph or list item is looked for: not in notes, note calls
+# or printed addresses (set apart), nor in blocks nested inside it (they have their own).
+NOT_TEXT = {"sup", "code", "br", "img", "ul", "ol", "p", "div", "table", "blockquote", "pre"}
+LAST_WORD = re.compile(r"(\s*)(\S+)(\s*)$")
+
+
+def _keep_last_words(root):
+    """The last word of each paragraph and list item is never hyphenated (class last-word),
+    so that no fragment such as "ished." stands alone on a last line; WeasyPrint has no
+    hyphenate-limit-last. The space before the word goes inside the span: a span after a
+    space made WeasyPrint 70 leave a single word on a line above it."""
+    notes = {id(e) for container in root.findall("div[@class='footnote']")
+             for e in container.iter()}  # not hyphenated at all
+    for block in [e for e in root.iter() if e.tag in ("p", "li") and id(e) not in notes]:
+        slot = _last_text(block)
+        if slot is None:
+            continue
+        parent, child = slot  # the text is child's tail, or parent's own text if no child
+        if child is None and parent is not block:
+            _take_space_before(block, parent)
+        text = child.tail if child is not None else parent.text
+        match = LAST_WORD.search(text)
+        word = etree.Element("span", {"class": "last-word"})
+        word.text, word.tail = match.group(1) + match.group(2), match.group(3)
+        if child is not None:
+            child.tail = text[:match.start()]
+            parent.insert(list(parent).index(child) + 1, word)
+        else:
+            parent.text = text[:match.start()]
+            parent.insert(0, word)
+
+
+def _take_space_before(block, element):
+    """Where an inline element of block (emphasis, a link) starts with the last word, the
+    space before the element goes into it too, for the span to take (see above)."""
+    if (element.text or "")[:1].isspace():
+        return
+    parents = {child: parent for parent in block.iter() for child in parent}
+    while element is not block:
+        parent = parents[element]
+        index = list(parent).index(element)
+        owner, attribute = (parent[index - 1], "tail") if index else (parent, "text")
+        before = getattr(owner, attribute) or ""
+        if before[-1:].isspace():
+            setattr(owner, attribute, before.rstrip())
+            element.text = " " + (element.text or "")
+            return
+        if before or index:
+            return  # the word goes on from what precedes it: no space to take
+        element = parent
+
+
+def _last_text(element):
+    """Where the last words of element's own text are: (parent, child) for child's tail,
+    (element, None) for its text, or None."""
+    for child in reversed(list(element)):
+        if _has_word(child.tail):
+            return element, child
+        classes = set(child.get("class", "").split())
+        if child.tag in NOT_TEXT or classes & {"footnote", "link-target", "note-call"}:
+            continue
+        found = _last_text(child)
+        if found:
+            return found
+    return (element, None) if _has_word(element.text) else None
+
+
+def _has_word(text):
+    return bool(text) and any(character.isalpha() for character in text)
 
 
 def _insert_after(root, element, new):

@@ -51,6 +51,7 @@ def environment(project):
     env.filters["tr"] = text_filter
     env.filters["website"] = website_link
     env.filters["contact"] = contact_links
+    env.filters["heading"] = heading_filter
     env.globals["css_string"] = css_string
     return env
 
@@ -93,6 +94,16 @@ def contact_links(text):
                   Markup('<a href="{}">{}</a>').format(href, match.group())]
         last = match.end()
     return Markup("").join([*parts, escape((text or "")[last:])])
+
+
+def heading_filter(text):
+    """A title whose last line never holds a single word: its last two words are joined by
+    a no-break space, which also keeps a name at a title's end whole ("free Karim
+    Massimov")."""
+    words = (text or "").rsplit(" ", 2)
+    if len(words) < 3 or len(words[1]) + len(words[2]) > 24:
+        return text
+    return f"{words[0]} {words[1]}\u00a0{words[2]}"
 
 
 def css_string(text):

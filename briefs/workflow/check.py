@@ -11,6 +11,7 @@ from briefs.cases.cache import casebook
 from briefs.content.inputs import discover
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
+from briefs.kinds import KINDS
 from briefs.pdf import print_pdf
 from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_edition, render_sections
@@ -58,8 +59,10 @@ def render_pages(edition, pages):
     render_edition(edition, "web", sections)
     paged = render_edition(edition, "print", sections)
     if pages:
-        _, count, placed = print_pdf(paged, project=edition.project, day=edition.brief.date,
-                                     identifier=f"{edition.brief.id}.{edition.lang}")
-        warn_if_over_page_budget(edition, count, helpers)
+        _, count, placed, moved = print_pdf(paged, project=edition.project,
+                                            day=edition.brief.date,
+                                            identifier=f"{edition.brief.id}.{edition.lang}",
+                                            budget=KINDS[edition.brief.kind].pages)
+        warn_if_over_page_budget(edition, count, helpers, moved)
         helpers.warnings += sections["print"].pictures.resolution_warnings(placed)
     return helpers.warnings

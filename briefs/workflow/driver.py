@@ -11,7 +11,7 @@ from briefs.content import translations
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import Staging, data_package_file, press_kit_file, write_whole
-from briefs.kinds import over_page_budget
+from briefs.kinds import KINDS, over_page_budget
 from briefs.pdf import print_pdf
 from briefs.publish.catalogue import write_catalogue
 from briefs.publish.data_package import write_data_package, write_people
@@ -75,12 +75,13 @@ def build_edition(edition, templates, key=None):
         sections = render_sections(edition, helpers)
         paged = render_edition(edition, "print", sections)
         printing = time.perf_counter()
-        pdf, pages, placed = print_pdf(paged, project=edition.project,
-                                       day=pdf_moment(edition),
-                                       identifier=pdf_identifier(edition),
-                                       variant=settings.pdf_variant)
+        pdf, pages, placed, moved = print_pdf(paged, project=edition.project,
+                                              day=pdf_moment(edition),
+                                              identifier=pdf_identifier(edition),
+                                              variant=settings.pdf_variant,
+                                              budget=KINDS[edition.brief.kind].pages)
         printing = time.perf_counter() - printing
-        warn_if_over_page_budget(edition, pages, helpers)
+        warn_if_over_page_budget(edition, pages, helpers, moved)
         helpers.warnings += sections["print"].pictures.resolution_warnings(placed)
         warn_if_translation_behind(edition, helpers)
         if edition.release and edition.release.released_at:
@@ -148,8 +149,8 @@ def warn_if_translation_behind(edition, helpers):
         edition.project, edition.brief, edition.lang)]
 
 
-def warn_if_over_page_budget(edition, pages, helpers):
-    warning = over_page_budget(edition.brief, edition.lang, pages)
+def warn_if_over_page_budget(edition, pages, helpers, moved=()):
+    warning = over_page_budget(edition.brief, edition.lang, pages, moved)
     if warning:
         helpers.warnings.append(warning)
 
