@@ -159,7 +159,8 @@ def render_edition(edition, medium, sections, published=None):
     context = page_context(edition, medium)
     context["image_url"] = made.pictures.named
     context["stylesheet"] = Markup(stylesheet(edition.project, medium,
-                                              released=edition.release is not None))
+                                              released=edition.release is not None,
+                                              site_url=edition.settings.site_url))
     levels = KINDS[brief.kind].contents_levels
     context.update(published or {})
     context.update(sections=made.sections, notes=Markup("".join(made.notes)),
@@ -269,15 +270,16 @@ def edition_href(brief, lang, medium, site_url):
     return f"{site_url}{brief.id}/{brief.id}.{lang}.pdf" if site_url else None
 
 
-def stylesheet(project, medium, released=False):
+def stylesheet(project, medium, released=False, site_url=""):
     """The page's style: fonts, common rules and the medium's own. It is one text for all
     editions, so that printing parses it once per process (briefs.pdf). released: the
     page of a released brief, which adds the style of its release notice and, on the web,
-    is also kept in a version's folder (v1/...), one level deeper, where it finds the fonts
-    through a second address."""
+    is also kept in a version's folder (v1/...), one level deeper: there it finds the fonts
+    through the site's address, where the build has one (a relative second address would
+    name a file outside the build from the brief's own folder)."""
     fonts = project.templates / "fonts"
     font_base = fonts.as_uri() + "/" if medium == "print" else "../assets/fonts/"
-    fallback = "../../assets/fonts/" if released and medium == "web" else ""
+    fallback = f"{site_url}assets/fonts/" if released and site_url and medium == "web" else ""
     return environment(project).get_template("css/page.css").render(
         medium=medium, font_base=font_base, font_fallback=fallback, released=released)
 

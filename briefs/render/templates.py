@@ -52,6 +52,7 @@ def environment(project):
     env.filters["website"] = website_link
     env.filters["contact"] = contact_links
     env.filters["heading"] = heading_filter
+    env.filters["unbroken"] = unbroken_filter
     env.globals["css_string"] = css_string
     return env
 
@@ -104,6 +105,12 @@ def heading_filter(text):
     if len(words) < 3 or len(words[1]) + len(words[2]) > 24:
         return text
     return f"{words[0]} {words[1]}\u00a0{words[2]}"
+
+
+def unbroken_filter(text):
+    """A text never broken over two lines, such as a document number ("KIBHR/2023/004"),
+    which a line may otherwise break after its slashes."""
+    return Markup('<span class="unbroken">{}</span>').format(text)
 
 
 def css_string(text):
