@@ -35,8 +35,17 @@ def release(project, brief_id, at=None, site_url=""):
     at = at or datetime.datetime.now().astimezone()
     organisations = load_organisations(project)
     brief = load_brief(project, brief_id, organisations)
-    manifest = read_json(project.root / "build" / "manifest.json", hint=BUILD_FIRST_HINT)
-    entries = current_entries(project, brief, manifest, organisations)
+    # A brief under embargo is sent before it is published: it is built apart, in no
+    # manifest, and its files are checked against its entries instead.
+    if Settings().under_embargo(brief.embargo):
+        folder = project.root / Settings().embargoed_folder() / brief_id
+        listed, variant = None, Settings().pdf_variant
+    else:
+        folder = project.root / "build" / brief_id
+        manifest = read_json(project.root / "build" / "manifest.json", hint=BUILD_FIRST_HINT)
+        listed = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
+        variant = manifest["settings"]["pdf_variant"]
+    entries = current_entries(project, brief, folder, listed, organisations)
     releases = load_releases(project, brief_id)
     refuse_unchanged(project, brief, releases)
     if releases and at <= releases[-1].released_at:
@@ -46,7 +55,6 @@ def release(project, brief_id, at=None, site_url=""):
                            hint="give --at the time the corrected version was sent")
     number = releases[-1].number if releases else new_number(
         project, brief, organisations[brief.organisations[0]].document_numbers, at)
-    variant = manifest["settings"]["pdf_variant"]
     new = Release(version=len(releases) + 1, number=number, released_at=at,
                   corrections=len(brief.corrections), pdf_variant=variant,
                   sources=sources_digest(entries), outputs={})
@@ -72,11 +80,11 @@ def release(project, brief_id, at=None, site_url=""):
     return new
 
 
-def current_entries(project, brief, manifest, organisations):
-    """The entries of the brief's editions in build/, refused unless the build is current:
-    every file listed as built, and nothing it was made from changed since."""
-    folder, hint = project.root / "build" / brief.id, BUILD_FIRST_HINT
-    listed = {entry["path"]: entry["sha256"] for entry in manifest["outputs"]}
+def current_entries(project, brief, folder, listed, organisations):
+    """The entries of the brief's editions in folder, refused unless the build is current:
+    every file as listed (by the manifest, or by its entry where listed is None), and
+    nothing it was made from changed since."""
+    hint = BUILD_FIRST_HINT
     entries = []
     for lang in brief.languages:
         built = output_files(folder, brief.id, lang)
@@ -86,8 +94,9 @@ def current_entries(project, brief, manifest, organisations):
                                hint=hint)
         entry = read_json(entry_path)
         for kind in RELEASED_KINDS:
-            name = entry["files"][kind]["path"]
-            if not Path(built[kind]).is_file() or listed.get(name) != sha256(built[kind]):
+            written = entry["files"][kind]
+            expected = written["sha256"] if listed is None else listed.get(written["path"])
+            if not Path(built[kind]).is_file() or expected != sha256(built[kind]):
                 raise ContentError(built[kind], "this file is not as build/manifest.json "
                                    "lists it", hint=hint)
         entries.append(entry)
