@@ -1,76 +1,183 @@
-"""The case book kept between processes, keyed by the content it was read from.
+"""The case book kept between processes, one record at a time, keyed by content.
 
-Reading and checking thousands of records takes a third of a second; planning the build
-and every job that shows case data need the book. So the loaded view of an audience is
-kept in memory, and in `.cache/<audience>/casebook.json`, under a key made of the bytes of
-every case file and catalogue and of the code that reads them: whoever asks reads the
-files and hashes them (a few milliseconds), and parses them only if no copy has that key.
-A copy that is damaged or does not validate is ignored and written again. The public copy
-holds the public view only (briefs.cases.load).
+Reading and checking a record (YAML, pydantic, the rules of briefs.cases.load) takes
+about half a millisecond: 20,000 took ten seconds. So the checked result of each record,
+the audience's view of it, is kept in `.cache/<audience>/case-records`, under the SHA-256
+of its file's name and bytes. Whoever needs the book reads and hashes every file (a few
+milliseconds a thousand) and reads and checks only the records the store has no result
+for: one edited record is read alone. A store made for another audience or by another
+version of the package (its fingerprint, briefs.package) is not used. A record with a
+problem is not kept: it is read, and its problem reported, every time.
+
+A record's checks depend on the catalogues only by asking whether a name is in them (a
+legal code, one of its articles, an affiliation, a region): a record that passed against
+some names passes against any that include them. So the store notes the names its
+records were checked against; while the catalogues only gain names, no record is checked
+again. When a name is gone, the internal book checks its kept records again without
+reading their files, and the public book reads its records again: its store holds the
+public view only, not what the public does not see, which the checks look at too. Of a
+record the public does not see, it holds the hash of its name and bytes alone.
 """
 
+import hashlib
 import json
-from dataclasses import replace
 from pathlib import Path
 
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, ValidationError
 
-from briefs.cases.load import CaseBook, load_casebook
-from briefs.cases.schema import Case, LegalCode, Named
+from briefs.cases.load import CaseBook, case_problems, read_case, read_catalogues
+from briefs.cases.schema import Case
 from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
+from briefs.errors import ContentErrors
 from briefs.files import write_whole
-from briefs.project import text_of
+from briefs.package import package_fingerprint
 
-SHAPE = {"cases": TypeAdapter(dict[str, Case]), "codes": TypeAdapter(dict[str, LegalCode]),
-         "affiliations": TypeAdapter(dict[str, Named]),
-         "regions": TypeAdapter(dict[str, Named])}
-_kept = {}  # audience: the last book this process read
+STORE = "case-records"
+HIDDEN = b"null"  # the view of a record the audience does not see
+VIEWS = TypeAdapter(list[Case])
+_kept = {}  # audience: (key, the last book this process read or its ContentErrors)
 
 
-def casebook(project, audience, cache=None, key=None, sources=None, messages_for=None):
+def casebook(project, audience, cache=None, key=None, sources=None):
     """The case book of an audience as the files are now. cache: the build's private
     folder for this audience (none: kept in memory only). key: the key of the files as
     this run's planning read them, which a job of the run may use without reading them
     again, if this process has that book (a job forked by the job server does). sources:
-    case_sources(project), if the caller has read them. messages_for: the audience the
-    messages about mistakes are worded for, if not the book's (briefs.cases.load)."""
-    if key and audience in _kept and _kept[audience].key == key:
-        return _kept[audience]
+    case_sources(project), if the caller has read them. A book with problems raises
+    ContentErrors, again at once if asked again with its key (as `briefs check` does for
+    each edition)."""
+    if not (key and _kept.get(audience, ("",))[0] == key):
+        if sources is None:
+            sources = _sources(project)
+        digests = source_digests(sources)
+        key = book_key(project, audience, digests)
+        if _kept.get(audience, ("",))[0] != key:
+            _kept[audience] = key, _book(project, audience, cache, key, sources, digests)
+    found = _kept[audience][1]
+    if isinstance(found, ContentErrors):
+        raise found
+    return found
+
+
+def checked_count(project, audience, cache=None, sources=None, messages_for=None):
+    """How many records an audience sees, each checked as for its book, which is not made:
+    `briefs check` asks only whether they are right. messages_for: the audience the
+    messages are worded for, if not the book's (briefs.cases.load)."""
     if sources is None:
-        with project.unrecorded():
-            sources = case_sources(project)
-    digests = source_digests(sources)
-    key = book_key(project, audience, digests)
-    if audience in _kept and _kept[audience].key == key:
-        return _kept[audience]
-    saved = Path(cache, "casebook.json") if cache else None
-    book = _read(saved, key) if saved else None
-    if book is None:
-        texts = {path: text_of(path, data) for path, data in sources.items()}
-        catalogues = tuple((project.relative(path).as_posix(), digests[str(path)])
-                           for path in case_catalogues(project))
-        book = replace(load_casebook(project, audience, texts, messages_for), key=key,
-                       catalogues=catalogues)
-        if saved:
-            _write(saved, book)
-    _kept[audience] = book
-    return book
+        sources = _sources(project)
+    return len(checked_records(project, audience, cache, sources, source_digests(sources),
+                               messages_for)[0])
 
 
-def _read(path, key):
+def _sources(project):
+    with project.unrecorded():
+        return case_sources(project)
+
+
+def _book(project, audience, cache, key, sources, digests):
+    """The book, or the ContentErrors listing its problems."""
     try:
-        saved = json.loads(path.read_bytes())
-        if saved.get("key") != key:
-            return None
-        parts = {name: shape.validate_python(saved[name]) for name, shape in SHAPE.items()}
-        return CaseBook(**parts, audience=saved["audience"], key=key,
-                        catalogues=tuple(map(tuple, saved["catalogues"])))
-    except Exception:  # absent, damaged, or of another shape: read the files instead
-        return None
+        views, catalogues = checked_records(project, audience, cache, sources, digests)
+        try:
+            cases = _cases(views)
+        except ValidationError:  # a damaged store: every record is read again, kept anew
+            Path(cache, STORE).unlink(missing_ok=True)
+            views, catalogues = checked_records(project, audience, cache, sources, digests)
+            cases = _cases(views)
+    except ContentErrors as errors:
+        return errors
+    read = tuple((project.relative(path).as_posix(), digests[str(path)])
+                 for path in case_catalogues(project))
+    return CaseBook(cases, *catalogues, audience, key, read)
 
 
-def _write(path, book):
-    saved = {"key": book.key, "audience": book.audience, "catalogues": book.catalogues,
-             **{name: shape.dump_python(getattr(book, name), mode="json", exclude_defaults=True)
-                for name, shape in SHAPE.items()}}
-    write_whole(path, json.dumps(saved, ensure_ascii=False, sort_keys=True), path.parent / "scratch")
+def checked_records(project, audience, cache, sources, digests, messages_for=None):
+    """([JSON of the audience's view of each record it sees], the catalogues (codes,
+    affiliations, regions)), every record checked; ContentErrors listing every problem,
+    worded for messages_for (by default the audience). A record's view comes from the
+    store in cache where it has the record's name and bytes; the others are read, and the
+    store is written again if anything changed."""
+    catalogues, errors = read_catalogues(project, sources)
+    names = _names(*catalogues)
+    saved = Path(cache, STORE) if cache else None
+    checked, kept = _read_store(saved, audience) if saved else (set(), {})
+    if not names >= checked:
+        kept = _checked_again(kept, audience, catalogues)
+    catalogue_files = {str(path) for path in case_catalogues(project)}
+    store, views = {}, []
+    for path in sources:
+        if str(path) in catalogue_files:
+            continue
+        record = _record_key(path.name, digests[str(path)])
+        view = kept.get(record)
+        if view is None:
+            case, problems = read_case(project, path, audience, catalogues, sources,
+                                       messages_for)
+            errors.extend(problems)
+            if problems:
+                continue
+            view = case.model_dump_json(exclude_defaults=True).encode() if case else HIDDEN
+        store[record] = view
+        if view != HIDDEN:
+            views.append(view)
+    if saved and (names != checked or store.keys() != kept.keys()):
+        _write_store(saved, audience, names, store)
+    if errors:
+        raise ContentErrors(errors)
+    return views, catalogues
+
+
+def _record_key(name, digest):
+    """The key of a record in the store: the SHA-256 of its file's name and bytes."""
+    return hashlib.sha256(f"{name}\0{digest}".encode()).hexdigest().encode()
+
+
+def _names(codes, affiliations, regions):
+    """Every name of the catalogues a record may refer to."""
+    return {("legal", code) for code in codes} | {
+        ("legal", code, article) for code, entry in codes.items() for article in entry.articles
+    } | {("affiliation", key) for key in affiliations} | {("region", key) for key in regions}
+
+
+def _checked_again(kept, audience, catalogues):
+    """The kept views that pass against catalogues that lost a name; none for the public,
+    whose views lack what the public does not see, checked too (its records are read)."""
+    if audience != "internal":
+        return {}
+    try:
+        cases = _validated(kept.values())
+    except ValidationError:  # a damaged store: its records are read again
+        return {}
+    return {record: view for (record, view), case in zip(kept.items(), cases)
+            if not case_problems(case, case.id, *catalogues)}
+
+
+def _cases(views):
+    """{id: record} of views (JSON), validated."""
+    return {case.id: case for case in _validated(views)}
+
+
+def _validated(views):
+    return VIEWS.validate_json(b"[" + b",".join(views) + b"]")
+
+
+def _read_store(path, audience):
+    """(the names its records were checked against, {record's key: JSON of its view}), or
+    nothing if the store is absent, damaged, or made for another audience or package."""
+    try:
+        header, *lines = path.read_bytes().split(b"\n")
+        head = json.loads(header)
+        if head["audience"] != audience or head["package"] != package_fingerprint():
+            return set(), {}
+        return set(map(tuple, head["names"])), dict(line.split(b" ", 1) for line in lines)
+    except (OSError, ValueError, KeyError, TypeError):
+        return set(), {}
+
+
+def _write_store(path, audience, names, store):
+    """One line of what the views were made by and checked against, then one line a record:
+    its key, a space and its view, which JSON writes on one line."""
+    head = json.dumps({"audience": audience, "package": package_fingerprint(),
+                       "names": sorted(names)}, ensure_ascii=False).encode()
+    lines = [head, *(record + b" " + view for record, view in store.items())]
+    write_whole(path, b"\n".join(lines), path.parent / "scratch")

@@ -7,7 +7,10 @@ are worded for the public unless asked otherwise: they name a restricted part of
 not what it holds.
 """
 
-from briefs.cases.cache import casebook
+from pathlib import Path
+
+from briefs.cases.cache import casebook, checked_count
+from briefs.cases.sources import book_key, case_sources, source_digests
 from briefs.content.inputs import discover
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
@@ -20,9 +23,10 @@ from briefs.workflow.driver import warn_if_over_page_budget, warn_if_translation
 
 def check(project, cache=None, pages=False, messages_for="public"):
     """Raise ContentErrors listing every problem; return the counts of briefs and case
-    records, and the warnings. pages: also print each edition's PDF (in memory) and warn
-    where it is longer than its kind's page budget. messages_for: the audience that may
-    read the messages (internal: in full)."""
+    records, and the warnings. cache: the builds' private folder, `.cache`, where each
+    audience's checked records are kept (none: nothing is kept). pages: also print each
+    edition's PDF (in memory) and warn where it is longer than its kind's page budget.
+    messages_for: the audience that may read the messages (internal: in full)."""
     problems, warnings = [], []
 
     def collect(step):
@@ -32,10 +36,19 @@ def check(project, cache=None, pages=False, messages_for="public"):
             problems.extend(getattr(error, "errors", [error]))
             return None
 
-    book = collect(lambda: casebook(project, "internal", messages_for=messages_for))
+    internal, public = (Path(cache, audience) if cache else None
+                        for audience in ("internal", "public"))
+    with project.unrecorded():
+        sources = collect(lambda: case_sources(project))
+    records = collect(lambda: checked_count(project, "internal", internal, sources,
+                                            messages_for))
     book_problems = len(problems)
+    # The editions show the public book: read here once, and each edition that asks gets
+    # it, or its problems, by its key.
+    book = collect(lambda: casebook(project, "public", public, sources=sources))
+    key = book.key if book else book_key(project, "public", source_digests(sources or {}))
     brief_ids = collect(lambda: discover(project)) or []
-    settings = Settings(cache=cache)
+    settings = Settings(cache=public, cases_key=key)
     for brief_id in brief_ids:
         for edition in collect(lambda: editions(project, brief_id, settings)) or []:
             warnings += collect(lambda: render_pages(edition, pages)) or []
@@ -46,7 +59,7 @@ def check(project, cache=None, pages=False, messages_for="public"):
                                 if problem.path not in book_files]
     if problems:
         raise ContentErrors(list({str(problem): problem for problem in problems}.values()))
-    return len(brief_ids), len(book.cases), warnings
+    return len(brief_ids), records, warnings
 
 
 def render_pages(edition, pages):

@@ -1,0 +1,204 @@
+"""The case book at scale: each record's checked result kept by its bytes, so that one
+edited record is read alone, and `briefs check` run again reads none."""
+
+import subprocess
+import sys
+
+import pytest
+
+from briefs.workflow.check import check
+from briefs.cases import cache, load
+from briefs.cases.cache import casebook
+from briefs.cases.load import load_casebook
+from briefs.errors import ContentErrors
+
+from conftest import REPO
+
+RESTRICTED = (b"Zzyzx", b"zzyzx", b"Qvxtestimony")
+CATALOGUES = {"criminal-code.yaml", "affiliations.yaml", "regions.yaml"}
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept_in_memory():
+    cache._kept.clear()  # each test starts as a new process would
+    yield
+    cache._kept.clear()
+
+
+@pytest.fixture
+def parsed(monkeypatch):
+    """The names of the case records the case book parses, as it parses them."""
+    names, parse = [], load.parse_mapping
+
+    def counting(path, text):
+        if path.name not in CATALOGUES:
+            names.append(path.name)
+        return parse(path, text)
+
+    monkeypatch.setattr(load, "parse_mapping", counting)
+    return names
+
+
+def again(project, audience, folder):
+    """The book as a new process reads it."""
+    cache._kept.clear()
+    return casebook(project, audience, folder)
+
+
+def messages(call):
+    with pytest.raises(ContentErrors) as caught:
+        call()
+    return [str(error) for error in caught.value.errors]
+
+
+def replace_in(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_the_book_from_the_store_is_the_book_read_afresh(project, tmp_path, audience):
+    casebook(project, audience, tmp_path / "cache")
+    kept = again(project, audience, tmp_path / "cache")
+    fresh = load_casebook(project, audience)
+    assert kept.cases == fresh.cases and list(kept.cases) == list(fresh.cases)
+    assert (kept.codes, kept.affiliations, kept.regions) == (
+        fresh.codes, fresh.affiliations, fresh.regions)
+    assert kept.cases["keeper-two"].region == (None if audience == "public" else "south")
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_an_edited_record_is_read_alone(project, tmp_path, audience, parsed):
+    casebook(project, audience, tmp_path / "cache")
+    assert len(parsed) == 6
+    parsed.clear()
+    again(project, audience, tmp_path / "cache")
+    assert parsed == []
+    replace_in(project.content / "cases" / "keeper-three.yaml", "Keeper Three", "Keeper 3")
+    book = again(project, audience, tmp_path / "cache")
+    assert parsed == ["keeper-three.yaml"]
+    assert book.cases["keeper-three"].name["en"] == "Keeper 3"
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_an_added_article_reads_no_record_again(project, tmp_path, audience, parsed):
+    casebook(project, audience, tmp_path / "cache")
+    parsed.clear()
+    replace_in(project.content / "legal" / "criminal-code.yaml", '  "274"',
+               '  "275": {en: a new article}\n  "274"')
+    assert "275" in again(project, audience, tmp_path / "cache").codes["criminal-code"].articles
+    assert parsed == []
+
+
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_removed_article_checks_the_records_again(project, tmp_path, audience, parsed):
+    """Only the internal store holds whole records; the public one reads them again."""
+    casebook(project, audience, tmp_path / "cache")
+    parsed.clear()
+    replace_in(project.content / "legal" / "criminal-code.yaml", '  "405"', '  "406"')
+    found = messages(lambda: again(project, audience, tmp_path / "cache"))
+    assert parsed == (["keeper-one.yaml"] if audience == "internal" else
+                      ["keeper-five.yaml", "keeper-four.yaml", "keeper-one.yaml",
+                       "keeper-three.yaml", "keeper-two.yaml", "zzyzx-witness.yaml"])
+    assert found == messages(lambda: load_casebook(project, audience))
+    assert any("keeper-one.yaml, line 8, field 'article' of the 1st charge" in message
+               and "article '405' is not in criminal-code.yaml" in message
+               for message in found)
+    assert messages(lambda: again(project, audience, tmp_path / "cache")) == found
+
+
+def test_a_removed_region_fails_a_public_record_that_hides_it(project, tmp_path):
+    """keeper-two's region is restricted: its public view, which the public store keeps,
+    has none, yet the public build still checks it, as it did before, and says so without
+    naming the region."""
+    casebook(project, "public", tmp_path / "cache")
+    replace_in(project.content / "regions.yaml", "south:", "west:")
+    found = messages(lambda: again(project, "public", tmp_path / "cache"))
+    assert found == messages(lambda: load_casebook(project, "public"))
+    assert any("keeper-two.yaml" in message and "field 'region'" in message
+               and "a problem in a restricted field" in message for message in found)
+    assert not any("south" in message for message in found)
+
+
+@pytest.mark.parametrize("mistake", [
+    ("keeper-two.yaml", "tags:", "tagz:", "line 7, field 'tagz': this field is not known"),
+    ("keeper-two.yaml", "affiliations: [lamp-movement]", "affiliations: [lamp-movment]",
+     "unknown affiliation 'lamp-movment'"),
+    ("keeper-three.yaml", "name:", "name: [\n", "this is not valid YAML"),
+    ("keeper-four.yaml", "Keeper Four", "Keeper \x01Four", "a character YAML does not allow"),
+    ("keeper-five.yaml", "Keeper Five", "Keeper \xff Five", "the file is not UTF-8 text"),
+])
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_record_with_a_mistake_fails_every_time(project, tmp_path, audience, mistake,
+                                                  parsed):
+    name, old, new, expected = mistake
+    casebook(project, audience, tmp_path / "cache")
+    path = project.content / "cases" / name
+    if "\xff" in new:
+        path.write_bytes(path.read_bytes().replace(old.encode(), b"Keeper \xff Five"))
+    else:
+        replace_in(path, old, new)
+    first = messages(lambda: again(project, audience, tmp_path / "cache"))
+    assert any(name in message and expected in message for message in first), first
+    assert first == messages(lambda: load_casebook(project, audience))
+    for _ in range(2):
+        parsed.clear()
+        assert messages(lambda: again(project, audience, tmp_path / "cache")) == first
+        assert parsed == ([] if "UTF-8" in expected else [name])  # the others stay kept
+
+
+def test_the_public_store_holds_nothing_restricted(project, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "briefs", "check"], cwd=project.root,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    replace_in(project.content / "cases" / "keeper-one.yaml", "Released after nine months",
+               "Released after ten months")
+    casebook(project, "public", project.root / ".cache" / "public")
+    public = list((project.root / ".cache" / "public").rglob("*"))
+    assert any(path.name == "case-records" for path in public)
+    for path in public:
+        if path.is_file():
+            for planted in RESTRICTED:
+                assert planted not in path.read_bytes(), (path, planted)
+    internal = (project.root / ".cache" / "internal" / "case-records").read_bytes()
+    assert all(planted in internal for planted in RESTRICTED)  # the markers are there
+
+
+def test_check_run_again_reads_no_record(project, parsed):
+    assert check(project, project.root / ".cache")[1] == 6
+    assert sorted(set(parsed)) == sorted(path.name for path in
+                                         (project.content / "cases").iterdir())
+    parsed.clear()
+    cache._kept.clear()
+    assert check(project, project.root / ".cache")[1] == 6
+    assert parsed == []
+
+
+def test_check_reads_a_record_with_a_mistake_once_for_each_audience(project, parsed):
+    """Every edition that asks for the book gets its problems without reading it again."""
+    replace_in(project.content / "cases" / "keeper-two.yaml", "tags:", "tagz:")
+    with pytest.raises(ContentErrors) as caught:
+        check(project, project.root / ".cache")
+    assert "keeper-two.yaml, line 7, field 'tagz'" in str(caught.value)
+    assert parsed.count("keeper-two.yaml") == 2
+
+
+def test_a_book_of_20000_records(tmp_path, parsed):
+    from briefs.project import Project
+
+    cases = tmp_path / "content" / "cases"
+    cases.mkdir(parents=True)
+    for number in range(20_000):
+        (cases / f"case-{number:05d}.yaml").write_text(
+            f"id: case-{number:05d}\nname: {{en: Person {number}}}\n"
+            f"tags: [t{number % 20}]\n", encoding="utf-8")
+    project = Project(tmp_path)
+    book = casebook(project, "public", tmp_path / "cache")
+    assert len(book.cases) == 20_000 and book.cases["case-19999"].tags == ["t19"]
+    parsed.clear()
+    (cases / "case-12345.yaml").write_text("id: case-12345\nname: {en: Edited}\n",
+                                           encoding="utf-8")
+    book = again(project, "public", tmp_path / "cache")
+    assert parsed == ["case-12345.yaml"] and book.cases["case-12345"].name["en"] == "Edited"
+    assert len(book.cases) == 20_000
