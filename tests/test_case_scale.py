@@ -1,6 +1,7 @@
 """The case book at scale: each record's checked result kept by its bytes, so that one
 edited record is read alone, and `briefs check` run again reads none."""
 
+import json
 import subprocess
 import sys
 
@@ -12,7 +13,7 @@ from briefs.cases.cache import casebook
 from briefs.cases.load import load_casebook
 from briefs.errors import ContentErrors
 
-from conftest import REPO
+from conftest import run_snakemake
 
 RESTRICTED = (b"Zzyzx", b"zzyzx", b"Qvxtestimony")
 CATALOGUES = {"criminal-code.yaml", "affiliations.yaml", "regions.yaml"}
@@ -202,3 +203,31 @@ def test_a_book_of_20000_records(tmp_path, parsed):
     book = again(project, "public", tmp_path / "cache")
     assert parsed == ["case-12345.yaml"] and book.cases["case-12345"].name["en"] == "Edited"
     assert len(book.cases) == 20_000
+
+
+def test_planning_answers_from_the_edited_record_alone(project, parsed):
+    """After a build, an edited record is the only one planning reads, the book is not
+    made, and the answers to the editions' questions are those of the whole book."""
+    from briefs.workflow.plan import CaseFiles
+
+    for _ in range(2):  # the second planning answers the questions the first build asked
+        assert run_snakemake(project).returncode == 0
+    folder = project.root / ".cache" / "public"
+    queries = [json.loads(text) for text in
+               json.loads((folder / "case-answers.json").read_text())["answers"]]
+    assert queries  # the report's and the column's questions
+    record = project.content / "cases" / "keeper-four.yaml"  # now an 'assembly' case
+    replace_in(record, "tags: [political-killing]", "tags: [political-killing, assembly]")
+    (project.content / "cases" / "keeper-five.yaml").unlink()  # and one is gone
+    parsed.clear()
+    cases = CaseFiles(project, "public", folder)
+    assert parsed == ["keeper-four.yaml"] and "public" not in cache._kept
+    updated = [sorted(cases.answer([query])) for query in queries]
+    assert "public" not in cache._kept
+    cases.save()
+    for name in ("case-answers.json", "case-answers-records.json"):
+        (folder / name).unlink()
+    afresh = CaseFiles(project, "public", folder)
+    assert updated == [sorted(afresh.answer([query])) for query in queries]
+    assert any("keeper-four" in ids for ids in updated)
+    assert not any("keeper-five" in ids for ids in updated)

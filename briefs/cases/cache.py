@@ -79,11 +79,11 @@ def _book(project, audience, cache, key, sources, digests):
     try:
         views, catalogues = checked_records(project, audience, cache, sources, digests)
         try:
-            cases = _cases(views)
+            cases = validated(views.values())
         except ValidationError:  # a damaged store: every record is read again, kept anew
             Path(cache, STORE).unlink(missing_ok=True)
             views, catalogues = checked_records(project, audience, cache, sources, digests)
-            cases = _cases(views)
+            cases = validated(views.values())
     except ContentErrors as errors:
         return errors
     read = tuple((project.relative(path).as_posix(), digests[str(path)])
@@ -92,7 +92,7 @@ def _book(project, audience, cache, key, sources, digests):
 
 
 def checked_records(project, audience, cache, sources, digests, messages_for=None):
-    """([JSON of the audience's view of each record it sees], the catalogues (codes,
+    """({path: JSON of the audience's view} of each record it sees, the catalogues (codes,
     affiliations, regions)), every record checked; ContentErrors listing every problem,
     worded for messages_for (by default the audience). A record's view comes from the
     store in cache where it has the record's name and bytes; the others are read, and the
@@ -104,7 +104,7 @@ def checked_records(project, audience, cache, sources, digests, messages_for=Non
     if not names >= checked:
         kept = _checked_again(kept, audience, catalogues)
     catalogue_files = {str(path) for path in case_catalogues(project)}
-    store, views = {}, []
+    store, views = {}, {}
     for path in sources:
         if str(path) in catalogue_files:
             continue
@@ -119,7 +119,7 @@ def checked_records(project, audience, cache, sources, digests, messages_for=Non
             view = case.model_dump_json(exclude_defaults=True).encode() if case else HIDDEN
         store[record] = view
         if view != HIDDEN:
-            views.append(view)
+            views[path] = view
     if saved and (names != checked or store.keys() != kept.keys()):
         _write_store(saved, audience, names, store)
     if errors:
@@ -145,20 +145,16 @@ def _checked_again(kept, audience, catalogues):
     if audience != "internal":
         return {}
     try:
-        cases = _validated(kept.values())
+        cases = VIEWS.validate_json(b"[" + b",".join(kept.values()) + b"]")
     except ValidationError:  # a damaged store: its records are read again
         return {}
     return {record: view for (record, view), case in zip(kept.items(), cases)
             if not case_problems(case, case.id, *catalogues)}
 
 
-def _cases(views):
-    """{id: record} of views (JSON), validated."""
-    return {case.id: case for case in _validated(views)}
-
-
-def _validated(views):
-    return VIEWS.validate_json(b"[" + b",".join(views) + b"]")
+def validated(views):
+    """{id: record} of views (JSON) as checked_records gives them."""
+    return {case.id: case for case in VIEWS.validate_json(b"[" + b",".join(views) + b"]")}
 
 
 def _read_store(path, audience):
