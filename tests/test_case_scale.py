@@ -149,6 +149,18 @@ def test_a_record_with_a_mistake_fails_every_time(project, tmp_path, audience, m
         assert parsed == ([] if "UTF-8" in expected else [name])  # the others stay kept
 
 
+def test_a_store_whose_bytes_changed_is_not_used(project, tmp_path):
+    """Views are validated only when a record is asked for: the store's bytes are checked
+    as it is read, and an edit to them is a damage like any other."""
+    casebook(project, "public", tmp_path / "cache")
+    saved = tmp_path / "cache" / "case-records"
+    good = saved.read_bytes()
+    saved.write_bytes(good.replace(b"Keeper One", b"Keeper Eno"))
+    book = again(project, "public", tmp_path / "cache")
+    assert book.cases["keeper-one"].name["en"] == "Keeper One"
+    assert saved.read_bytes() == good
+
+
 def test_the_public_store_holds_nothing_restricted(project, tmp_path):
     result = subprocess.run([sys.executable, "-m", "briefs", "check"], cwd=project.root,
                             capture_output=True, text=True)

@@ -6,8 +6,10 @@ the audience's view of it, is kept in `.cache/<audience>/case-records`, under th
 of its file's name and bytes. Whoever needs the book reads and hashes every file (a few
 milliseconds a thousand) and reads and checks only the records the store has no result
 for: one edited record is read alone. A store made for another audience or by another
-version of the package (its fingerprint, briefs.package) is not used. A record with a
-problem is not kept: it is read, and its problem reported, every time.
+version of the package (its fingerprint, briefs.package), or whose bytes are not those
+it was written with, is not used. A record with a problem is not kept: it is read, and its
+problem reported, every time. The book validates a kept view (pydantic) when the record is
+first asked for: a job that shows one record of 20,000 validates one.
 
 A record's checks depend on the catalogues only by asking whether a name is in them (a
 legal code, one of its articles, an affiliation, a region): a record that passed against
@@ -21,9 +23,10 @@ record the public does not see, it holds the hash of its name and bytes alone.
 
 import hashlib
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 
 from briefs.cases.load import CaseBook, case_problems, read_case, read_catalogues
 from briefs.cases.schema import Case
@@ -78,17 +81,35 @@ def _book(project, audience, cache, key, sources, digests):
     """The book, or the ContentErrors listing its problems."""
     try:
         views, catalogues = checked_records(project, audience, cache, sources, digests)
-        try:
-            cases = validated(views.values())
-        except ValidationError:  # a damaged store: every record is read again, kept anew
-            Path(cache, STORE).unlink(missing_ok=True)
-            views, catalogues = checked_records(project, audience, cache, sources, digests)
-            cases = validated(views.values())
     except ContentErrors as errors:
         return errors
     read = tuple((project.relative(path).as_posix(), digests[str(path)])
                  for path in case_catalogues(project))
-    return CaseBook(cases, *catalogues, audience, key, read)
+    return CaseBook(Records(views), *catalogues, audience, key, read)
+
+
+class Records(Mapping):
+    """{id: record} of a book, from {path: JSON of its view} as checked_records gives them:
+    each record is validated when first asked for, so that a job that shows a few records
+    of twenty thousand validates those few."""
+
+    def __init__(self, views):
+        self._views = {path.stem: view for path, view in views.items()}
+        self._cases = {}
+
+    def __getitem__(self, case_id):
+        if case_id not in self._cases:
+            self._cases[case_id] = Case.model_validate_json(self._views[case_id])
+        return self._cases[case_id]
+
+    def __contains__(self, case_id):
+        return case_id in self._views
+
+    def __iter__(self):
+        return iter(self._views)
+
+    def __len__(self):
+        return len(self._views)
 
 
 def checked_records(project, audience, cache, sources, digests, messages_for=None):
@@ -144,36 +165,32 @@ def _checked_again(kept, audience, catalogues):
     whose views lack what the public does not see, checked too (its records are read)."""
     if audience != "internal":
         return {}
-    try:
-        cases = VIEWS.validate_json(b"[" + b",".join(kept.values()) + b"]")
-    except ValidationError:  # a damaged store: its records are read again
-        return {}
+    cases = VIEWS.validate_json(b"[" + b",".join(kept.values()) + b"]")
     return {record: view for (record, view), case in zip(kept.items(), cases)
             if not case_problems(case, case.id, *catalogues)}
-
-
-def validated(views):
-    """{id: record} of views (JSON) as checked_records gives them."""
-    return {case.id: case for case in VIEWS.validate_json(b"[" + b",".join(views) + b"]")}
 
 
 def _read_store(path, audience):
     """(the names its records were checked against, {record's key: JSON of its view}), or
     nothing if the store is absent, damaged, or made for another audience or package."""
     try:
-        header, *lines = path.read_bytes().split(b"\n")
+        header, _, body = path.read_bytes().partition(b"\n")
         head = json.loads(header)
-        if head["audience"] != audience or head["package"] != package_fingerprint():
+        if (head["audience"] != audience or head["package"] != package_fingerprint()
+                or head["body"] != hashlib.sha256(body).hexdigest()):
             return set(), {}
+        lines = body.split(b"\n") if body else []
         return set(map(tuple, head["names"])), dict(line.split(b" ", 1) for line in lines)
     except (OSError, ValueError, KeyError, TypeError):
         return set(), {}
 
 
 def _write_store(path, audience, names, store):
-    """One line of what the views were made by and checked against, then one line a record:
-    its key, a space and its view, which JSON writes on one line."""
+    """One line of what the views were made by and checked against, and of the SHA-256 of
+    the rest (the views are validated only when used): then one line a record, its key, a
+    space and its view, which JSON writes on one line."""
+    body = b"\n".join(record + b" " + view for record, view in store.items())
     head = json.dumps({"audience": audience, "package": package_fingerprint(),
-                       "names": sorted(names)}, ensure_ascii=False).encode()
-    lines = [head, *(record + b" " + view for record, view in store.items())]
-    write_whole(path, b"\n".join(lines), path.parent / "scratch")
+                       "names": sorted(names), "body": hashlib.sha256(body).hexdigest()},
+                      ensure_ascii=False).encode()
+    write_whole(path, head + b"\n" + body, path.parent / "scratch")

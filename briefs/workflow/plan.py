@@ -249,7 +249,7 @@ class CaseFiles:
     def _update(self, kept):
         """Check every record; keep the answers kept, brought up to date from the records
         that changed since they were given, if nothing else they depend on changed."""
-        from briefs.cases.cache import checked_records, validated  # see _book
+        from briefs.cases.cache import Records, checked_records  # see _book
         from briefs.cases.load import CaseBook
 
         views, catalogues = checked_records(self.project, self.audience, self.cache,
@@ -263,7 +263,7 @@ class CaseFiles:
         changed = {name for name in records.keys() | before.keys()
                    if records.get(name) != before.get(name)}
         paths = (Path(self.folder, name) for name in changed)
-        book = CaseBook(validated([views[path] for path in paths if path in views]),
+        book = CaseBook(Records({path: views[path] for path in paths if path in views}),
                         *catalogues, self.audience)
         stems = {name.removesuffix(".yaml") for name in changed}
         for text, ids in kept["answers"].items():
