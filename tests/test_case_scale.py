@@ -149,6 +149,27 @@ def test_a_record_with_a_mistake_fails_every_time(project, tmp_path, audience, m
         assert parsed == ([] if "UTF-8" in expected else [name])  # the others stay kept
 
 
+@pytest.mark.parametrize("audience", ["public", "internal"])
+def test_a_job_given_planning_key_reads_no_case_file(project, tmp_path, monkeypatch,
+                                                     audience):
+    """Planning leaves its book in the store; a job of the run, given its key, takes the
+    book from there, as it would be read from the files, and reads none of them."""
+    book = casebook(project, audience, tmp_path / "cache")
+    read, sources = [], cache.case_sources
+    monkeypatch.setattr(cache, "case_sources", lambda *args: read.append(1) or sources(*args))
+    cache._kept.clear()
+    stored = casebook(project, audience, tmp_path / "cache", book.key)
+    assert read == []
+    assert stored.cases == book.cases and list(stored.cases) == list(book.cases)
+    assert (stored.codes, stored.affiliations, stored.regions, stored.key,
+            stored.catalogues) == (book.codes, book.affiliations, book.regions, book.key,
+                                   book.catalogues)
+    replace_in(project.content / "cases" / "keeper-three.yaml", "Keeper Three", "Keeper 3")
+    cache._kept.clear()  # a key the store was not written for: the files are read
+    assert casebook(project, audience, tmp_path / "cache", "another key") != book
+    assert read == [1]
+
+
 def test_a_store_whose_bytes_changed_is_not_used(project, tmp_path):
     """Views are validated only when a record is asked for: the store's bytes are checked
     as it is read, and an edit to them is a damage like any other."""

@@ -29,7 +29,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from briefs.cases.load import CaseBook, case_problems, read_case, read_catalogues
-from briefs.cases.schema import Case
+from briefs.cases.schema import Case, LegalCode, Named
 from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
 from briefs.errors import ContentErrors
 from briefs.files import write_whole
@@ -38,6 +38,9 @@ from briefs.package import package_fingerprint
 STORE = "case-records"
 HIDDEN = b"null"  # the view of a record the audience does not see
 VIEWS = TypeAdapter(list[Case])
+CATALOGUES = {"codes": TypeAdapter(dict[str, LegalCode]),
+              "affiliations": TypeAdapter(dict[str, Named]),
+              "regions": TypeAdapter(dict[str, Named])}
 _kept = {}  # audience: (key, the last book this process read or its ContentErrors)
 
 
@@ -45,17 +48,21 @@ def casebook(project, audience, cache=None, key=None, sources=None):
     """The case book of an audience as the files are now. cache: the build's private
     folder for this audience (none: kept in memory only). key: the key of the files as
     this run's planning read them, which a job of the run may use without reading them
-    again, if this process has that book (a job forked by the job server does). sources:
-    case_sources(project), if the caller has read them. A book with problems raises
-    ContentErrors, again at once if asked again with its key (as `briefs check` does for
-    each edition)."""
+    again, if this process or the store has that book (a job forked by the job server
+    may have it; planning leaves its book in the store). sources: case_sources(project),
+    if the caller has read them. A book with problems raises ContentErrors, again at once
+    if asked again with its key (as `briefs check` does for each edition)."""
     if not (key and _kept.get(audience, ("",))[0] == key):
-        if sources is None:
-            sources = _sources(project)
-        digests = source_digests(sources)
-        key = book_key(project, audience, digests)
+        book = _stored_book(audience, cache, key) if key and cache else None
+        if book is None:
+            if sources is None:
+                with project.unrecorded():
+                    sources = case_sources(project)
+            digests = source_digests(sources)
+            key = book_key(project, audience, digests)
         if _kept.get(audience, ("",))[0] != key:
-            _kept[audience] = key, _book(project, audience, cache, key, sources, digests)
+            _kept[audience] = key, book or _book(project, audience, cache, key, sources,
+                                                 digests)
     found = _kept[audience][1]
     if isinstance(found, ContentErrors):
         raise found
@@ -67,14 +74,10 @@ def checked_count(project, audience, cache=None, sources=None, messages_for=None
     `briefs check` asks only whether they are right. messages_for: the audience the
     messages are worded for, if not the book's (briefs.cases.load)."""
     if sources is None:
-        sources = _sources(project)
+        with project.unrecorded():
+            sources = case_sources(project)
     return len(checked_records(project, audience, cache, sources, source_digests(sources),
                                messages_for)[0])
-
-
-def _sources(project):
-    with project.unrecorded():
-        return case_sources(project)
 
 
 def _book(project, audience, cache, key, sources, digests):
@@ -83,19 +86,29 @@ def _book(project, audience, cache, key, sources, digests):
         views, catalogues = checked_records(project, audience, cache, sources, digests)
     except ContentErrors as errors:
         return errors
-    read = tuple((project.relative(path).as_posix(), digests[str(path)])
-                 for path in case_catalogues(project))
-    return CaseBook(Records(views), *catalogues, audience, key, read)
+    return CaseBook(Records({path.stem: view for path, view in views.items()}), *catalogues,
+                    audience, key, _catalogue_digests(project, digests))
+
+
+def _stored_book(audience, cache, key):
+    """The book of the given key, if the store was last written for it: from the store
+    alone, without reading the records' files."""
+    head, kept = _read_store(Path(cache, STORE), audience)
+    if head.get("book") != key:
+        return None
+    views = {stem.decode(): view for stem, view in kept.values() if view != HIDDEN}
+    catalogues = (shape.validate_python(head[name]) for name, shape in CATALOGUES.items())
+    return CaseBook(Records(views), *catalogues, audience, key,
+                    tuple(map(tuple, head["catalogues"])))
 
 
 class Records(Mapping):
-    """{id: record} of a book, from {path: JSON of its view} as checked_records gives them:
-    each record is validated when first asked for, so that a job that shows a few records
-    of twenty thousand validates those few."""
+    """{id: record} of a book, from {id: JSON of its view}: each record is validated when
+    first asked for, so that a job that shows a few records of twenty thousand validates
+    those few."""
 
     def __init__(self, views):
-        self._views = {path.stem: view for path, view in views.items()}
-        self._cases = {}
+        self._views, self._cases = views, {}
 
     def __getitem__(self, case_id):
         if case_id not in self._cases:
@@ -121,8 +134,8 @@ def checked_records(project, audience, cache, sources, digests, messages_for=Non
     catalogues, errors = read_catalogues(project, sources)
     names = _names(*catalogues)
     saved = Path(cache, STORE) if cache else None
-    checked, kept = _read_store(saved, audience) if saved else (set(), {})
-    if not names >= checked:
+    head, kept = _read_store(saved, audience) if saved else ({}, {})
+    if not names >= set(map(tuple, head.get("names", ()))):
         kept = _checked_again(kept, audience, catalogues)
     catalogue_files = {str(path) for path in case_catalogues(project)}
     store, views = {}, {}
@@ -130,22 +143,31 @@ def checked_records(project, audience, cache, sources, digests, messages_for=Non
         if str(path) in catalogue_files:
             continue
         record = _record_key(path.name, digests[str(path)])
-        view = kept.get(record)
+        stem, view = kept.get(record, (None, None))
         if view is None:
             case, problems = read_case(project, path, audience, catalogues, sources,
                                        messages_for)
             errors.extend(problems)
             if problems:
                 continue
+            stem = path.stem.encode() if case else b"-"  # a hidden record's name is not kept
             view = case.model_dump_json(exclude_defaults=True).encode() if case else HIDDEN
-        store[record] = view
+        store[record] = stem, view
         if view != HIDDEN:
             views[path] = view
-    if saved and (names != checked or store.keys() != kept.keys()):
-        _write_store(saved, audience, names, store)
+    if saved:
+        book = "" if errors else book_key(project, audience, digests)
+        _write_store(saved, audience, names, catalogues, book,
+                     _catalogue_digests(project, digests), store, head, kept)
     if errors:
         raise ContentErrors(errors)
     return views, catalogues
+
+
+def _catalogue_digests(project, digests):
+    """((relative path, SHA-256), ...) of the catalogues, as they were read."""
+    return tuple((project.relative(path).as_posix(), digests[str(path)])
+                 for path in case_catalogues(project))
 
 
 def _record_key(name, digest):
@@ -165,32 +187,40 @@ def _checked_again(kept, audience, catalogues):
     whose views lack what the public does not see, checked too (its records are read)."""
     if audience != "internal":
         return {}
-    cases = VIEWS.validate_json(b"[" + b",".join(kept.values()) + b"]")
-    return {record: view for (record, view), case in zip(kept.items(), cases)
+    cases = VIEWS.validate_json(b"[" + b",".join(view for _, view in kept.values()) + b"]")
+    return {record: kept[record] for record, case in zip(kept, cases)
             if not case_problems(case, case.id, *catalogues)}
 
 
 def _read_store(path, audience):
-    """(the names its records were checked against, {record's key: JSON of its view}), or
-    nothing if the store is absent, damaged, or made for another audience or package."""
+    """(its header, {record's key: (its file's stem, JSON of its view)}), or ({}, {}) if
+    the store is absent, damaged, or made for another audience or package."""
     try:
         header, _, body = path.read_bytes().partition(b"\n")
         head = json.loads(header)
         if (head["audience"] != audience or head["package"] != package_fingerprint()
                 or head["body"] != hashlib.sha256(body).hexdigest()):
-            return set(), {}
-        lines = body.split(b"\n") if body else []
-        return set(map(tuple, head["names"])), dict(line.split(b" ", 1) for line in lines)
+            return {}, {}
+        lines = (line.split(b" ", 2) for line in body.split(b"\n")) if body else ()
+        return head, {record: (stem, view) for record, stem, view in lines}
     except (OSError, ValueError, KeyError, TypeError):
-        return set(), {}
+        return {}, {}
 
 
-def _write_store(path, audience, names, store):
-    """One line of what the views were made by and checked against, and of the SHA-256 of
-    the rest (the views are validated only when used): then one line a record, its key, a
-    space and its view, which JSON writes on one line."""
-    body = b"\n".join(record + b" " + view for record, view in store.items())
-    head = json.dumps({"audience": audience, "package": package_fingerprint(),
-                       "names": sorted(names), "body": hashlib.sha256(body).hexdigest()},
-                      ensure_ascii=False).encode()
-    write_whole(path, head + b"\n" + body, path.parent / "scratch")
+def _write_store(path, audience, names, catalogues, book, read, store, head, kept):
+    """Write the store if anything in it changed. One line of what its views were made by
+    and checked against (the package, the catalogues' names), of the book they make with
+    the catalogues if none failed (book: its key, read: the catalogues' digests) and of
+    the SHA-256 of the rest (a view is validated only when used); then a line a record:
+    its key, its file's stem ("-" for a record the audience does not see) and its view,
+    which JSON writes on one line."""
+    new = {"audience": audience, "package": package_fingerprint(),
+           "names": [list(name) for name in sorted(names)], "book": book,
+           "catalogues": [list(pair) for pair in read],
+           **{name: shape.dump_python(catalogue, mode="json", exclude_defaults=True)
+              for (name, shape), catalogue in zip(CATALOGUES.items(), catalogues)}}
+    if store.keys() == kept.keys() and new == {k: v for k, v in head.items() if k != "body"}:
+        return
+    body = b"\n".join(b" ".join((record, *line)) for record, line in store.items())
+    text = json.dumps({**new, "body": hashlib.sha256(body).hexdigest()}, ensure_ascii=False)
+    write_whole(path, text.encode() + b"\n" + body, path.parent / "scratch")

@@ -263,7 +263,7 @@ class CaseFiles:
         changed = {name for name in records.keys() | before.keys()
                    if records.get(name) != before.get(name)}
         paths = (Path(self.folder, name) for name in changed)
-        book = CaseBook(Records({path: views[path] for path in paths if path in views}),
+        book = CaseBook(Records({path.stem: views[path] for path in paths if path in views}),
                         *catalogues, self.audience)
         stems = {name.removesuffix(".yaml") for name in changed}
         for text, ids in kept["answers"].items():
