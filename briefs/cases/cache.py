@@ -118,6 +118,12 @@ class Records(Mapping):
     def __contains__(self, case_id):
         return case_id in self._views
 
+    def validate(self, ids):
+        """Validate these records now, not when first asked for (the job server's warm-up
+        does, for the jobs it forks)."""
+        for case_id in ids:
+            self[case_id]
+
     def __iter__(self):
         return iter(self._views)
 
