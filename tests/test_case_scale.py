@@ -170,6 +170,20 @@ def test_a_job_given_planning_key_reads_no_case_file(project, tmp_path, monkeypa
     assert read == [1]
 
 
+def test_the_job_server_takes_the_stored_book_which_serves_only_its_key(project, tmp_path,
+                                                                        monkeypatch):
+    book = casebook(project, "public", tmp_path / "cache")
+    replace_in(project.content / "cases" / "keeper-three.yaml", "Keeper Three", "Keeper 3")
+    read, sources = [], cache.case_sources
+    monkeypatch.setattr(cache, "case_sources", lambda *args: read.append(1) or sources(*args))
+    cache._kept.clear()
+    assert cache.stored_casebook("public", tmp_path / "cache").key == book.key
+    assert casebook(project, "public", tmp_path / "cache", book.key).cases == book.cases
+    assert read == []
+    edited = casebook(project, "public", tmp_path / "cache", "the key of the edited files")
+    assert read == [1] and edited.cases["keeper-three"].name["en"] == "Keeper 3"
+
+
 def test_a_store_whose_bytes_changed_is_not_used(project, tmp_path):
     """Views are validated only when a record is asked for: the store's bytes are checked
     as it is read, and an edit to them is a damage like any other."""

@@ -90,12 +90,24 @@ def _book(project, audience, cache, key, sources, digests):
                     audience, key, _catalogue_digests(project, digests))
 
 
-def _stored_book(audience, cache, key):
-    """The book of the given key, if the store was last written for it: from the store
-    alone, without reading the records' files."""
+def stored_casebook(audience, cache):
+    """The book the store in cache was last written for, if any, without reading the
+    records' files, kept in this process as casebook keeps a book: the job server loads it
+    for the jobs it forks, each of which asks for the key planning gave it (and reads the
+    files if it is another)."""
+    book = _stored_book(audience, cache)
+    if book:
+        _kept[audience] = book.key, book
+    return book
+
+
+def _stored_book(audience, cache, key=None):
+    """The book the store was last written for, from the store alone; None if none or, if
+    a key is given, another."""
     head, kept = _read_store(Path(cache, STORE), audience)
-    if head.get("book") != key:
+    if not head.get("book") or key not in (None, head["book"]):
         return None
+    key = head["book"]
     views = {stem.decode(): view for stem, view in kept.values() if view != HIDDEN}
     catalogues = (shape.validate_python(head[name]) for name, shape in CATALOGUES.items())
     return CaseBook(Records(views), *catalogues, audience, key,
