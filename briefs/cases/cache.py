@@ -52,21 +52,26 @@ def casebook(project, audience, cache=None, key=None, sources=None):
     may have it; planning leaves its book in the store). sources: case_sources(project),
     if the caller has read them. A book with problems raises ContentErrors, again at once
     if asked again with its key (as `briefs check` does for each edition)."""
-    if not (key and _kept.get(audience, ("",))[0] == key):
-        book = _stored_book(audience, cache, key) if key and cache else None
-        if book is None:
-            if sources is None:
-                with project.unrecorded():
-                    sources = case_sources(project)
-            digests = source_digests(sources)
-            key = book_key(project, audience, digests)
-        if _kept.get(audience, ("",))[0] != key:
-            _kept[audience] = key, book or _book(project, audience, cache, key, sources,
-                                                 digests)
-    found = _kept[audience][1]
+    found = _known(audience, key) if key else None
+    if found is None and key and cache:
+        found = _stored_book(audience, cache, key)
+    if found is None:
+        if sources is None:
+            with project.unrecorded():
+                sources = case_sources(project)
+        digests = source_digests(sources)
+        key = book_key(project, audience, digests)
+        found = _known(audience, key) or _book(project, audience, cache, key, sources, digests)
+    _kept[audience] = key, found
     if isinstance(found, ContentErrors):
         raise found
     return found
+
+
+def _known(audience, key):
+    """The book of that key this process has, or its ContentErrors; None if none."""
+    known, found = _kept.get(audience, (None, None))
+    return found if known == key else None
 
 
 def checked_count(project, audience, cache=None, sources=None, messages_for=None):
@@ -105,12 +110,11 @@ def _stored_book(audience, cache, key=None):
     """The book the store was last written for, from the store alone; None if none or, if
     a key is given, another."""
     head, kept = _read_store(Path(cache, STORE), audience)
-    if not head.get("book") or key not in (None, head["book"]):
+    if not head.get("book") or (key and head["book"] != key):
         return None
-    key = head["book"]
     views = {stem.decode(): view for stem, view in kept.values() if view != HIDDEN}
     catalogues = (shape.validate_python(head[name]) for name, shape in CATALOGUES.items())
-    return CaseBook(Records(views), *catalogues, audience, key,
+    return CaseBook(Records(views), *catalogues, audience, head["book"],
                     tuple(map(tuple, head["catalogues"])))
 
 
