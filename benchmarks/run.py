@@ -409,7 +409,7 @@ def check_book_seconds(root):
     project = Project(root)
     cache._kept.clear()
     start = time.perf_counter()
-    sources = case_sources(project)
+    sources = case_sources(project, root / ".cache/public")
     cache.checked_count(project, "internal", root / ".cache/internal", sources)
     cache.casebook(project, "public", root / ".cache/public", sources=sources)
     return time.perf_counter() - start

@@ -1,22 +1,31 @@
 """The case book at scale: each record's checked result kept by its bytes, so that one
-edited record is read alone, and `briefs check` run again reads none."""
+edited record is read alone, the records' SHA-256 remembered while lstat says they are
+unchanged, and `briefs check` run again reads no record."""
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 
 import pytest
 
-from briefs.workflow.check import check
-from briefs.cases import cache, load
+from briefs.cases import cache, digests, load
 from briefs.cases.cache import casebook
 from briefs.cases.load import load_casebook
-from briefs.errors import ContentErrors
+from briefs.errors import ContentError, ContentErrors
+from briefs.project import Project
+from briefs.workflow.check import check
 
 from conftest import run_snakemake
 
 RESTRICTED = (b"Zzyzx", b"zzyzx", b"Qvxtestimony")
 CATALOGUES = {"criminal-code.yaml", "affiliations.yaml", "regions.yaml"}
+needs_trusted_filesystem = pytest.mark.skipif(
+    not digests.trusted(Path(tempfile.gettempdir())),
+    reason="the temporary folder's filesystem is not one the memo trusts")
 
 
 @pytest.fixture(autouse=True)
@@ -233,7 +242,6 @@ def test_check_reads_a_record_with_a_mistake_once_for_each_audience(project, par
 
 
 def test_a_book_of_20000_records(tmp_path, parsed):
-    from briefs.project import Project
 
     cases = tmp_path / "content" / "cases"
     cases.mkdir(parents=True)
@@ -278,3 +286,94 @@ def test_planning_answers_from_the_edited_record_alone(project, parsed):
     assert updated == [sorted(afresh.answer([query])) for query in queries]
     assert any("keeper-four" in ids for ids in updated)
     assert not any("keeper-five" in ids for ids in updated)
+
+
+# The memo of the records' SHA-256 (briefs.cases.digests): a record is not read while
+# lstat gives all it gave, and bytes decide whatever its dates say.
+
+def settled():
+    """Wait until every file written so far is old enough for the memo to remember."""
+    time.sleep(digests.SETTLED_NS / 1e9 + 0.1)
+
+
+@pytest.fixture
+def case_reads(monkeypatch):
+    """The names of the case records the project reads, as it reads them."""
+    names, read_in = [], Project._read_in
+
+    def counting(self, folder, relative, name, kind):
+        if relative.parts[-1:] == ("cases",):
+            names.append(name)
+        return read_in(self, folder, relative, name, kind)
+
+    monkeypatch.setattr(Project, "_read_in", counting)
+    return names
+
+
+def same_size_edit(path, old, new):
+    """Edit a file keeping its size and putting its times back, as lstat gave them."""
+    before = path.stat()
+    assert len(old.encode()) == len(new.encode())
+    replace_in(path, old, new)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (
+        before.st_size, before.st_mtime_ns, before.st_ino)
+
+
+@needs_trusted_filesystem
+def test_a_remembered_record_is_not_read_and_an_edit_of_the_same_size_and_time_is(
+        project, tmp_path, case_reads, parsed):
+    folder = tmp_path / "cache"
+    casebook(project, "public", folder)
+    assert len(case_reads) == 6
+    settled()
+    again(project, "public", folder)  # read once more: now old enough to be remembered
+    case_reads.clear()
+    parsed.clear()
+    again(project, "public", folder)
+    assert case_reads == [] and parsed == []
+    same_size_edit(project.content / "cases" / "keeper-one.yaml", "Keeper One", "Keeper Uno")
+    book = again(project, "public", folder)
+    assert case_reads == ["keeper-one.yaml"] and parsed == ["keeper-one.yaml"]
+    assert book.cases["keeper-one"].name["en"] == "Keeper Uno"
+
+
+@needs_trusted_filesystem
+def test_a_record_edited_to_its_size_and_time_is_rebuilt_by_the_workflow(project):
+    """Through Snakemake: the no-op remembers every record, an edit that keeps the record's
+    size and modification time rebuilds the report that shows it, with the new name."""
+    assert run_snakemake(project).returncode == 0
+    settled()
+    assert run_snakemake(project).returncode == 0
+    memo = json.loads((project.root / ".cache/public/case-digests").read_text())
+    assert len(memo) == 6
+    same_size_edit(project.content / "cases" / "keeper-one.yaml", "Keeper One", "Keeper Uno")
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    page = (project.root / "build/test-report/test-report.en.html").read_text()
+    assert "Keeper Uno" in page and "Keeper One" not in page
+
+
+@needs_trusted_filesystem
+def test_a_remembered_record_made_a_link_is_refused(project, tmp_path):
+    folder = tmp_path / "cache"
+    casebook(project, "public", folder)
+    settled()
+    again(project, "public", folder)
+    record = project.content / "cases" / "keeper-one.yaml"
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(record.read_bytes())
+    record.unlink()
+    record.symlink_to(outside)
+    with pytest.raises(ContentError) as caught:
+        again(project, "public", folder)
+    assert "keeper-one.yaml: this is a symbolic link" in str(caught.value)
+
+
+def test_the_memo_trusts_only_filesystems_that_keep_a_ctime():
+    if not Path("/proc/self/mountinfo").exists():
+        pytest.skip("no /proc/self/mountinfo: the memo is never used here")
+    assert not digests.trusted(Path("/proc/self"))
+    assert not digests.trusted(Path("/sys/kernel"))
+

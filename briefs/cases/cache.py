@@ -30,7 +30,7 @@ from pydantic import TypeAdapter
 
 from briefs.cases.load import CaseBook, case_problems, read_case, read_catalogues
 from briefs.cases.schema import Case, LegalCode, Named
-from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
+from briefs.cases.sources import book_key, case_catalogues, case_sources
 from briefs.errors import ContentErrors
 from briefs.files import write_whole
 from briefs.package import package_fingerprint
@@ -58,8 +58,8 @@ def casebook(project, audience, cache=None, key=None, sources=None):
     if found is None:
         if sources is None:
             with project.unrecorded():
-                sources = case_sources(project)
-        digests = source_digests(sources)
+                sources = case_sources(project, cache)
+        digests = sources.digests
         key = book_key(project, audience, digests)
         found = _known(audience, key) or _book(project, audience, cache, key, sources, digests)
     _kept[audience] = key, found
@@ -80,8 +80,8 @@ def checked_count(project, audience, cache=None, sources=None, messages_for=None
     messages are worded for, if not the book's (briefs.cases.load)."""
     if sources is None:
         with project.unrecorded():
-            sources = case_sources(project)
-    return len(checked_records(project, audience, cache, sources, source_digests(sources),
+            sources = case_sources(project, cache)
+    return len(checked_records(project, audience, cache, sources, sources.digests,
                                messages_for)[0])
 
 

@@ -10,7 +10,7 @@ not what it holds.
 from pathlib import Path
 
 from briefs.cases.cache import casebook, checked_count
-from briefs.cases.sources import book_key, case_sources, source_digests
+from briefs.cases.sources import book_key, case_sources
 from briefs.content.inputs import discover
 from briefs.edition import editions
 from briefs.errors import ContentError, ContentErrors
@@ -39,14 +39,14 @@ def check(project, cache=None, pages=False, messages_for="public"):
     internal, public = (Path(cache, audience) if cache else None
                         for audience in ("internal", "public"))
     with project.unrecorded():
-        sources = collect(lambda: case_sources(project))
+        sources = collect(lambda: case_sources(project, public))
     records = collect(lambda: checked_count(project, "internal", internal, sources,
                                             messages_for))
     book_problems = len(problems)
     # The editions show the public book: read here once, and each edition that asks gets
     # it, or its problems, by its key.
     book = collect(lambda: casebook(project, "public", public, sources=sources))
-    key = book.key if book else book_key(project, "public", source_digests(sources or {}))
+    key = book.key if book else book_key(project, "public", sources.digests if sources else {})
     brief_ids = collect(lambda: discover(project)) or []
     settings = Settings(cache=public, cases_key=key)
     for brief_id in brief_ids:

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
+from briefs.cases.sources import book_key, case_catalogues, case_sources
 from briefs.content.inputs import brief_inputs, discover, fields, read_languages
 from briefs.errors import ContentError, ContentErrors, TemplateCallError
 from briefs.files import brief_files, output_files, write_whole
@@ -206,8 +206,8 @@ class CaseFiles:
 
     def __init__(self, project, audience, cache):
         self.project, self.audience, self.cache = project, audience, cache
-        self.sources = case_sources(project)
-        self.digests = source_digests(self.sources)
+        self.sources = case_sources(project, cache)
+        self.digests = self.sources.digests
         self.key = book_key(project, audience, self.digests)
         self.folder = str(project.content / "cases")
         self.catalogues = case_catalogues(project)
