@@ -1,6 +1,6 @@
 """The case book at scale: each record's checked result kept by its bytes, so that one
 edited record is read alone, the records' SHA-256 remembered while lstat says they are
-unchanged, and `briefs check` run again reads no record."""
+unchanged, and `briefs check` run again reads no record and renders no edition."""
 
 import json
 import os
@@ -15,8 +15,10 @@ import pytest
 from briefs.cases import cache, digests, load
 from briefs.cases.cache import casebook
 from briefs.cases.load import load_casebook
+from briefs.cli import main
 from briefs.errors import ContentError, ContentErrors
 from briefs.project import Project
+from briefs.workflow import check as check_module
 from briefs.workflow.check import check
 
 from conftest import run_snakemake
@@ -377,3 +379,74 @@ def test_the_memo_trusts_only_filesystems_that_keep_a_ctime():
     assert not digests.trusted(Path("/proc/self"))
     assert not digests.trusted(Path("/sys/kernel"))
 
+
+# `briefs check` keeps each edition it found right (briefs.workflow.checked) until what it
+# was made from changes.
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """The editions `briefs check` renders, as "brief/lang"."""
+    names, render = [], check_module.render_pages
+
+    def counting(edition, pages):
+        names.append(f"{edition.brief.id}/{edition.lang}")
+        return render(edition, pages)
+
+    monkeypatch.setattr(check_module, "render_pages", counting)
+    return names
+
+
+def briefs_check(project, capsys):
+    """What `briefs check` prints, through the command line, as a new process would."""
+    cache._kept.clear()
+    code = main(["--root", str(project.root), "check"])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+EDITIONS = ["test-column/en", "test-column/kk", "test-report/en", "test-statement/en",
+            "test-statement/ru", "test-update/en"]
+
+
+def test_check_run_again_renders_no_edition_and_says_the_same(project, capsys, rendered):
+    """The warnings of a kept edition are said again: here a table's mostly empty
+    columns."""
+    introduction = project.content / "briefs/test-update/introduction.en.md"
+    introduction.write_text(introduction.read_text() + "\n{{ case_table() }}\n")
+    first = briefs_check(project, capsys)
+    assert first[0] == 0 and "the Region column of a case table is empty" in first[1], first
+    assert sorted(rendered) == EDITIONS
+    rendered.clear()
+    assert briefs_check(project, capsys) == first
+    assert rendered == []
+
+
+def test_check_renders_again_what_an_edit_changed(project, capsys, rendered):
+    """A section, a record shown by its public view, a record among those a question
+    went through, a file brief.yaml names that was not there, a template: each renders
+    again exactly the editions made from it."""
+    statement = project.content / "briefs/test-statement"
+    replace_in(statement / "body.en.md", "nine years", "nine years {{ case_box('keeper-two') }}")
+    assert briefs_check(project, capsys)[0] == 0
+
+    def after(edit):
+        rendered.clear()
+        edit()
+        code, printed = briefs_check(project, capsys)
+        return code, printed, sorted(rendered)
+
+    code, printed, again_ = after(lambda: replace_in(statement / "calls.ru.md", "\n", "\n{{ nowhere }}\n"))
+    assert code == 1 and "calls.ru.md" in printed and again_ == ["test-statement/ru"]
+    code, printed, again_ = after(lambda: replace_in(statement / "calls.ru.md", "\n{{ nowhere }}\n", "\n"))
+    assert code == 0 and again_ == ["test-statement/ru"]
+    # keeper-two's public view changes: the statement shows it, the questions see it
+    code, _, again_ = after(lambda: replace_in(project.content / "cases/keeper-two.yaml",
+                                               "Keeper Two", "Keeper 2"))
+    assert code == 0 and "test-statement/en" in again_ and "test-statement/ru" not in again_
+    # a restricted part of keeper-two: not in the public view the statement showed
+    code, _, again_ = after(lambda: replace_in(project.content / "cases/zzyzx-witness.yaml",
+                                               "Zzyzx", "Zzyzy"))
+    assert code == 0 and "test-statement/en" not in again_
+    code, _, again_ = after(lambda: replace_in(project.templates / "partials/macros.html",
+                                               "{%", "{# edited #}{%"))
+    assert code == 0 and again_ == EDITIONS

@@ -18,6 +18,7 @@ from briefs.pdf import print_pdf
 from briefs.render.helpers import CaseHelpers
 from briefs.render.html import render_edition, render_sections
 from briefs.settings import Settings
+from briefs.workflow.checked import CheckedEditions
 from briefs.workflow.driver import warn_if_over_page_budget, warn_if_translation_behind
 
 
@@ -49,9 +50,14 @@ def check(project, cache=None, pages=False, messages_for="public"):
     key = book.key if book else book_key(project, "public", sources.digests if sources else {})
     brief_ids = collect(lambda: discover(project)) or []
     settings = Settings(cache=public, cases_key=key)
+    # An edition rendered without a problem is not rendered again until what it was made
+    # from changes: its warnings are kept.
+    checked = CheckedEditions(project, public, settings, pages)
     for brief_id in brief_ids:
         for edition in collect(lambda: editions(project, brief_id, settings)) or []:
-            warnings += collect(lambda: render_pages(edition, pages)) or []
+            warnings += collect(lambda: checked.warnings(
+                edition, book, lambda edition: render_pages(edition, pages))) or []
+    checked.save()
     # Rendering reads the public book, whose problems are among the whole book's, said
     # above in the words messages_for may read: they are not said twice.
     book_files = {problem.path for problem in problems[:book_problems]}
