@@ -208,6 +208,9 @@ def test_a_store_whose_bytes_changed_is_not_used(project, tmp_path):
 
 
 def test_the_public_store_holds_nothing_restricted(project, tmp_path):
+    """Nor does anything else in the public build's cache: planning's record of the
+    records its answers were given from names none, nor does the memo of their SHA-256."""
+    assert run_snakemake(project).returncode == 0
     result = subprocess.run([sys.executable, "-m", "briefs", "check"], cwd=project.root,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -212,7 +212,7 @@ class CaseFiles:
         self.folder = str(project.content / "cases")
         self.catalogues = case_catalogues(project)
         self.saved = Path(cache, "case-answers.json")
-        # {name: SHA-256} of the records the answers were given from: read only if a record
+        # The SHA-256 of the records the answers were given from: read only if a record
         # changed, so it is kept apart.
         self.saved_records = Path(cache, "case-answers-records.json")
         kept = _read_json(self.saved)
@@ -262,21 +262,22 @@ class CaseFiles:
         records = self._records()
         changed = {name for name in records.keys() | before.keys()
                    if records.get(name) != before.get(name)}
-        paths = (Path(self.folder, name) for name in changed)
-        book = CaseBook(Records({path.stem: views[path] for path in paths if path in views}),
+        book = CaseBook(Records({path.stem: view for path, view in views.items()
+                                 if _name_key(path.name) in changed}),
                         *catalogues, self.audience)
-        stems = {name.removesuffix(".yaml") for name in changed}
         for text, ids in kept["answers"].items():
             try:
-                self.answers[text] = sorted((set(ids) - stems)
-                                            | set(_answers(json.loads(text), book)))
+                unchanged = {case_id for case_id in ids
+                             if _name_key(f"{case_id}.yaml") not in changed}
+                self.answers[text] = sorted(unchanged | set(_answers(json.loads(text), book)))
             except (ValueError, KeyError, TypeError, TemplateCallError):
                 continue  # answered anew if asked again
 
     def _records(self):
-        """{file name: SHA-256} of the records."""
+        """{SHA-256 of a record's file name: SHA-256 of its bytes}: the public build's cache
+        does not name the records the public may not see."""
         folder = os.path.join(self.folder, "")
-        return {path[len(folder):]: digest for path, digest in self.digests.items()
+        return {_name_key(path[len(folder):]): digest for path, digest in self.digests.items()
                 if path.startswith(folder)}
 
     def _basis(self):
@@ -364,6 +365,10 @@ def _read_json(path):
     except (OSError, ValueError):
         return {}
     return kept if isinstance(kept, dict) else {}
+
+
+def _name_key(name):
+    return _sha256(name.encode())
 
 
 def _recorded(stamp):
