@@ -47,25 +47,24 @@ def folder_digests(project, folder, pattern, kind, cache):
     memo_path = Path(cache, MEMO) if cache and trusted(project.root / folder) else None
     memo = _read_memo(memo_path) if memo_path else {}
     start = time.time_ns()
-    stats = project.stat_folder(folder, pattern)
     base = project.root / project.relative(folder)
-    digests, read, kept = {}, [], {}
-    for name, status in stats.items():
-        known = memo.get(_name_key(name))
-        if known and stat.S_ISREG(status.st_mode) and known[:-1] == _identity(status):
-            digests[base / name] = known[-1]
-        else:
-            read.append(base / name)
-    data = project.read_each(read, lambda path: kind)
-    for path, value in data.items():
-        digests[path] = hashlib.sha256(value).hexdigest()
-    for path, digest in digests.items():
-        status = stats[path.name]
-        if status.st_ctime_ns < start - SETTLED_NS:
-            kept[_name_key(path.name)] = [*_identity(status), digest]
+    files = []  # (path, its name's key, its identity, its SHA-256 if remembered, settled)
+    for name, status in project.stat_folder(folder, pattern).items():
+        key, identity = _name_key(name), _identity(status)
+        known = memo.get(key)
+        same = known is not None and stat.S_ISREG(status.st_mode) and known[:-1] == identity
+        files.append((base / name, key, identity, known[-1] if same else None,
+                      status.st_ctime_ns < start - SETTLED_NS))
+    data = project.read_each([path for path, _, _, known, _ in files if known is None],
+                             lambda path: kind)
+    digests, kept = {}, {}
+    for path, key, identity, known, settled in files:
+        digests[path] = digest = known or hashlib.sha256(data[path]).hexdigest()
+        if settled:
+            kept[key] = [*identity, digest]
     if memo_path and kept != memo:
         write_whole(memo_path, json.dumps(kept), memo_path.parent / "scratch")
-    return dict(sorted(digests.items())), data
+    return digests, data
 
 
 def _name_key(name):
