@@ -361,6 +361,18 @@ def test_a_record_edited_to_its_size_and_time_is_rebuilt_by_the_workflow(project
 
 
 @needs_trusted_filesystem
+def test_remembered_records_are_read_when_their_views_are_not_kept(project, tmp_path):
+    """The memo knows every record's SHA-256 but the store is gone: the book reads the
+    records it must check, each hashed as the memo says."""
+    folder = tmp_path / "cache"
+    first = casebook(project, "internal", folder)
+    settled()
+    again(project, "internal", folder)
+    (folder / "case-records").unlink()
+    assert again(project, "internal", folder).cases == first.cases
+
+
+@needs_trusted_filesystem
 def test_a_remembered_record_made_a_link_is_refused(project, tmp_path):
     folder = tmp_path / "cache"
     casebook(project, "public", folder)

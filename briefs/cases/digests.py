@@ -86,7 +86,8 @@ def _read_memo(path):
     if not isinstance(memo, dict):
         return {}
     return {name: entry for name, entry in memo.items()
-            if isinstance(entry, list) and len(entry) == 6}
+            if isinstance(entry, list) and len(entry) == 6 and isinstance(entry[-1], str)
+            and len(entry[-1]) == 64}
 
 
 @functools.cache
