@@ -113,14 +113,14 @@ def _case_dependencies_now(cases, book):
 
 def _basis(project, settings, pages):
     """The key of what every edition's check depends on besides its content: the
-    package's code, the templates and fonts, the settings and whether pages are printed."""
+    package's code, the templates and fonts, the settings that shape outputs
+    (Settings.shaping) and whether pages are printed."""
     digest = hashlib.sha256()
     for path in project.template_files():
         digest.update(f"{project.relative(path).as_posix()}\0".encode())
         digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
-    return hashlib.sha256("\0".join([
-        package_fingerprint(), digest.hexdigest(), settings.audience, settings.pdf_variant,
-        settings.site_url, settings.translations, str(pages)]).encode()).hexdigest()
+    return hashlib.sha256("\0".join([package_fingerprint(), digest.hexdigest(),
+                                     *settings.shaping(), str(pages)]).encode()).hexdigest()
 
 
 def _read(path):
