@@ -122,7 +122,7 @@ def write_brief(folder, kind, number, rng):
                          + " " + rng.choice(["met", "waited", "appealed", "spoke"]) + "."
                          for _ in range(12)) for _ in range(3 if kind == "statement" else 12))
             cases = ""
-            if kind != "statement" and stem != "introduction":
+            if kind != "statement" and stem == sections[-1]:  # a box is shown once an edition
                 cases = f'\n\n{{{{ case_box("{case_id(number % 50)}") }}}}\n'
             if folder.name == ANNEX and stem == "analysis":
                 cases += '\n\n{{ case_table(tag="annex") }}\n'
