@@ -21,7 +21,12 @@ benchmarks/results.json (and prints them):
   screen in headless Chromium (web page loaded, PDF pictures shown), for its one-page
   statement (the joint one) and its report, beside their print times. It needs the test tools (Playwright) and
   Debian's chromium, and runs alone with `--only preview`, which updates its figures in
-  benchmarks/results.json and leaves the others.
+  benchmarks/results.json and leaves the others;
+- the same 200 briefs with 20,000 case records (a separate corpus, whose statement brief-000
+  also shows one record): the no-op beside Snakemake's own, an edited record that no brief
+  shows and one that the statement shows (beside the no-op and its print time), and
+  `briefs check` run a second time, whole and its case book part alone. It runs alone with
+  `--only records`, which updates its figures in benchmarks/results.json.
 
 Print times are those the jobs log, from the HTML to the PDF.
 """
@@ -43,12 +48,21 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 ANNEX = "annex-report"
 ANNEX_ROWS = 1000
+MAX_CASES = 20_000  # the size of the largest political-prisoner databases
+RECORDS = MAX_CASES  # the corpus of the records' figures (--only records)
+SHOWN_RECORD = 15_000  # shown by one statement (brief-000) in that corpus, by no other brief
+UNSHOWN_RECORD = 19_999  # shown by no brief
 EXAMPLE_STATEMENT = "2023-04-massimov-conviction"
 EXAMPLE_ONE_PAGE_STATEMENT = ("2022-11-coalition-statement", "body")
 EXAMPLE_REPORT = ("2020-12-persecution-before-elections", "summary")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                   "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
+
+
+def case_id(number):
+    """The id of the corpus's case record number (five digits: up to MAX_CASES)."""
+    return f"case-{number:05d}"
 
 
 def write(path, text):
@@ -76,8 +90,8 @@ def make_corpus(root, briefs, cases, seed=7):
         annex = number < ANNEX_ROWS
         day = datetime.date(2019, 1, 1) + datetime.timedelta(
             days=rng.randrange(365 if annex else 900))
-        write(content / f"cases/case-{number:04d}.yaml", "\n".join([
-            f"id: case-{number:04d}", f"name: {{en: Person {number:04d}, ru: Человек {number:04d}}}",
+        write(content / f"cases/{case_id(number)}.yaml", "\n".join([
+            f"id: {case_id(number)}", f"name: {{en: Person {number:04d}, ru: Человек {number:04d}}}",
             "region: north", "affiliations: [movement]",
             f"tags: [t{number % 20}{', annex' if annex else ''}]",
             f"charges: [{{article: '405', date: {day}}}]",
@@ -108,8 +122,8 @@ def write_brief(folder, kind, number, rng):
                          + " " + rng.choice(["met", "waited", "appealed", "spoke"]) + "."
                          for _ in range(12)) for _ in range(3 if kind == "statement" else 12))
             cases = ""
-            if kind != "statement" and stem != "introduction":
-                cases = f'\n\n{{{{ case_box("case-{number % 50:04d}") }}}}\n'
+            if kind != "statement" and stem == sections[-1]:  # a box is shown once an edition
+                cases = f'\n\n{{{{ case_box("{case_id(number % 50)}") }}}}\n'
             if folder.name == ANNEX and stem == "analysis":
                 cases += '\n\n{{ case_table(tag="annex") }}\n'
             write(folder / f"{stem}.{lang}.md", f"# {stem.title()}\n\n{paragraphs}{cases}")
@@ -282,8 +296,8 @@ def main():
     parser.add_argument("--cases", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--results", default=str(REPO / "benchmarks" / "results.json"))
-    parser.add_argument("--only", choices=["preview"], help="measure only this, and update "
-                        "its figures in the results file")
+    parser.add_argument("--only", choices=["preview", "records"], help="measure only this, "
+                        "and update its figures in the results file")
     args = parser.parse_args()
     figures = {}
 
@@ -293,10 +307,12 @@ def main():
     scratch = REPO / ".cache" / "benchmark"
     if args.only == "preview":
         return only_preview(args, scratch)
+    if args.only == "records":
+        return only_records(args, scratch)
     for run in range(args.runs):
         shutil.rmtree(scratch, ignore_errors=True)
         scratch.mkdir(parents=True)
-        root = make_corpus(scratch / "corpus", args.briefs, min(args.cases, 10_000))
+        root = make_corpus(scratch / "corpus", args.briefs, min(args.cases, MAX_CASES))
         note("full", snakemake(root)[0])
         html = print_html_files(root)
         note("limit", limit(html)[0])
@@ -310,11 +326,11 @@ def main():
             note("edit_jobs", jobs)
             note("edit_print", print_seconds(root, "brief-000"))
         before = {p: p.stat().st_mtime_ns for p in (root / "build").glob("*/*.pdf")}
-        touch_text(root / "content/cases/case-0001.yaml", "notes: edited\n")
+        touch_text(root / f"content/cases/{case_id(1)}.yaml", "notes: edited\n")
         snakemake(root)
         rebuilt = {p.parent.name for p, t in before.items() if p.stat().st_mtime_ns != t}
         cite = {p.parent.name for p in (root / "build").glob("*/*.json")
-                if "case-0001" in json.loads(p.read_text())["cases"]}
+                if case_id(1) in json.loads(p.read_text())["cases"]}
         note("case_rebuilt", len(rebuilt))
         note("case_cited", len(cite))
         touch_text(root / f"content/briefs/{ANNEX}/analysis.en.md", "\nOne more line.\n")
@@ -329,11 +345,89 @@ def main():
         for name, (latency, printing) in preview_latency(scratch / "preview").items():
             note(f"preview_{name}", latency)
             note(f"preview_{name}_print", printing)
+        for key, values in records_figures(scratch / "records", args.briefs).items():
+            figures.setdefault(key, []).extend(values)
     shutil.rmtree(scratch, ignore_errors=True)
     median = {key: statistics.median(values) for key, values in figures.items()}
     results = report(args, median)
     Path(args.results).write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"written to {args.results}")
+
+
+def records_figures(folder, briefs):
+    """One run of the figures at RECORDS case records: {name: [seconds or count, ...]}.
+    Each edit adds a comment line to the record: new bytes, the same data."""
+    figures = {}
+
+    def note(key, value):
+        figures.setdefault(key, []).append(value)
+
+    root = make_corpus(folder / "corpus", briefs, RECORDS)
+    for lang in ("en", "ru"):
+        touch_text(root / f"content/briefs/brief-000/body.{lang}.md",
+                   f'\n{{{{ case_box("{case_id(SHOWN_RECORD)}") }}}}\n')
+    note("records_full", snakemake(root)[0])
+    for _ in range(3):
+        note("records_snakemake_alone", snakemake_alone(folder / "alone"))
+        note("records_noop", snakemake(root)[0])
+    for number in range(3):
+        touch_text(root / f"content/cases/{case_id(UNSHOWN_RECORD)}.yaml", f"# edit {number}\n")
+        seconds, jobs = snakemake(root)
+        note("records_edit_unshown", seconds)
+        note("records_edit_unshown_jobs", jobs)
+        touch_text(root / f"content/cases/{case_id(SHOWN_RECORD)}.yaml", f"# edit {number}\n")
+        seconds, jobs = snakemake(root)
+        note("records_edit_shown", seconds)
+        note("records_edit_shown_jobs", jobs)
+        note("records_edit_shown_print", print_seconds(root, "brief-000"))
+    note("records_check_first", briefs_check(root))
+    for _ in range(3):
+        note("records_check_again", briefs_check(root))
+        note("records_check_again_book", check_book_seconds(root))
+    shutil.rmtree(folder, ignore_errors=True)
+    return figures
+
+
+def briefs_check(root):
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "briefs", "check"], cwd=root,
+                            capture_output=True, text=True)
+    if result.returncode:
+        sys.exit(result.stdout[-3000:] + result.stderr[-3000:])
+    return time.perf_counter() - start
+
+
+def check_book_seconds(root):
+    """The case book's part of `briefs check`, in a process that has not read it: the files
+    read and hashed once, every record of the internal book checked, the public book made
+    for the editions; from the private cache a check before filled."""
+    sys.path.insert(0, str(REPO))
+    from briefs.cases import cache
+    from briefs.cases.sources import case_sources
+    from briefs.project import Project
+
+    project = Project(root)
+    cache._kept.clear()
+    start = time.perf_counter()
+    sources = case_sources(project, root / ".cache/public")
+    cache.checked_count(project, "internal", root / ".cache/internal", sources)
+    cache.casebook(project, "public", root / ".cache/public", sources=sources)
+    return time.perf_counter() - start
+
+
+def only_records(args, scratch):
+    """The figures at RECORDS case records alone, written into the results file beside the
+    others."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    figures = {}
+    for run in range(args.runs):
+        for key, values in records_figures(scratch / f"run-{run}", args.briefs).items():
+            figures.setdefault(key, []).extend(values)
+    shutil.rmtree(scratch, ignore_errors=True)
+    median = {key: statistics.median(values) for key, values in figures.items()}
+    about = {"date": datetime.date.today().isoformat(), "runs": args.runs,
+             "briefs": args.briefs, "cases": RECORDS, "cores": os.cpu_count()}
+    update_results(args, median, records_checks(median), "records", about)
 
 
 def only_preview(args, scratch):
@@ -347,15 +441,21 @@ def only_preview(args, scratch):
             figures.setdefault(f"preview_{name}_print", []).append(printing)
     shutil.rmtree(scratch, ignore_errors=True)
     median = {key: statistics.median(values) for key, values in figures.items()}
+    about = {"date": datetime.date.today().isoformat(), "runs": args.runs,
+             "edits_per_run": 5, "project": "the example project"}
+    update_results(args, median, preview_checks(median), "preview", about)
+
+
+def update_results(args, median, checks, name, about):
+    """Write one part's figures into the results file, leaving the others' as they were."""
     path = Path(args.results)
     results = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     results.setdefault("medians", {}).update((k, round(v, 3)) for k, v in median.items())
     results.setdefault("targets", {}).update(
-        (name, {"value": round(value, 3), "target": target, "met": value <= target})
-        for name, (value, target) in preview_checks(median).items())
-    results["preview"] = {"date": datetime.date.today().isoformat(), "runs": args.runs,
-                          "edits_per_run": 5, "project": "the example project"}
-    print_figures(median, preview_checks(median))
+        (check, {"value": round(value, 3), "target": target, "met": value <= target})
+        for check, (value, target) in checks.items())
+    results[name] = about
+    print_figures(median, checks)
     path.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     print(f"written to {args.results}")
 
@@ -363,6 +463,18 @@ def only_preview(args, scratch):
 def preview_checks(m):
     return {"preview: statement saved to on screen - its print time, s": (
         m["preview_statement"] - m["preview_statement_print"], 0.5)}
+
+
+def records_checks(m):
+    return {
+        "20,000 records: no-op / Snakemake's one-rule no-op": (
+            m["records_noop"] / m["records_snakemake_alone"], 1.25),
+        "20,000 records: edited record no brief shows - no-op, s": (
+            m["records_edit_unshown"] - m["records_noop"], 1.0),
+        "20,000 records: edited record a statement shows - (no-op + its print time), s": (
+            m["records_edit_shown"] - m["records_noop"] - m["records_edit_shown_print"], 1.5),
+        "20,000 records: briefs check run a second time, s": (m["records_check_again"], 3.0),
+    }
 
 
 def print_figures(m, checks):
@@ -384,6 +496,7 @@ def report(args, m):
         "annex job's peak memory, MB": (m["memory"], 400),
         "annex print / WeasyPrint alone": (m["annex"] / m["annex_weasyprint"], 1.10),
         **preview_checks(m),
+        **records_checks(m),
     }
     print(f"corpus: {args.briefs} briefs in en and ru, {args.cases} case records, "
           f"{args.runs} run(s), {os.cpu_count()} cores; medians")

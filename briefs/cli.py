@@ -196,7 +196,7 @@ def run_new(project, args):
 def run_check(project, args):
     from briefs.workflow.check import check
 
-    briefs, cases, warnings = check(project, project.root / ".cache" / "public", args.pages,
+    briefs, cases, warnings = check(project, project.root / ".cache", args.pages,
                                     args.audience)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -115,6 +115,20 @@ class Project:
         finally:
             os.close(handle)
 
+    def stat_folder(self, folder, pattern):
+        """{name: lstat} of the entries of a folder that match a glob pattern, sorted, the
+        folder opened as read_folder opens it; a link is given as a link, for reading it to
+        refuse."""
+        relative = self.relative(folder)
+        if not os.path.lexists(self.root / relative):
+            return {}
+        handle = self._open(relative, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            return {name: os.stat(name, dir_fd=handle, follow_symlinks=False)
+                    for name in sorted(fnmatch.filter(os.listdir(handle), pattern))}
+        finally:
+            os.close(handle)
+
     def read_each(self, paths, kind_of):
         """{path: bytes} of files of the project, each read as read_bytes reads one, each
         folder opened once. kind_of(path): its kind of file, for the size limit."""

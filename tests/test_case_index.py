@@ -23,7 +23,7 @@ def nothing_kept_in_memory():
 def test_a_saved_copy_is_read_instead_of_the_files(project, tmp_path, monkeypatch):
     first = casebook(project, "public", tmp_path)
     cache._kept.clear()
-    monkeypatch.setattr(cache, "load_casebook", no_parsing)
+    monkeypatch.setattr(cache, "read_case", no_parsing)
     again = casebook(project, "public", tmp_path)
     assert again == first and "keeper-one" in again.cases
 
@@ -45,7 +45,7 @@ def test_a_same_size_edit_with_its_time_put_back_is_read(project, tmp_path):
 def test_a_damaged_copy_is_read_again_from_the_files_and_written_anew(project, tmp_path,
                                                                        damage):
     casebook(project, "public", tmp_path)
-    saved = tmp_path / "casebook.json"
+    saved = tmp_path / "case-records"
     good = saved.read_bytes()
     cache._kept.clear()
     saved.write_bytes(good[: len(good) // 2] if damage is None else damage)
@@ -55,11 +55,11 @@ def test_a_damaged_copy_is_read_again_from_the_files_and_written_anew(project, t
 
 def test_the_public_copy_holds_nothing_restricted(project, tmp_path):
     casebook(project, "public", tmp_path / "public")
-    saved = (tmp_path / "public" / "casebook.json").read_bytes()
+    saved = (tmp_path / "public" / "case-records").read_bytes()
     for planted in (b"Zzyzx", b"Qvxtestimony", b"zzyzx"):
         assert planted not in saved
     casebook(project, "internal", tmp_path / "internal")
-    assert b"Zzyzx" in (tmp_path / "internal" / "casebook.json").read_bytes()
+    assert b"Zzyzx" in (tmp_path / "internal" / "case-records").read_bytes()
 
 
 def test_a_mistake_in_a_record_is_named_with_its_line(project, tmp_path):

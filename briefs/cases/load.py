@@ -15,6 +15,7 @@ from briefs.content.load import validation_errors, validation_problems
 from briefs.content.model import STEM
 from briefs.content.yamlfile import parse_mapping
 from briefs.errors import ContentError, ContentErrors, closest, did_you_mean
+from briefs.project import text_of
 
 EMPTY_FIELDS = {"born": None, "region": None, "occupation": None, "affiliations": []}
 # The lists of a record whose entries each have a visibility, and what an entry is called.
@@ -38,61 +39,82 @@ class CaseBook:
     catalogues: tuple = ()
 
 
-def load_casebook(project, audience="public", texts=None, messages_for=None):
+def load_casebook(project, audience="public", sources=None, messages_for=None):
     """Read and check the records an audience may see; raise ContentErrors listing every
-    problem. texts: {path: text} of briefs.cases.sources.case_sources(project), where
+    problem. sources: {path: bytes} of briefs.cases.sources.case_sources(project), where
     already read. messages_for: the audience the messages are worded for (by default the
     book's): a public message names a restricted part of a record, never what it holds."""
-    messages_for = messages_for or audience
-    errors = []
+    catalogues, errors = read_catalogues(project, sources)
+    cases = {}
+    for path in project.files(project.content / "cases", "*.yaml"):
+        case, problems = read_case(project, path, audience, catalogues, sources, messages_for)
+        errors.extend(problems)
+        if case:
+            cases[case.id] = case
+    if errors:
+        raise ContentErrors(errors)
+    return CaseBook(cases, *catalogues, audience)
 
-    def read(path, kind="yaml"):
-        """The file's YAML, or None with its problem noted: one file that is not valid YAML
-        must not hide the problems of the others."""
-        try:
-            text = texts[path] if texts else project.read_text(path, kind)
-            return parse_mapping(path, text)
-        except ContentError as error:
-            errors.append(error)
-            return None
 
-    def catalogue(path, model):
-        document = read(path, "catalogue") if project.exists(path) else None
-        if document is None:
-            return {}
-        entries = {}
-        for key in document.data:
-            entry, problems = validation_errors(document.sub(key), model)
-            for problem in problems:
-                problem.field = f"{key}.{problem.field}" if problem.field else str(key)
-            errors.extend(problems)
-            if entry:
-                entries[str(key)] = entry
-        return entries
-
-    codes = {}
+def read_catalogues(project, sources=None):
+    """((codes, affiliations, regions), their problems): what records refer to."""
+    errors, codes = [], {}
     for path in project.files(project.content / "legal", "*.yaml"):
-        document = read(path, "catalogue")
+        document = _read(project, path, sources, errors, "catalogue")
         code, problems = validation_errors(document, LegalCode) if document else (None, [])
         errors.extend(problems)
         if code:
             codes[path.stem] = code
-    affiliations = catalogue(project.content / "affiliations.yaml", Named)
-    regions = catalogue(project.content / "regions.yaml", Named)
-    cases = {}
-    for path in project.files(project.content / "cases", "*.yaml"):
-        document = read(path)
-        if document is None or (audience == "public"
-                                and document.data.get("visibility") == "restricted"):
-            continue
-        case, problems = validation_problems(document, Case)
-        if case:
-            problems += case_problems(case, path.stem, codes, affiliations, regions)
-            cases[case.id] = case if audience == "internal" else public_view(case)
-        errors.extend(_worded(document, problem, messages_for) for problem in problems)
-    if errors:
-        raise ContentErrors(errors)
-    return CaseBook(cases, codes, affiliations, regions, audience)
+    affiliations = _catalogue(project, project.content / "affiliations.yaml", Named, sources,
+                              errors)
+    regions = _catalogue(project, project.content / "regions.yaml", Named, sources, errors)
+    return (codes, affiliations, regions), errors
+
+
+def read_case(project, path, audience, catalogues, sources=None, messages_for=None):
+    """(the audience's view of the record at path, or None where it does not see it, its
+    problems, worded for messages_for, by default the audience: see load_casebook).
+    catalogues: (codes, affiliations, regions), as read_catalogues gives them."""
+    errors = []
+    document = _read(project, path, sources, errors)
+    if document is None or (audience == "public"
+                            and document.data.get("visibility") == "restricted"):
+        return None, errors
+    case, problems = validation_problems(document, Case)
+    if case:
+        problems += case_problems(case, path.stem, *catalogues)
+    errors = [_worded(document, problem, messages_for or audience) for problem in problems]
+    if not case:
+        return None, errors
+    return case if audience == "internal" else public_view(case), errors
+
+
+def _read(project, path, sources, errors, kind="yaml"):
+    """The file's YAML, or None with its problem noted in errors: one file that is not valid
+    YAML must not hide the problems of the others."""
+    try:
+        text = text_of(path, sources[path]) if sources else project.read_text(path, kind)
+        return parse_mapping(path, text)
+    except ContentError as error:
+        errors.append(error)
+        return None
+
+
+def _catalogue(project, path, model, sources, errors):
+    if not project.exists(path):
+        return {}
+    document = _read(project, path, sources, errors, "catalogue")
+    if document is None:
+        return {}
+    entries = {}
+    for key in document.data:
+        entry, problems = validation_errors(document.sub(key), model)
+        for problem in problems:
+            problem.field = f"{key}.{problem.field}" if problem.field else str(key)
+        errors.extend(problems)
+        if entry:
+            entries[str(key)] = entry
+    return entries
 
 
 def public_view(case):

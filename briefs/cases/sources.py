@@ -2,7 +2,11 @@
 planning, which hashes them before every build and reads the book only if it must."""
 
 import hashlib
+from collections.abc import Mapping
+from pathlib import Path
 
+from briefs.cases.digests import folder_digests
+from briefs.errors import ContentError
 from briefs.package import package_fingerprint
 
 
@@ -14,22 +18,52 @@ def case_catalogues(project):
         if project.exists(path)]
 
 
-def case_sources(project):
-    """{path: bytes} of every case record and catalogue of the project."""
-    sources = project.read_folder(project.content / "cases", "*.yaml", "yaml")
-    sources.update((path, project.read_bytes(path, "catalogue"))
-                   for path in case_catalogues(project))
-    return sources
+def case_sources(project, cache=None):
+    """Every case record and catalogue of the project (CaseSources), the records hashed
+    through the memo in cache, if given (briefs.cases.digests). Never recorded as an
+    edition's reads: an edition names a record by the view it saw, not by its bytes."""
+    with project.unrecorded():
+        records, data = folder_digests(project, project.content / "cases", "*.yaml", "yaml",
+                                       cache)
+        catalogues = {path: project.read_bytes(path, "catalogue")
+                      for path in case_catalogues(project)}
+    digests = {str(path): digest for path, digest in records.items()}
+    digests.update((str(path), hashlib.sha256(value).hexdigest())
+                   for path, value in catalogues.items())
+    return CaseSources(project, [*records, *catalogues], digests, {**data, **catalogues})
 
 
-def source_digests(sources):
-    """{path: SHA-256} of case_sources(project), each path as a string."""
-    return {str(path): hashlib.sha256(data).hexdigest() for path, data in sources.items()}
+class CaseSources(Mapping):
+    """{path: bytes} of the case records and catalogues, the records first, with digests:
+    {path as a string: SHA-256} of each. A record the memo knew unchanged is read when its
+    bytes are first asked for, and must then be the bytes its SHA-256 was taken of."""
+
+    def __init__(self, project, paths, digests, data):
+        self._project, self._paths, self.digests, self._data = project, paths, digests, data
+
+    def __getitem__(self, path):
+        if path not in self._data:
+            with self._project.unrecorded():
+                data = self._project.read_bytes(path, "yaml")
+            if hashlib.sha256(data).hexdigest() != self.digests[str(path)]:
+                raise ContentError(Path(path), "the file changed while it was being read",
+                                   hint="run the command again once the file is saved")
+            self._data[path] = data
+        return self._data[path]
+
+    def __contains__(self, path):
+        return str(path) in self.digests
+
+    def __iter__(self):
+        return iter(self._paths)
+
+    def __len__(self):
+        return len(self._paths)
 
 
 def book_key(project, audience, digests):
-    """The key of an audience's case book: the bytes of its sources (source_digests) and of
-    the package, whose code reads and checks them."""
+    """The key of an audience's case book: the bytes of its sources (CaseSources.digests)
+    and of the package, whose code reads and checks them."""
     root = len(str(project.root)) + 1
     names = "".join(f"{path[root:]}\0{digest}\0" for path, digest in sorted(digests.items()))
     return hashlib.sha256(f"{audience}\0{package_fingerprint()}\0{names}".encode()).hexdigest()

@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefs.cases.sources import book_key, case_catalogues, case_sources, source_digests
+from briefs.cases.sources import book_key, case_catalogues, case_sources
 from briefs.content.inputs import brief_inputs, discover, fields, read_languages
 from briefs.errors import ContentError, ContentErrors, TemplateCallError
 from briefs.files import brief_files, output_files, write_whole
@@ -199,26 +199,29 @@ def brief_outputs(out, brief, languages):
 class CaseFiles:
     """The case files as they are now: their digests, the key of the book they make, and
     answers to the questions editions asked, kept in the private cache under the book's
-    key. The book itself is read only when a record changed: then it is read and checked
-    before anything runs, so that a mistake in a record stops the build."""
+    key. When a record changed, every record is checked before anything runs, so that a
+    mistake in one stops the build: from the kept results of each (briefs.cases.cache),
+    the changed ones read. The answers are then brought up to date from the changed
+    records alone, unless the catalogues or the code changed too; the book itself is read
+    only to answer a question anew."""
 
     def __init__(self, project, audience, cache):
         self.project, self.audience, self.cache = project, audience, cache
-        self.sources = case_sources(project)
-        self.digests = source_digests(self.sources)
+        self.sources = case_sources(project, cache)
+        self.digests = self.sources.digests
         self.key = book_key(project, audience, self.digests)
         self.folder = str(project.content / "cases")
         self.catalogues = case_catalogues(project)
         self.saved = Path(cache, "case-answers.json")
-        try:
-            kept = json.loads(self.saved.read_bytes())
-            fresh = kept["book"] == self.key and isinstance(kept["answers"], dict)
-        except (OSError, ValueError, KeyError, TypeError):
-            fresh = False
+        # The SHA-256 of the records the answers were given from: read only if a record
+        # changed, so it is kept apart.
+        self.saved_records = Path(cache, "case-answers-records.json")
+        kept = _read_json(self.saved)
+        fresh = kept.get("book") == self.key and isinstance(kept.get("answers"), dict)
         self.answers = kept["answers"] if fresh else {}
         self.asked = not fresh  # saved again under the book's new key
         if not fresh:
-            self._book()  # a record changed: read and checked before anything runs
+            self._update(kept)
 
     def answer(self, queries):
         """The ids of the records that answer the questions now."""
@@ -238,8 +241,52 @@ class CaseFiles:
 
     def save(self):
         if self.asked:
-            text = json.dumps({"book": self.key, "answers": self.answers}, ensure_ascii=False)
+            records = json.dumps({"book": self.key, "records": self._records()})
+            write_whole(self.saved_records, records, Path(self.cache) / "scratch")
+            text = json.dumps({"book": self.key, "basis": self._basis(),
+                               "answers": self.answers}, ensure_ascii=False)
             write_whole(self.saved, text, Path(self.cache) / "scratch")
+
+    def _update(self, kept):
+        """Check every record; keep the answers kept, brought up to date from the records
+        that changed since they were given, if nothing else they depend on changed."""
+        from briefs.cases.cache import Records, checked_records  # see _book
+        from briefs.cases.load import CaseBook
+
+        views, catalogues = checked_records(self.project, self.audience, self.cache,
+                                            self.sources, self.digests)
+        given = _read_json(self.saved_records)
+        before = given.get("records")
+        if (kept.get("basis") != self._basis() or given.get("book") != kept.get("book")
+                or not isinstance(before, dict) or not isinstance(kept.get("answers"), dict)):
+            return
+        records = self._records()
+        changed = {name for name in records.keys() | before.keys()
+                   if records.get(name) != before.get(name)}
+        book = CaseBook(Records({path.stem: view for path, view in views.items()
+                                 if _name_key(path.name) in changed}),
+                        *catalogues, self.audience)
+        for text, ids in kept["answers"].items():
+            try:
+                unchanged = {case_id for case_id in ids
+                             if _name_key(f"{case_id}.yaml") not in changed}
+                self.answers[text] = sorted(unchanged | set(_answers(json.loads(text), book)))
+            except (ValueError, KeyError, TypeError, TemplateCallError):
+                continue  # answered anew if asked again
+
+    def _records(self):
+        """{SHA-256 of a record's file name: SHA-256 of its bytes}: the public build's cache
+        does not name the records the public may not see."""
+        folder = os.path.join(self.folder, "")
+        return {_name_key(path[len(folder):]): digest for path, digest in self.digests.items()
+                if path.startswith(folder)}
+
+    def _basis(self):
+        """The key of what the answers depend on besides the records: the catalogues (the
+        values a question may filter by), the code and the audience."""
+        catalogues = {str(path) for path in self.catalogues}
+        return book_key(self.project, self.audience,
+                        {path: self.digests[path] for path in catalogues})
 
     def _book(self):
         # Imported only when a question must be answered anew, which most runs never ask:
@@ -310,6 +357,19 @@ def _answers(query, book):
     asking = CaseQueries(book)
     return sorted(case.id for case in asking.select(datetime.date.fromisoformat(query["day"]),
                                                     **query["filters"]))
+
+
+def _read_json(path):
+    """A mapping kept in a JSON file, or {} if it is absent or damaged."""
+    try:
+        kept = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def _name_key(name):
+    return _sha256(name.encode())
 
 
 def _recorded(stamp):
