@@ -55,7 +55,7 @@ class Plan:
     every key."""
 
     def __init__(self, project, settings, words):
-        cache, out = settings.cache, settings.folder()
+        cache = settings.cache
         self.project, self.cache = project, cache
         self.templates = project.template_files()
         self.toolchain = str(Path(cache, "templates-and-code.sha256"))
@@ -80,8 +80,6 @@ class Plan:
         self.clock_warnings = future_dated(project, present | set(self.templates))
         self.briefs = {brief: self._plan(brief, languages, guessed, recorded, digests)
                        for brief, (languages, guessed, recorded) in inputs.items()}
-        # where briefs are written: the build's folder, and the embargoed one if any is held
-        self.folders = sorted({out, *(plan.folder for plan in self.briefs.values())})
         self.cases.save()
         self.catalogue_stamp = str(Path(cache, "sources", "catalogue.key"))
         _write_if_changed(self.catalogue_stamp, self._catalogue_key(), cache)

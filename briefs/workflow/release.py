@@ -37,9 +37,10 @@ def release(project, brief_id, at=None, site_url=""):
     brief = load_brief(project, brief_id, organisations)
     # A brief under embargo is sent before it is published: it is built apart, in no
     # manifest, and its files are checked against its entries instead.
-    if Settings().under_embargo(brief.embargo):
-        folder = project.root / Settings().embargoed_folder() / brief_id
-        listed, variant = None, Settings().pdf_variant
+    public = Settings()
+    if public.under_embargo(brief.embargo):
+        folder = project.root / public.embargoed_folder() / brief_id
+        listed, variant = None, public.pdf_variant
     else:
         folder = project.root / "build" / brief_id
         manifest = read_json(project.root / "build" / "manifest.json", hint=BUILD_FIRST_HINT)
