@@ -4,12 +4,20 @@ received which version, corrections to exactly those, and no recipient in build/
 
 import collections
 import email
+import fcntl
 import hashlib
 import html
 import json
+import os
+import pty
+import re
 import shutil
 import socket
 import sqlite3
+import struct
+import subprocess
+import sys
+import termios
 import zipfile
 from email import policy
 
@@ -432,3 +440,85 @@ def test_mistakes_in_recipients_are_named_with_file_line_and_field(
     for word in words:
         assert word in err, err
     assert not (project.root / "outbox").exists()
+
+
+def briefs_command(project, *args, terminal):
+    """`briefs send ...` run as an operator runs it, its output and errors on a terminal (a
+    pseudo-terminal of 100 columns) or into pipes: (exit status, all it wrote)."""
+    command = [sys.executable, "-m", "briefs", "--root", str(project.root), *args]
+    environment = {name: value for name, value in os.environ.items()
+                   if name not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "COLUMNS")}
+    environment["TERM"] = "xterm"
+    if not terminal:
+        done = subprocess.run(command, capture_output=True, env=environment)
+        return done.returncode, (done.stdout + done.stderr).decode()
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower,
+                               env=environment)
+    os.close(follower)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # EIO: the command ended and the terminal closed
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(leader)
+    return process.wait(), output.decode()
+
+
+def redrawn(output):
+    """The states a terminal showed one after another: the output without its colours,
+    cut where a carriage return (not a line's end) brings the cursor back to redraw."""
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", output)
+    return [state.strip() for state in re.split(r"\r(?!\n)", plain)]
+
+
+def test_on_a_terminal_a_bar_counts_the_messages_naming_nobody_and_the_report_names_failures(
+        project, smtp):
+    mailbox, server = smtp
+    mailbox.refuse.add(PEOPLE[1][1])
+    status, output = briefs_command(project, "send", STATEMENT, "--list", "press", "--smtp",
+                                    server, terminal=True)
+    assert status == 1, output
+    states = redrawn(output)  # drawn, then redrawn in place at each message
+    assert all(state.startswith(f"{STATEMENT} version 1 ━") for state in states[:-1]), output
+    counts = [re.search(r" ([0-9]/3) ", state)[1] for state in states[:-1]]
+    assert list(dict.fromkeys(counts)) == ["0/3", "1/3", "2/3", "3/3"], output
+    assert states[-2].endswith("3/3 2 sent, 0 skipped, 1 failed"), output
+    assert f"2 sent, 0 skipped, 1 failed: {PEOPLE[1][1]}" in output
+    assert f"{PEOPLE[1][1]}: failed (550 5.1.1 No such mailbox)" in output
+    # the bar names nobody: of the recipients only the one who failed, in the report
+    for name, address, *_ in PEOPLE:
+        assert name not in output
+    for _, address, *_ in (PEOPLE[0], PEOPLE[2]):
+        assert address not in output
+    assert [rcpt for rcpt, _ in mailbox.messages] == [[PEOPLE[0][1]], [PEOPLE[2][1]]]
+
+
+def test_on_a_terminal_an_outbox_has_the_bar_and_a_second_send_counts_the_skipped(project):
+    outbox = str(project.root / "outbox")
+    status, output = briefs_command(project, "send", STATEMENT, "--list", "press",
+                                    "--outbox", outbox, terminal=True)
+    assert status == 0 and "3/3" in redrawn(output)[-2], output
+    assert f"{STATEMENT} version 1: 3 outbox, 0 skipped, 0 failed" in output
+    status, output = briefs_command(project, "send", STATEMENT, "--list", "press",
+                                    "--outbox", outbox, terminal=True)
+    assert status == 0 and "0 outbox, 3 skipped, 0 failed" in redrawn(output)[-2], output
+    assert not [address for _, address, *_ in PEOPLE if address in output]
+    assert len(list(project.root.glob("outbox/*.eml"))) == 3
+
+
+def test_without_a_terminal_each_recipient_has_a_plain_line_for_the_log(project, smtp):
+    mailbox, server = smtp
+    status, output = briefs_command(project, "send", STATEMENT, "--list", "press", "--smtp",
+                                    server, terminal=False)
+    assert status == 0, output
+    assert "\r" not in output and "\x1b" not in output and "━" not in output
+    assert output.splitlines() == [
+        f"[1/3] {PEOPLE[0][1]}: sent (en)", f"[2/3] {PEOPLE[1][1]}: sent (ru)",
+        f"[3/3] {PEOPLE[2][1]}: sent (en)",
+        f"{STATEMENT} version 1: 3 sent, 0 skipped, 0 failed"]

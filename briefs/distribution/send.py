@@ -2,6 +2,7 @@
 recipients, or its correction to those who received an earlier version, each message
 logged; and who received what."""
 
+import collections
 import datetime
 import hashlib
 import os
@@ -10,6 +11,7 @@ from pathlib import Path
 from briefs.content.load import load_brief, load_organisations
 from briefs.content.releases import archive_folder, load_releases
 from briefs.distribution.message import compose, edition_language
+from briefs.distribution.progress import progress_for
 from briefs.distribution.recipients import (folder, load_mail_settings, load_recipients,
                                             on_list)
 from briefs.distribution.sendlog import Entry, SendLog
@@ -146,35 +148,47 @@ def correction_targets(project, brief, releases, recipients, log):
 
 
 def deliver_all(targets, log, transport, force, common):
-    """Each target's message delivered and logged, one after another, a line each; a
-    failure never stops the others. Return the addresses that failed."""
+    """Each target's message delivered and logged, one after another, shown as it goes
+    (briefs.distribution.progress); a failure never stops the others. Then a report;
+    return the addresses that failed."""
     release, brief = common["release"], common["brief"]
-    failed, skipped, done = [], 0, 0
-    for index, (recipient, lang, pdf, note) in enumerate(targets, 1):
-        progress = f"[{index}/{len(targets)}] {recipient.email}"
-        if not force and log.received(brief.id, release.version, recipient.email):
-            print(f"{progress}: skipped, version {release.version} was sent before "
-                  "(--force sends it again)", flush=True)
-            skipped += 1
-            continue
-        when = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-        message = compose(recipient=recipient, lang=lang, pdf=pdf, when=when,
-                          correction=note, **common)
-        try:
-            transport.deliver(message)
-            result, words = transport.result, transport.result
-            done += 1
-        except DeliveryFailed as error:
-            result, words = "failed", f"failed ({error})"
-            failed.append(recipient.email)
-        log.add(Entry(recipient.email, brief.id, release.version, release.number, lang,
-                      {pdf.name: sha256(pdf)}, when.isoformat(), message["Message-ID"],
-                      result))
-        print(f"{progress}: {words} ({lang})", flush=True)
-    print(f"{brief.id} version {release.version}: {done} {transport.result}, "
-          f"{skipped} skipped, {len(failed)} failed"
-          + (f": {', '.join(failed)}" if failed else ""), flush=True)
-    return failed
+    counts, failed = collections.Counter(), {}
+    title = f"{brief.id} version {release.version}"
+    with progress_for(title, len(targets), transport.result) as progress:
+        for index, (recipient, lang, pdf, note) in enumerate(targets, 1):
+            if not force and log.received(brief.id, release.version, recipient.email):
+                result, words = "skipped", (f"skipped, version {release.version} was sent "
+                                            "before (--force sends it again)")
+            else:
+                result, reason = deliver(recipient, lang, pdf, note, log, transport, common)
+                words = f"failed ({reason}) ({lang})" if reason else f"{result} ({lang})"
+                if reason:
+                    failed[recipient.email] = reason
+            counts[result] += 1
+            progress.advance(index, recipient, words, counts)
+    print(f"{title}: {counts[transport.result]} {transport.result}, {counts['skipped']} "
+          f"skipped, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""),
+          flush=True)
+    for address, reason in failed.items():
+        print(f"  {address}: failed ({reason})", flush=True)
+    return list(failed)
+
+
+def deliver(recipient, lang, pdf, note, log, transport, common):
+    """One message composed, delivered and logged: (its result, the server's reason if
+    it failed)."""
+    release, brief = common["release"], common["brief"]
+    when = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+    message = compose(recipient=recipient, lang=lang, pdf=pdf, when=when, correction=note,
+                      **common)
+    try:
+        transport.deliver(message)
+        result, reason = transport.result, None
+    except DeliveryFailed as error:
+        result, reason = "failed", str(error)
+    log.add(Entry(recipient.email, brief.id, release.version, release.number, lang,
+                  {pdf.name: sha256(pdf)}, when.isoformat(), message["Message-ID"], result))
+    return result, reason
 
 
 def sent_report(project, brief_id):
