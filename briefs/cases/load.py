@@ -9,7 +9,7 @@ count what it never received. The internal view keeps everything.
 
 from dataclasses import dataclass
 
-from briefs.cases.schema import Case, LegalCode, Named
+from briefs.cases.schema import Case, LegalCode, Named, formula_start
 from briefs.i18n import NAME_CASES
 from briefs.content.load import validation_errors, validation_problems
 from briefs.content.model import STEM
@@ -21,6 +21,9 @@ EMPTY_FIELDS = {"born": None, "region": None, "occupation": None, "affiliations"
 # The lists of a record whose entries each have a visibility, and what an entry is called.
 ENTRIES = {"events": "event", "charges": "charge", "recognition": "recognition",
            "sources": "source"}
+FORMULA_HINT = ("a name never begins with =, +, - or @ (nor ＝ ＋ － ＠), a tab or a line "
+                "break: remove it (journalists open the brief's data in spreadsheets, which "
+                "would run it as a formula)")
 PUBLIC_HINT = ("run 'briefs check --audience internal' to read it in full, in a terminal "
                "that only those who may see restricted content can see")
 
@@ -64,6 +67,8 @@ def read_catalogues(project, sources=None):
         code, problems = validation_errors(document, LegalCode) if document else (None, [])
         errors.extend(problems)
         if code:
+            errors += [document.error(*problem) for problem
+                       in formula_problems(code.short, ("short",), "the short name")]
             codes[path.stem] = code
     affiliations = _catalogue(project, project.content / "affiliations.yaml", Named, sources,
                               errors)
@@ -109,6 +114,9 @@ def _catalogue(project, path, model, sources, errors):
     entries = {}
     for key in document.data:
         entry, problems = validation_errors(document.sub(key), model)
+        if entry:
+            problems += [document.sub(key).error(*problem)
+                         for problem in formula_problems(entry.name, ("name",), "the name")]
         for problem in problems:
             problem.field = f"{key}.{problem.field}" if problem.field else str(key)
         errors.extend(problems)
@@ -186,6 +194,7 @@ def case_problems(case, stem, codes, affiliations, regions):
     if case.id != stem:
         problems.append((("id",), f"the id '{case.id}' differs from the file name '{stem}'",
                          "make them the same"))
+    problems += formula_problems(case.name, ("name",), "the name")
     if not STEM.match(case.id):
         problems.append((("id",), f"'{case.id}' is not a valid id",
                          "use lower-case letters, digits and hyphens"))
@@ -236,6 +245,14 @@ def case_problems(case, stem, codes, affiliations, regions):
                              "it under 'sources' in this file",
                              *([("sources", source_ids.index(close))] if close else [])))
     return problems
+
+
+def formula_problems(texts, path, what):
+    """(field path, reason, hint) for each language's text (of the field at path) that a
+    spreadsheet would run as a formula: refused where it is typed, never altered."""
+    return [(path + (lang,), f"{what} in '{lang}' begins with {start}, as a spreadsheet "
+             "formula does", FORMULA_HINT)
+            for lang, text in texts.items() if (start := formula_start(text))]
 
 
 def _timeline_problems(case, source_ids):

@@ -14,10 +14,23 @@ EVENT_TYPES = (
     "acquitted", "pardoned", "died", "fined", "summoned", "attacked", "other",
 )
 RESTRICTABLE_FIELDS = ("born", "region", "occupation", "affiliations")
+# What a spreadsheet runs as a formula when a cell of the data for journalists begins with
+# it, spaces first or not (OWASP's "CSV injection"); the full-width forms too, which Excel
+# is reported to take for them in Japanese settings (OWASP/www-community issue 1088).
+FORMULA_SIGNS = "=+-@＝＋－＠"
 Visibility = Literal["public", "restricted"]
 # Empty lists and mappings are given by default_factory: pydantic deep-copies a default
 # value for every record it validates, a sixth of the time a book of records takes.
 Precision = Literal["day", "month", "year", "unknown"]
+
+
+def formula_start(text):
+    """How text begins, in an editor's words ("'='", "a tab"), if a spreadsheet would run
+    it as a formula; None if it would not. A tab or a line break first can hide one."""
+    if text[:1] in ("\t", "\r", "\n"):
+        return "a tab" if text[0] == "\t" else "a line break"
+    first = text.lstrip()[:1]
+    return f"'{first}'" if first and first in FORMULA_SIGNS else None
 
 
 class Source(Strict):

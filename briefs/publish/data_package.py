@@ -8,6 +8,11 @@ public, their public view, so nothing restricted can reach a row. Values are as 
 date the brief's facts are valid for, as on its pages. The bytes are fixed (rows by id,
 CRLF line ends as RFC 4180 has them, UTF-8, keys sorted), so the same sources give the
 same files.
+
+No cell begins as a spreadsheet formula does (with =, +, - or @): such a value is refused
+where an editor types it (briefs.cases.load), and, whatever path a value took, the build
+stops rather than write it, since a journalist's spreadsheet would run it. Values are never
+altered: published data say what the records say.
 """
 
 import csv
@@ -18,6 +23,8 @@ from pathlib import Path
 
 from briefs import i18n
 from briefs.cases.queries import STATUSES, on_record_by, status_on
+from briefs.cases.schema import formula_start
+from briefs.errors import ContentError
 from briefs.files import write_whole
 from briefs.render.wording import text_in
 
@@ -114,9 +121,29 @@ def people_csv(rows):
 
 def write_people(edition, helpers):
     """The edition's CSV (edition.files["data"]), once its sections have run."""
+    rows = people_rows(edition, helpers)
+    refuse_formulas(edition, rows)
     path = Path(edition.files["data"])
     path.parent.mkdir(exist_ok=True)
-    path.write_bytes(people_csv(people_rows(edition, helpers)))
+    path.write_bytes(people_csv(rows))
+
+
+def refuse_formulas(edition, rows):
+    """Stop at a cell a spreadsheet would run as a formula. The columns hold words, dates
+    (which never begin with a sign) and addresses, never a number, so no value a
+    spreadsheet reads as a plain number is refused."""
+    for row in rows:
+        for column, value in row.items():
+            start = formula_start(value)
+            if start:
+                raise ContentError(
+                    edition.project.content / "cases" / f"{row['id']}.yaml",
+                    f"the data for journalists of {edition.brief.id} ({edition.lang}) would "
+                    f"hold, in its column '{column}' for this record, a value beginning with "
+                    f"{start}, which a spreadsheet runs as a formula",
+                    hint="correct the value where it comes from (the record, the region or "
+                    "legal code it names, or the build's site_url); no value of published "
+                    "data begins with =, +, - or @")
 
 
 def data_package(built):
