@@ -94,8 +94,11 @@ def _parser():
                        "distribution/settings.yaml's server")
     send.add_argument("--force", action="store_true", help="send it again to those who "
                       "were sent this version")
-    send.add_argument("--now", type=_moment, help="the time to judge the embargo by "
-                      "(default: the clock), e.g. 2024-01-29T09:05+06:00")
+    send.add_argument("--now", type=_moment, help="the time to judge the embargo by, e.g. "
+                      "2024-01-29T09:05+06:00; without it, the time of sending, by this "
+                      "computer's clock: unlike a build, which never reads the clock, a send "
+                      "happens at a real time, and its messages say the embargo that holds "
+                      "when they leave")
     send.set_defaults(command=run_send)
 
     sent = commands.add_parser("sent", help="who was sent which version of a brief, and when")

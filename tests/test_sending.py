@@ -522,3 +522,45 @@ def test_without_a_terminal_each_recipient_has_a_plain_line_for_the_log(project,
         f"[1/3] {PEOPLE[0][1]}: sent (en)", f"[2/3] {PEOPLE[1][1]}: sent (ru)",
         f"[3/3] {PEOPLE[2][1]}: sent (en)",
         f"{STATEMENT} version 1: 3 sent, 0 skipped, 0 failed"]
+
+
+FUTURE = "2099-01-29T09:00+06:00"  # an embargo still to come by the clock of any test run
+FUTURE_WORDS = {"en": "EMBARGOED UNTIL 29 January 2099, 09:00 (UTC+06:00)",
+                "ru": "ЭМБАРГО ДО 29 января 2099 г., 09:00 (UTC+06:00)",
+                "kk": "ЭМБАРГО 2099 жылғы 29 қаңтар, 09:00 (UTC+06:00) ДЕЙІН"}
+
+
+def test_without_now_an_embargo_still_to_come_by_the_clock_opens_every_message(
+        project, smtp):
+    mailbox, server = smtp
+    path = project.brief_dir(STATEMENT) / "brief.yaml"
+    path.write_text(path.read_text().replace(f"embargo: {EMBARGO}", f"embargo: {FUTURE}"))
+    assert send(project, "--list", "press", "--smtp", server) == 0
+    notes = {PEOPLE[0][1]: "en", PEOPLE[1][1]: "ru", PEOPLE[2][1]: "kk"}
+    assert sorted(rcpt[0] for rcpt, _ in mailbox.messages) == sorted(notes)
+    for (address,), message in mailbox.messages:
+        words = FUTURE_WORDS[notes[address]]
+        subject = message["Subject"].strip().replace("\xa0", " ")
+        body = message.get_body(("plain",)).get_content().replace("\xa0", " ")
+        assert subject.startswith(words) and body.startswith(words), (subject, body)
+
+
+def test_without_now_an_embargo_past_by_the_clock_is_in_no_message(project, smtp):
+    mailbox, server = smtp
+    assert f"embargo: {EMBARGO}" in (project.brief_dir(STATEMENT) / "brief.yaml").read_text()
+    assert send(project, "--list", "press", "--smtp", server) == 0
+    assert len(mailbox.messages) == 3
+    for _, message in mailbox.messages:
+        text = message["Subject"] + message.get_body(("plain",)).get_content()
+        assert "EMBARGO" not in text.upper(), text
+
+
+def test_send_help_says_the_embargo_is_judged_at_the_time_of_sending_and_why(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["send", "--help"])
+    assert done.value.code == 0
+    words = " ".join(capsys.readouterr().out.split())
+    assert "--now NOW the time to judge the embargo by" in words
+    assert ("without it, the time of sending, by this computer's clock: unlike a build, "
+            "which never reads the clock, a send happens at a real time, and its messages "
+            "say the embargo that holds when they leave") in words
