@@ -11,6 +11,8 @@ import zipfile
 import pytest
 
 from briefs.cli import main
+from briefs.project import Project
+
 from conftest import make_project, refusal, run_snakemake
 
 PAYLOADS = [
@@ -92,7 +94,7 @@ def good(tmp_path_factory):
 
 def copy_of(project, folder):
     shutil.copytree(project.root, folder, ignore=shutil.ignore_patterns(".cache"))
-    return type(project)(folder)
+    return Project(folder)
 
 
 def published(build):
