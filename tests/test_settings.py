@@ -15,6 +15,7 @@ from conftest import run_snakemake
     ("audiance=internal", "unknown setting 'audiance': the settings are audience, cache, now, out,"),
     ("pdf_variant=pdf/x-1a", "pdf_variant must be one of pdf/ua-1, pdf/ua-2,"),
     ("translations=lenient", "translations must be one of notice, strict, not 'lenient'"),
+    ("site_url=-2+3/", "site_url must be the web address build/ is published at"),
 ])
 def test_a_setting_the_build_cannot_take_is_refused_before_anything_is_built(project, config,
                                                                             said):
@@ -49,3 +50,19 @@ def test_every_option_has_a_field_and_a_choice_is_checked_however_settings_are_m
     assert {option.field for option in OPTIONS} <= set(Settings.__dataclass_fields__)
     with pytest.raises(SettingsError, match="audience must be one of public, internal"):
         Settings(audience="everyone")
+
+
+@pytest.mark.parametrize("url", [
+    "-2+3/", "=HYPERLINK(1)", "javascript:alert(1)//", "briefs.example.org",
+    "ftp://briefs.example.org/", "https://", 'https://x.org/"><script>', "https://x.org/a b/",
+    "https://x.org/?q=1", "https://x.org/#top", "https://user@x.org/", "file:///etc/",
+])
+def test_a_site_url_that_is_not_a_plain_web_address_is_refused(url):
+    """The address is written into every page, feed and data file as it is given."""
+    with pytest.raises(SettingsError, match="site_url must be the web address"):
+        Settings(site_url=url)
+
+
+def test_a_plain_site_url_is_taken():
+    for url in ("https://briefs.example.org", "http://127.0.0.1:8000/briefs/"):
+        assert Settings(site_url=url).site_url.startswith(url)

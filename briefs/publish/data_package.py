@@ -142,8 +142,7 @@ def refuse_formulas(edition, rows):
                     f"hold, in its column '{column}' for this record, a value beginning with "
                     f"{start}, which a spreadsheet runs as a formula",
                     hint="correct the value where it comes from (the record, the region or "
-                    "legal code it names, or the build's site_url); no value of published "
-                    "data begins with =, +, - or @")
+                    "legal code it names); no value of published data begins with =, +, - or @")
 
 
 def data_package(built):
