@@ -11,6 +11,8 @@ from briefs.cases.load import load_casebook
 from briefs.cases.queries import CaseQueryError, status_on
 from briefs.cases.schema import Case
 from briefs.errors import ContentErrors
+from briefs.kinds import label
+from briefs.render.card import card_png, edition_card
 
 D = datetime.date
 
@@ -295,6 +297,12 @@ def test_a_brief_chooses_its_date_style_for_the_whole_page(project, helpers):
     assert report.status("keeper-one") == "in pre-trial detention since 01.06.2020"
     html = conftest.render(project, "test-report", medium="print")
     assert "30.11.2020" in html and "<td>01.06.2020</td>" in html and "1 June 2020" not in html
+    # the link picture writes the brief's date as its pages do
+    edition = helpers("test-report").edition
+    fields = dict(kind=label(edition.brief), title=edition.brief.title["en"],
+                  byline=", ".join(o.short_name["en"] for o in edition.publishers))
+    assert edition_card(edition) == card_png(project, **fields,
+                                             date=edition.brief.date.strftime("%d.%m.%Y"))
 
 
 def test_source_titles_per_language_and_briefs_of_the_project_as_sources(project, helpers):

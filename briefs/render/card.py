@@ -19,7 +19,8 @@ def edition_card(edition):
     names = ", ".join(organisation.short_name[edition.lang]
                       for organisation in edition.publishers)
     return card_png(edition.project, kind=kind, title=edition.brief.title[edition.lang],
-                    byline=names, date=i18n.long_date(edition.brief.date, edition.lang))
+                    byline=names, date=i18n.long_date(edition.brief.date, edition.lang,
+                                                       edition.date_style))
 
 
 def card_png(project, *, kind, title, byline, date):

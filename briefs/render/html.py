@@ -258,7 +258,8 @@ def translation_notice(edition):
         return ""
     source, day = edition.translation
     translate = i18n.translations(edition.lang).gettext
-    return translate(NOTICES[source]) % {"date": i18n.long_date(day, edition.lang)}
+    return translate(NOTICES[source]) % {"date": i18n.long_date(day, edition.lang,
+                                                                edition.date_style)}
 
 
 def edition_href(brief, lang, medium, site_url):
