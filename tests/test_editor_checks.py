@@ -273,3 +273,23 @@ def test_the_build_refuses_a_new_brief_until_its_date_is_filled_in(project):
     assert "What to do: replace YYYY-MM-DD with the brief's date" in end
     assert "WorkflowError" not in result.stderr
     assert not (project.root / "build" / "fresh").exists()
+
+
+def test_an_event_whose_sources_are_all_later_than_the_data_date_is_reported(project, capsys):
+    """Its note was dropped without a word, and the event printed with no source."""
+    path = project.root / "content" / "cases" / "keeper-one.yaml"
+    path.write_text(path.read_text().replace("date: 2020-06-02}", "date: 2021-06-02}"))
+    assert main(["--root", str(project.root), "check"]) == 0
+    err = capsys.readouterr().err
+    assert ("warning: content/cases/keeper-one.yaml, the event of 2020-06-01: printed without "
+            "a note, as its sources (court) are dated after this brief's data date, ") in err, err
+    assert "cite a source of that date or before" in err
+
+
+def test_a_source_dated_before_the_event_it_reports_is_reported(project, capsys):
+    path = project.root / "content" / "cases" / "keeper-one.yaml"
+    path.write_text(path.read_text().replace("date: 2020-06-02}", "date: 2020-05-02}"))
+    assert main(["--root", str(project.root), "check"]) == 0
+    err = capsys.readouterr().err
+    assert ("warning: content/cases/keeper-one.yaml, the event of 2020-06-01: its source "
+            "'court' is dated 2020-05-02, before the event it reports") in err, err

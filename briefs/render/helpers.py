@@ -268,9 +268,34 @@ class CaseHelpers:
 
     def _event_text(self, case, event):
         text = self._text(event.text) if event.text else self.words.event_name(event)
-        refs = "".join(f"[^{_note_label(cited)}]" for cited in
-                       filter(None, (self.cited_source(case, s) for s in event.sources)))
+        cited = [self.cited_source(case, s) for s in event.sources]
+        self._warn_of_event_sources(case, event, cited)
+        refs = "".join(f"[^{_note_label(source)}]" for source in filter(None, cited))
         return text + refs
+
+    def _warn_of_event_sources(self, case, event, cited):
+        """Warn of an event printed without a note because every source it gives is later
+        than the data date, and of a source dated before the event it reports."""
+        sources = {s.id: s for s in case.sources}
+        later = [i for i in event.sources
+                 if i in sources and sources[i].date and sources[i].date > self.day]
+        earlier = [i for i in event.sources if i in sources and sources[i].date
+                   and event.precision != "unknown" and sources[i].date < event.date]
+        where = f"content/cases/{case.id}.yaml, the event of {event.date}"
+        if later and not any(cited):
+            self._warn_once(f"{where}: printed without a note, as its sources ("
+                            f"{', '.join(later)}) are dated after this brief's data date, "
+                            f"{self.day}: cite a source of that date or before, or, if the "
+                            "brief's facts are of a later day, say so in brief.yaml (its "
+                            "date, as_of, or the end of its period)")
+        for source_id in earlier:
+            self._warn_once(f"{where}: its source '{source_id}' is dated "
+                            f"{sources[source_id].date}, before the event it reports: "
+                            "correct the date of the event or of the source")
+
+    def _warn_once(self, warning):
+        if warning not in self.warnings:
+            self.warnings.append(warning)
 
     def cited_source(self, case, source_id):
         """The source as the edition may cite it: (title, date, address), or None if it is
