@@ -1,0 +1,143 @@
+"""The economy of a long brief's pages and the rules every title and date follows, measured
+in the PDFs' text layer and the pages' HTML: an update's or report's single text column
+spends no height it need not, a list of people keeps to its page, a title's last words stay
+together wherever it is printed, and the catalogue writes dates as the pages do."""
+
+import re
+
+import pytest
+
+from briefs.cli import main
+
+from conftest import make_project, render, run_snakemake
+from test_typography import PROSE, pdf_lines, printed
+
+NAME = "Karim\xa0Massimov"
+# Titles whose last line, broken where the words fall, would hold the name's last word
+# alone or split the name over two lines at one of the cover's widths.
+TITLES = {"test-report": "Lighthouse keepers held on the northern coast and the trial of "
+                         "Karim Massimov",
+          "test-update": "Quarterly update on the harbour and the fishing union led by "
+                         "Karim Massimov"}
+STATEMENT = "test-statement"
+
+
+def built(project):
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+
+
+def release(project, brief_id, at):
+    assert main(["--root", str(project.root), "release", brief_id, "--at", at]) == 0
+
+
+def set_title(project, brief_id, title):
+    """The brief's title, printed in full in its running head too (no short title)."""
+    path = project.brief_dir(brief_id) / "brief.yaml"
+    text = re.sub(r"^short_title: .*\n", "", path.read_text(), flags=re.M)
+    path.write_text(re.sub(r"^title: .*$", f"title: {{en: {title}}}", text, flags=re.M))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """The fixture content with long titles, its statement released in two versions (25
+    April and 2 May 2023), built."""
+    project = make_project(tmp_path_factory.mktemp("economy"))
+    for brief_id, title in TITLES.items():
+        set_title(project, brief_id, title)
+    built(project)
+    release(project, STATEMENT, "2023-04-25T10:00+06:00")
+    brief = project.brief_dir(STATEMENT) / "brief.yaml"
+    brief.write_text(brief.read_text() + "corrections:\n  - date: 2023-05-02\n    note:\n"
+                     "      en: The sentence was nine years.\n"
+                     "      ru: Срок был девять лет.\n")
+    built(project)
+    release(project, STATEMENT, "2023-05-02T12:00+06:00")
+    built(project)
+    return project
+
+
+def output(project, brief_id, suffix):
+    return project.root / "build" / brief_id / f"{brief_id}.{suffix}"
+
+
+# Titles ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("brief_id", TITLES)
+def test_a_cover_title_never_leaves_its_last_word_alone_nor_breaks_a_name(project, brief_id):
+    lines = [text for page, text, _, _ in pdf_lines(output(project, brief_id, "en.pdf"))
+             if page == 0]
+    last = next(text for text in lines if text.endswith("Massimov"))
+    assert "Karim Massimov" in last, lines
+
+
+@pytest.mark.parametrize("brief_id", TITLES)
+def test_a_titles_last_two_words_are_bound_on_the_cover_running_head_and_web_page(
+        project, brief_id):
+    bound = TITLES[brief_id].replace("Karim Massimov", NAME)
+    page = output(project, brief_id, "en.html").read_text()
+    assert f'<h1 class="title">{bound}</h1>' in page
+    page = render(project, brief_id, medium="print")
+    assert f'<h1 class="title">{bound}</h1>' in page
+    assert f'<span class="running-title">{bound}</span>' in page
+
+
+def test_the_catalogue_binds_a_titles_last_two_words(project):
+    catalogue = (project.root / "build" / "index.html").read_text()
+    for brief_id in TITLES:
+        assert f'{TITLES[brief_id].replace("Karim Massimov", NAME)}</a></h2>' in catalogue
+
+
+# Dates -------------------------------------------------------------------------------------
+
+def test_the_catalogue_writes_released_versions_dates_as_the_pages_do(project):
+    catalogue = (project.root / "build" / "index.html").read_text()
+    versions = re.findall(r'<span class="edition-versions">.*?</span>', catalogue)
+    assert len(versions) == 2  # the English and Russian editions'
+    for listed in versions:
+        assert '(<time datetime="2023-04-25">25 April 2023</time>)' in listed
+        assert '(<time datetime="2023-05-02">2 May 2023</time>)' in listed
+
+
+@pytest.mark.parametrize("lang, first, second", [
+    ("en", "25 April 2023", "2 May 2023"),
+    ("ru", "25 апреля 2023\xa0г.", "2 мая 2023\xa0г.")])
+def test_a_web_pages_list_of_versions_writes_dates_in_its_language(project, lang, first,
+                                                                    second):
+    page = output(project, STATEMENT, f"{lang}.html").read_text()
+    versions = page[page.index('<ul class="versions"'):]
+    versions = versions[:versions.index("</ul>")]
+    assert f'<time datetime="2023-04-25">{first}</time>' in versions
+    assert f'<time datetime="2023-05-02">{second}</time>' in versions
+
+
+# Page economy ------------------------------------------------------------------------------
+
+def prose_page(project):
+    """A report's page of prose, printed: its lines of text on its first page."""
+    body = "".join(f"<p>{PROSE['en'] * 2}</p>" for _ in range(12))
+    return [line for line in pdf_lines(printed(project, body)) if line[0] == 0]
+
+
+def test_a_full_page_of_a_reports_prose_holds_at_least_50_lines(tmp_path):
+    lines = prose_page(make_project(tmp_path))
+    assert len(lines) >= 50, len(lines)
+    assert max(len(text) for _, text, _, _ in lines) <= 75  # the measure is kept
+
+
+def people_list(rows):
+    cells = "".join(f"<tr><th>Person {number:02}</th><td>pre-trial detention</td>"
+                    f"<td>by 30 November 2020</td></tr>" for number in range(rows))
+    return ('<div class="case-table"><table><thead><tr><th>Name</th><th>Status</th>'
+            f"<th>Since</th></tr></thead><tbody>{cells}</tbody></table></div>")
+
+
+def test_a_reports_annex_of_thirty_names_keeps_to_its_page(tmp_path):
+    """An annex's introduction, a list of thirty people and the two lines after it share
+    one page: rows padded as the text's lines were pushed its last lines onto a page of
+    their own."""
+    annex = (f"<section class='section role-annex'><h2>Annex A: list of political prisoners"
+             f"</h2><p>{PROSE['en'] * 2}</p>{people_list(30)}<p>{PROSE['en'][:150]}</p>"
+             "</section>")
+    lines = pdf_lines(printed(make_project(tmp_path), annex))
+    assert {page for page, _, _, _ in lines} == {0}, [t for p, t, _, _ in lines if p]
