@@ -19,7 +19,7 @@ TITLES = {"test-report": "Lighthouse keepers held on the northern coast and the 
                          "Karim Massimov",
           "test-update": "Quarterly update on the harbour and the fishing union led by "
                          "Karim Massimov"}
-STATEMENT = "test-statement"
+STATEMENT, COLUMN = "test-statement", "test-column"
 
 
 def built(project):
@@ -40,21 +40,29 @@ def set_title(project, brief_id, title):
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    """The fixture content with long titles, its statement released in two versions (25
-    April and 2 May 2023), built."""
+    """The fixture content with long titles, its statement (English and Russian) and column
+    (English and Kazakh) released in two versions each, built."""
     project = make_project(tmp_path_factory.mktemp("economy"))
     for brief_id, title in TITLES.items():
         set_title(project, brief_id, title)
     built(project)
     release(project, STATEMENT, "2023-04-25T10:00+06:00")
-    brief = project.brief_dir(STATEMENT) / "brief.yaml"
-    brief.write_text(brief.read_text() + "corrections:\n  - date: 2023-05-02\n    note:\n"
-                     "      en: The sentence was nine years.\n"
-                     "      ru: Срок был девять лет.\n")
+    release(project, COLUMN, "2024-01-29T09:00+05:00")
+    correct(project, STATEMENT, "2023-05-02", {"en": "The sentence was nine years.",
+                                               "ru": "Срок был девять лет."})
+    correct(project, COLUMN, "2024-02-03", {"en": "The harbour was named wrongly.",
+                                            "kk": "Айлақтың аты қате жазылған."})
     built(project)
     release(project, STATEMENT, "2023-05-02T12:00+06:00")
+    release(project, COLUMN, "2024-02-03T12:00+05:00")
     built(project)
     return project
+
+
+def correct(project, brief_id, day, note):
+    path = project.brief_dir(brief_id) / "brief.yaml"
+    path.write_text(path.read_text() + f"corrections:\n  - date: {day}\n    note:\n"
+                    + "".join(f"      {lang}: {text}\n" for lang, text in note.items()))
 
 
 def output(project, brief_id, suffix):
@@ -82,6 +90,21 @@ def test_a_titles_last_two_words_are_bound_on_the_cover_running_head_and_web_pag
     assert f'<span class="running-title">{bound}</span>' in page
 
 
+@pytest.mark.parametrize("title, shown", [
+    ('<b>Keepers</b> & the trial of "Karim Massimov"',
+     "&lt;b&gt;Keepers&lt;/b&gt; &amp; the trial of &#34;Karim\xa0Massimov&#34;"),
+    ("Massimov", "Massimov"),  # a single word is left as it is
+    ("A title ending in two long words Internationalisation Counterterrorism",
+     "A title ending in two long words Internationalisation Counterterrorism")])
+def test_a_cover_title_is_escaped_and_only_a_short_last_pair_is_bound(tmp_path, title, shown):
+    """A pair of words longer than 24 letters together would make a line too long for a
+    narrow screen: it may break."""
+    project = make_project(tmp_path)
+    set_title(project, "test-report", title.replace('"', '\\"').join('""'))
+    page = render(project, "test-report", medium="print")
+    assert f'<h1 class="title">{shown}</h1>' in page
+
+
 def test_the_catalogue_binds_a_titles_last_two_words(project):
     catalogue = (project.root / "build" / "index.html").read_text()
     for brief_id in TITLES:
@@ -91,24 +114,28 @@ def test_the_catalogue_binds_a_titles_last_two_words(project):
 # Dates -------------------------------------------------------------------------------------
 
 def test_the_catalogue_writes_released_versions_dates_as_the_pages_do(project):
+    """The catalogue is in English: every edition's versions are dated in English."""
     catalogue = (project.root / "build" / "index.html").read_text()
     versions = re.findall(r'<span class="edition-versions">.*?</span>', catalogue)
-    assert len(versions) == 2  # the English and Russian editions'
-    for listed in versions:
-        assert '(<time datetime="2023-04-25">25 April 2023</time>)' in listed
-        assert '(<time datetime="2023-05-02">2 May 2023</time>)' in listed
+    assert len(versions) == 4  # the statement's English and Russian, the column's two
+    dates = [re.findall(r'\(<time datetime="([-\d]+)">([^<]+)</time>\)', listed)
+             for listed in versions]
+    assert sorted(map(tuple, dates)) == [
+        (("2023-04-25", "25 April 2023"), ("2023-05-02", "2 May 2023"))] * 2 + [
+        (("2024-01-29", "29 January 2024"), ("2024-02-03", "3 February 2024"))] * 2
 
 
-@pytest.mark.parametrize("lang, first, second", [
-    ("en", "25 April 2023", "2 May 2023"),
-    ("ru", "25 апреля 2023\xa0г.", "2 мая 2023\xa0г.")])
-def test_a_web_pages_list_of_versions_writes_dates_in_its_language(project, lang, first,
-                                                                    second):
-    page = output(project, STATEMENT, f"{lang}.html").read_text()
+@pytest.mark.parametrize("brief_id, lang, first, second", [
+    (STATEMENT, "en", "25 April 2023", "2 May 2023"),
+    (STATEMENT, "ru", "25 апреля 2023\xa0г.", "2 мая 2023\xa0г."),
+    (COLUMN, "kk", "2024 жылғы 29 қаңтар", "2024 жылғы 3 ақпан")])
+def test_a_web_pages_list_of_versions_writes_dates_in_its_language(project, brief_id, lang,
+                                                                    first, second):
+    page = output(project, brief_id, f"{lang}.html").read_text()
     versions = page[page.index('<ul class="versions"'):]
     versions = versions[:versions.index("</ul>")]
-    assert f'<time datetime="2023-04-25">{first}</time>' in versions
-    assert f'<time datetime="2023-05-02">{second}</time>' in versions
+    days = re.findall(r'<time datetime="([-\d]+)">([^<]+)</time>', versions)
+    assert [text for _, text in days] == [first, second]
 
 
 # Page economy ------------------------------------------------------------------------------
