@@ -6,13 +6,14 @@ together wherever it is printed, and the catalogue writes dates as the pages do.
 import re
 
 import pytest
+from pypdf import PdfReader
 
 from briefs.cli import main
 
 from conftest import make_project, render, run_snakemake
 from test_typography import PROSE, pdf_lines, printed
 
-NAME = "Karim\xa0Massimov"
+NAME = '<span class="unbroken">Karim Massimov</span>'
 # Titles whose last line, broken where the words fall, would hold the name's last word
 # alone or split the name over two lines at one of the cover's widths.
 TITLES = {"test-report": "Lighthouse keepers held on the northern coast and the trial of "
@@ -77,6 +78,8 @@ def test_a_cover_title_never_leaves_its_last_word_alone_nor_breaks_a_name(projec
              if page == 0]
     last = next(text for text in lines if text.endswith("Massimov"))
     assert "Karim Massimov" in last, lines
+    # the bound words keep their plain space in the PDF's bookmark, as written
+    assert PdfReader(output(project, brief_id, "en.pdf")).outline[0].title == TITLES[brief_id]
 
 
 @pytest.mark.parametrize("brief_id", TITLES)
@@ -92,7 +95,8 @@ def test_a_titles_last_two_words_are_bound_on_the_cover_running_head_and_web_pag
 
 @pytest.mark.parametrize("title, shown", [
     ('<b>Keepers</b> & the trial of "Karim Massimov"',
-     "&lt;b&gt;Keepers&lt;/b&gt; &amp; the trial of &#34;Karim\xa0Massimov&#34;"),
+     "&lt;b&gt;Keepers&lt;/b&gt; &amp; the trial of "
+     '<span class="unbroken">&#34;Karim Massimov&#34;</span>'),
     ("Massimov", "Massimov"),  # a single word is left as it is
     ("A title ending in two long words Internationalisation Counterterrorism",
      "A title ending in two long words Internationalisation Counterterrorism")])
@@ -168,3 +172,47 @@ def test_a_reports_annex_of_thirty_names_keeps_to_its_page(tmp_path):
              "</section>")
     lines = pdf_lines(printed(make_project(tmp_path), annex))
     assert {page for page, _, _, _ in lines} == {0}, [t for p, t, _, _ in lines if p]
+
+
+def case_box(events, short=False):
+    """A case box as helpers.case_box prints it, with events long enough to wrap."""
+    items = "".join(f"<li><strong>Event {n}</strong>: what happened to the person on that "
+                    "day, told in a sentence long enough to wrap over lines.</li>"
+                    for n in range(1, events + 1))
+    return (f'<div class="case-box{" case-box-short" if short else ""}"><p class="case-name">'
+            'Person</p><p class="case-status">In detention</p><ul>' + items + "</ul></div>")
+
+
+@pytest.mark.parametrize("events, short", [(5, False), (3, True), (2, True)])
+def test_a_case_box_takes_the_full_width_its_events_in_two_columns(tmp_path, events, short):
+    """A case box squeezed into the text column with the page's other third empty beside
+    it was twice as tall as it need be."""
+    project = make_project(tmp_path)
+    lines = pdf_lines(printed(project, f"<p>{PROSE['en']}</p>{case_box(events, short)}"))
+    text_right = max(right for _, text, _, right in lines if "investigation" in text
+                     or "families" in text)
+    starts = {left for _, text, left, _ in lines if "Event" in text}
+    assert len({round(left) for left in starts}) == 2, lines  # two columns of events
+    assert max(starts) > text_right - 100, lines  # the second beside the text's measure
+    assert max(right for *_, right in lines) > text_right + 50  # past the text column
+    assert max(len(text) for _, text, _, _ in lines) <= 75
+    assert {page for page, *_ in lines} == {0}
+
+
+def test_a_short_case_box_is_marked_so_as_the_build_prints_it(tmp_path):
+    """The build marks a box of three events or fewer, which stays whole on its page and
+    shares its events between the columns; a longer one may split between pages."""
+    project = make_project(tmp_path)
+    boxes = r'<div class="(case-box[^"]*)">(.*?)</div>'
+    page = render(project, "test-report", medium="print")
+    assert [(kind, body.count("<li>")) for kind, body in re.findall(boxes, page, re.S)] == [
+        ("case-box case-box-short", 1)]
+    record = project.content / "cases" / "keeper-one.yaml"
+    more = "".join(f"  - date: 2020-06-{day}\n    type: other\n"
+                   f"    text: {{en: Questioned again on day {day}.}}\n"
+                   for day in (10, 15, 20))
+    record.write_text(record.read_text().replace("    sources: [court]\n",
+                                                  "    sources: [court]\n" + more, 1))
+    page = render(project, "test-report", medium="print")
+    assert [(kind, body.count("<li>")) for kind, body in re.findall(boxes, page, re.S)] == [
+        ("case-box", 4)]
