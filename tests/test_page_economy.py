@@ -4,13 +4,15 @@ spends no height it need not, a list of people keeps to its page, a title's last
 together wherever it is printed, and the catalogue writes dates as the pages do."""
 
 import re
+import shutil
 
+import pypdfium2 as pdfium
 import pytest
 from pypdf import PdfReader
 
 from briefs.cli import main
 
-from conftest import make_project, render, run_snakemake
+from conftest import REPO, make_project, render, run_snakemake
 from test_typography import PROSE, pdf_lines, printed
 
 NAME = '<span class="unbroken">Karim Massimov</span>'
@@ -216,3 +218,43 @@ def test_a_short_case_box_is_marked_so_as_the_build_prints_it(tmp_path):
     page = render(project, "test-report", medium="print")
     assert [(kind, body.count("<li>")) for kind, body in re.findall(boxes, page, re.S)] == [
         ("case-box", 4)]
+
+
+# The example briefs' pages ---------------------------------------------------------------
+
+MM = 72 / 25.4
+# What starts a page of its own, so that the page before it may end early.
+OWN_PAGE = ("ANNEX", "Contents", "Summary")
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    """The example content of content/, built."""
+    project = make_project(tmp_path_factory.mktemp("examples"))
+    shutil.rmtree(project.content)
+    shutil.copytree(REPO / "content", project.content)
+    built(project)
+    return project
+
+
+def emptiness(page):
+    """The share of a page's text area below its last line of text, and its first line."""
+    width, height = page.get_size()
+    text = page.get_textpage()
+    rects = [text.get_rect(i) for i in range(text.count_rects())]
+    body = [rect for rect in rects if 17 * MM < rect[1] and rect[3] < height - 19 * MM]
+    first = max(body, key=lambda rect: rect[3])
+    lowest = min(rect[1] for rect in body)
+    return (lowest - 17 * MM) / (height - 36 * MM), text.get_text_bounded(*first).strip()
+
+
+@pytest.mark.parametrize("brief_id", ["2022-q3-civic-space-update",
+                                      "2020-12-persecution-before-elections"])
+def test_no_page_of_a_long_example_is_more_than_half_empty(examples, brief_id):
+    """Unless it is the last, or the next one starts a part that begins a page."""
+    pages = [emptiness(page) for page in pdfium.PdfDocument(output(examples, brief_id,
+                                                                   "en.pdf"))]
+    empty = [(number + 1, round(share, 2)) for number, ((share, _), (_, after))
+             in enumerate(zip(pages, pages[1:])) if share > 0.5
+             and not after.startswith(OWN_PAGE)]
+    assert empty == []
