@@ -15,7 +15,7 @@ from briefs.cli import main
 from conftest import REPO, make_project, render, run_snakemake
 from test_typography import PROSE, pdf_lines, printed
 
-NAME = '<span class="unbroken">Karim Massimov</span>'
+NAME = '<span class="title-end">Karim Massimov</span>'
 # Titles whose last line, broken where the words fall, would hold the name's last word
 # alone or split the name over two lines at one of the cover's widths.
 TITLES = {"test-report": "Lighthouse keepers held on the northern coast and the trial of "
@@ -98,7 +98,7 @@ def test_a_titles_last_two_words_are_bound_on_the_cover_running_head_and_web_pag
 @pytest.mark.parametrize("title, shown", [
     ('<b>Keepers</b> & the trial of "Karim Massimov"',
      "&lt;b&gt;Keepers&lt;/b&gt; &amp; the trial of "
-     '<span class="unbroken">&#34;Karim Massimov&#34;</span>'),
+     '<span class="title-end">&#34;Karim Massimov&#34;</span>'),
     ("Massimov", "Massimov"),  # a single word is left as it is
     ("A title ending in two long words Internationalisation Counterterrorism",
      "A title ending in two long words Internationalisation Counterterrorism")])

@@ -100,11 +100,12 @@ def contact_links(text):
 def heading_filter(text):
     """A title whose last line never holds a single word: its last two words are kept on one
     line, which also keeps a name at a title's end whole ("free Karim Massimov"). They keep
-    their plain space, so that the PDF's bookmark and a copied title read as written."""
+    their plain space, so that the PDF's bookmark and a copied title read as written, in
+    a box that wraps only where a line is too narrow for both (a phone)."""
     words = (text or "").rsplit(" ", 2)
     if len(words) < 3 or len(words[1]) + len(words[2]) > 24:
         return text
-    return Markup('{} <span class="unbroken">{} {}</span>').format(*words)
+    return Markup('{} <span class="title-end">{} {}</span>').format(*words)
 
 
 def unbroken_filter(text):
