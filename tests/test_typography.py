@@ -34,31 +34,37 @@ PROSE = {
 def pdf_lines(source):
     """Each line of text in a PDF's text layer: (page, text, left, right), page from 0.
     Pieces of text on one line closer than 5 pt are joined: table cells and the columns of
-    a page, further apart, are lines of their own. A hyphen ending a line reads '-'."""
+    a page, further apart, are lines of their own. A hyphen ending a line reads '-'.
+    Pieces are put in rows by their overlap first and then read from the left, as the top
+    of "(see" and of an italic "Expression" beside it may differ by a point."""
     lines = []
     for number, page in enumerate(pdfium.PdfDocument(source)):
         text = page.get_textpage()
-        pieces = sorted((text.get_rect(i) for i in range(text.count_rects())),
-                        key=lambda rect: (-round(rect[3]), rect[0]))
-        on_page = []
-        for left, bottom, right, top in pieces:
-            piece = (text.get_text_bounded(left, bottom, right, top).replace("\x02", "-")
-                     .replace("\xa0", " "))
-            line = next((line for line in on_page if _continues(line, left, bottom, top)),
-                        None)
-            if line is None:
-                on_page.append([number, piece, left, right, bottom, top])
+        rows = []
+        for rect in sorted((text.get_rect(i) for i in range(text.count_rects())),
+                           key=lambda rect: -rect[3]):
+            row = next((row for row in rows if _overlaps(row[0], rect)), None)
+            if row is None:
+                rows.append([rect])
             else:
-                line[1] += piece
-                line[3], line[4], line[5] = right, min(line[4], bottom), max(line[5], top)
-        lines += [(page, text.strip(), left, right)
-                  for page, text, left, right, _, _ in on_page]
+                row.append(rect)
+        for row in rows:
+            on_row = []
+            for left, bottom, right, top in sorted(row):
+                piece = (text.get_text_bounded(left, bottom, right, top).replace("\x02", "-")
+                         .replace("\xa0", " "))
+                if on_row and 0 <= left - on_row[-1][3] < 5:
+                    on_row[-1][1] += piece
+                    on_row[-1][3] = right
+                else:
+                    on_row.append([number, piece, left, right])
+            lines += [(page, text.strip(), left, right) for page, text, left, right in on_row]
     return lines
 
 
-def _continues(line, left, bottom, top):
-    overlap = min(line[5], top) - max(line[4], bottom)
-    return overlap > 0.5 * min(line[5] - line[4], top - bottom) and 0 <= left - line[3] < 5
+def _overlaps(first, rect):
+    overlap = min(first[3], rect[3]) - max(first[1], rect[1])
+    return overlap > 0.5 * min(first[3] - first[1], rect[3] - rect[1])
 
 
 def printed(project, body, lang="en", kind="report"):

@@ -41,7 +41,8 @@ def test_every_edition_gets_html_pdf_and_a_catalogue_entry(built):
             assert (build / brief / f"{edition}.{suffix}").is_file(), edition
     index = (build / "index.html").read_text(encoding="utf-8")
     assert index.count('class="entry"') == 4
-    assert index.index("Justice Delayed at the Harbour") < index.index("Free the Lighthouse")
+    # newest first: the column of 2024, then the statement of 2023
+    assert index.index('<a href="test-column/') < index.index('<a href="test-statement/')
     assert 'href="test-statement/test-statement.ru.pdf"' in index
     assert (build / "assets" / "fonts" / "PTSerif-Regular.ttf").is_file()
 

@@ -138,7 +138,10 @@ class CaseHelpers:
     def case_box(self, case_id):
         case = self.cases.case(case_id)
         self._refuse_second_box(case_id)
-        lines = ['<div class="case-box" markdown="1">', "",
+        events = self.events(case)
+        # A box of three events or fewer stays whole on its page (templates/css/print.css).
+        short = " case-box-short" if len(events) <= 3 else ""
+        lines = [f'<div class="case-box{short}" markdown="1">', "",
                  f'<p class="case-name">{self._name(case)}</p>']
         occupation = self._occupation(case)
         if occupation:
@@ -148,7 +151,6 @@ class CaseHelpers:
         charges = [self._charge_long(charge) for charge in self._charges(case)]
         if charges:
             lines += [f"**{self._('Charges')}:** " + "; ".join(charges), ""]
-        events = self.events(case)
         lines += [f"- **{self.words.when(e.date, e.precision)}**: {self._event_text(case, e)}"
                   for e in events]
         lines += ["", "</div>", ""]

@@ -98,13 +98,14 @@ def contact_links(text):
 
 
 def heading_filter(text):
-    """A title whose last line never holds a single word: its last two words are joined by
-    a no-break space, which also keeps a name at a title's end whole ("free Karim
-    Massimov")."""
+    """A title whose last line never holds a single word: its last two words are kept on one
+    line, which also keeps a name at a title's end whole ("free Karim Massimov"). They keep
+    their plain space, so that the PDF's bookmark and a copied title read as written, in
+    a box that wraps only where a line is too narrow for both (a phone)."""
     words = (text or "").rsplit(" ", 2)
     if len(words) < 3 or len(words[1]) + len(words[2]) > 24:
         return text
-    return f"{words[0]} {words[1]}\u00a0{words[2]}"
+    return Markup('{} <span class="title-end">{} {}</span>').format(*words)
 
 
 def unbroken_filter(text):
