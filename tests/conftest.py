@@ -67,6 +67,28 @@ def project(tmp_path):
     return make_project(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def _built_aside(tmp_path_factory):
+    """The fixture content built once by the real workflow in a folder of its own, then
+    moved aside for prebuilt to copy back there."""
+    home = tmp_path_factory.mktemp("prebuilt") / "project"
+    home.mkdir()
+    result = run_snakemake(make_project(home))
+    assert result.returncode == 0, result.stderr
+    return home, home.rename(home.with_name("built-aside"))
+
+
+@pytest.fixture
+def prebuilt(_built_aside):
+    """A project as make_project and one whole build leave it, for a test that starts from
+    a built project: a copy of one build, far quicker than a build of its own. It is put
+    where it was built, as Snakemake's records of a build name the project's own paths."""
+    home, aside = _built_aside
+    shutil.copytree(aside, home, symlinks=True)
+    yield Project(home)
+    shutil.rmtree(home)
+
+
 @pytest.fixture(scope="module")
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")

@@ -192,8 +192,8 @@ def test_a_page_embeds_at_most_40_mb_of_pictures_each_counted_as_often_as_shown(
 
 
 def test_the_workflow_refuses_a_tracker_or_too_many_pictures_and_keeps_the_last_good_files(
-        project):
-    assert run_snakemake(project).returncode == 0
+        prebuilt):
+    project = prebuilt
     folder = project.root / "build" / "test-statement"
     good = {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
     noise(project.content / "images" / "noise.png", 320)  # 300 KB, shown 300 times by 9 KB

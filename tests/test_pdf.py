@@ -110,7 +110,8 @@ def test_contents_give_the_page_where_each_section_starts(built):
         assert heading in pages[number - 1], heading
 
 
-def test_web_links_print_their_address_as_a_footnote(project):
+def test_web_links_print_their_address_as_a_footnote(prebuilt):
+    project = prebuilt  # its edit is built by an incremental run
     section = project.brief_dir("test-statement") / "body.en.md"
     section.write_text("Read [the verdict](https://court.example.org/verdict-text).\n")
     assert run_snakemake(project).returncode == 0

@@ -38,7 +38,8 @@ def nothing_to_do(project):
     return "Nothing to be done" in result.stdout + result.stderr
 
 
-def test_a_picture_only_a_section_shows_is_recorded_and_rebuilds_its_brief(project):
+def test_a_picture_only_a_section_shows_is_recorded_and_rebuilds_its_brief(prebuilt):
+    project = prebuilt  # its edit is built by an incremental run
     pictures = project.content / "images"
     shutil.copy(pictures / "alpha.svg", pictures / "court.svg")
     section = project.brief_dir("test-statement") / "body.en.md"
@@ -58,7 +59,8 @@ def test_a_picture_only_a_section_shows_is_recorded_and_rebuilds_its_brief(proje
     assert nothing_to_do(project)
 
 
-def test_a_cited_brief_whose_title_changes_rebuilds_the_brief_citing_it(project):
+def test_a_cited_brief_whose_title_changes_rebuilds_the_brief_citing_it(prebuilt):
+    project = prebuilt  # its edit is built by an incremental run
     record = project.content / "cases/keeper-one.yaml"
     record.write_text(record.read_text().replace(
         "    sources: [court]\n", "    sources: [court, statement]\n").replace(
@@ -77,8 +79,8 @@ def test_a_cited_brief_whose_title_changes_rebuilds_the_brief_citing_it(project)
     assert "Release the Lighthouse Keeper" in html
 
 
-def test_a_target_built_alone_leaves_the_catalogue_and_manifest_to_the_next_run(project):
-    assert run_snakemake(project).returncode == 0
+def test_a_target_built_alone_leaves_the_catalogue_and_manifest_to_the_next_run(prebuilt):
+    project = prebuilt
     section = project.brief_dir("test-statement") / "body.en.md"
     section.write_text(section.read_text() + "\nA new paragraph.\n")
     kit = "build/test-statement/test-statement-press-kit.zip"
@@ -94,8 +96,8 @@ def test_a_target_built_alone_leaves_the_catalogue_and_manifest_to_the_next_run(
                                                                 STATEMENT_PDF)]) == 0
 
 
-def test_a_file_dated_in_the_future_fails_nothing_and_is_named(project):
-    assert run_snakemake(project).returncode == 0
+def test_a_file_dated_in_the_future_fails_nothing_and_is_named(prebuilt):
+    project = prebuilt
     section = project.brief_dir("test-statement") / "body.en.md"
     section.write_text(section.read_text() + "\nA paragraph from the future.\n")
     future = 1861920000  # 2029-01-01
@@ -130,8 +132,8 @@ def test_an_edition_records_the_bytes_it_read_not_those_saved_while_it_printed(
         hashlib.sha256(read).hexdigest()
 
 
-def test_the_public_manifest_is_the_same_whatever_restricted_data_a_record_gains(project):
-    assert run_snakemake(project).returncode == 0
+def test_the_public_manifest_is_the_same_whatever_restricted_data_a_record_gains(prebuilt):
+    project = prebuilt
     before = (project.root / "build/manifest.json").read_bytes()
     assert "keeper-two" in manifest_of(project)["case_records"]
     record = project.content / "cases/keeper-two.yaml"
@@ -149,8 +151,8 @@ def test_the_public_manifest_is_the_same_whatever_restricted_data_a_record_gains
 
 
 def test_verify_finds_an_output_removed_with_its_entry_and_an_edited_manifest(
-        project, tmp_path, capsys):
-    assert run_snakemake(project).returncode == 0
+        prebuilt, tmp_path, capsys):
+    project = prebuilt
     sent = tmp_path / "sent"
     shutil.copytree(project.root / "build", sent)
     manifest = json.loads((sent / "manifest.json").read_text())
@@ -173,8 +175,8 @@ def test_verify_finds_an_output_removed_with_its_entry_and_an_edited_manifest(
     assert f"DIFFERS: {STATEMENT_PDF}" in out
 
 
-def test_verify_names_the_source_behind_a_difference(project, tmp_path, capsys):
-    assert run_snakemake(project).returncode == 0
+def test_verify_names_the_source_behind_a_difference(prebuilt, tmp_path, capsys):
+    project = prebuilt
     section = project.brief_dir("test-statement") / "body.en.md"
     section.write_text(section.read_text() + "\nA later paragraph.\n")
     assert main(["--root", str(project.root), "verify",

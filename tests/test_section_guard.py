@@ -155,8 +155,8 @@ IN_THE_BUILD = [
 
 
 def test_the_build_names_each_section_that_crashed_or_hung_and_keeps_the_last_good_files(
-        project):
-    assert run_snakemake(project).returncode == 0
+        prebuilt):
+    project = prebuilt
     build = project.root / "build"
     good = {path: path.read_bytes() for path in build.rglob("*") if path.is_file()}
     for brief_id, stem, text, _ in IN_THE_BUILD:

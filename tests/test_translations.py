@@ -86,7 +86,8 @@ def test_a_changed_source_block_makes_exactly_that_block_outdated_everywhere(
     assert "briefs translations confirm test-statement --lang ru --section calls" in err
 
 
-def test_an_edition_behind_its_source_says_so_and_a_strict_build_refuses_it(project):
+def test_an_edition_behind_its_source_says_so_and_a_strict_build_refuses_it(prebuilt):
+    project = prebuilt  # its edit is built by an incremental run
     confirm(project, "test-statement", "ru")
     assert run_snakemake(project).returncode == 0
     build = project.root / "build/test-statement"
@@ -120,7 +121,8 @@ def test_an_edition_behind_its_source_says_so_and_a_strict_build_refuses_it(proj
     assert json.loads((build / "test-statement.ru.json").read_text())["translation"] is None
 
 
-def test_a_change_of_case_data_alone_makes_nothing_outdated(project):
+def test_a_change_of_case_data_alone_makes_nothing_outdated(prebuilt):
+    project = prebuilt  # its edit is built by an incremental run
     confirm(project, "test-column", "kk")
     assert run_snakemake(project).returncode == 0
     record = project.content / "cases/keeper-two.yaml"
