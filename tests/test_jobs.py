@@ -268,26 +268,27 @@ def processes_marked(marker):
     return found
 
 
-def snakemake_marked(project, marker, *args):
-    """Snakemake in a process group of its own, as a terminal starts it."""
+def snakemake_marked(project, marker, *args, tmpdir=None):
+    """Snakemake in a process group of its own, as a terminal starts it; tmpdir: the
+    system's temporary folder as it sees it, if not the machine's."""
+    env = {**os.environ, "BRIEFS_TEST_RUN": marker, **({"TMPDIR": str(tmpdir)} if tmpdir
+                                                         else {})}
     return subprocess.Popen([sys.executable, "-m", "snakemake", "--cores", "2", *args],
-                            cwd=project.root, env={**os.environ, "BRIEFS_TEST_RUN": marker},
+                            cwd=project.root, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
 
 
-def temporary_files():
-    return {p.name for p in Path("/tmp").iterdir() if p.name.startswith(("weasyprint", "tmp"))}
-
-
 @pytest.mark.parametrize("ending", ["success", "failure", "Ctrl-C", "SIGTERM"])
-def test_nothing_outlives_snakemake(project, ending):
+def test_nothing_outlives_snakemake(project, tmp_path_factory, ending):
     if ending == "failure":
         (project.brief_dir("test-report") / "summary.en.md").write_text("{{ 1 / 0 }}\n")
     if ending in ("Ctrl-C", "SIGTERM"):
         (project.brief_dir("test-report") / "summary.en.md").write_text(SLOW * 3)
-    marker, before = uuid.uuid4().hex, temporary_files()
-    run = snakemake_marked(project, marker)
+    # A temporary folder of the run's own: the machine's /tmp has other people's files.
+    system_tmp = tmp_path_factory.mktemp("system-tmp")
+    marker = uuid.uuid4().hex
+    run = snakemake_marked(project, marker, tmpdir=system_tmp)
     if ending in ("Ctrl-C", "SIGTERM"):
         wait_for(lambda: len(processes_marked(marker)) >= 3)  # snakemake, server, a job
         time.sleep(0.5)
@@ -298,7 +299,7 @@ def test_nothing_outlives_snakemake(project, ending):
     output, _ = run.communicate(timeout=300)
     assert (run.returncode == 0) == (ending == "success"), output[-3000:]
     wait_for(lambda: processes_marked(marker) == [], seconds=15)
-    assert temporary_files() <= before
+    assert list(system_tmp.iterdir()) == []
     tmp = project.root / ".cache" / "public" / "tmp"
     assert not tmp.exists() or list(tmp.iterdir()) == []
     assert not list((project.root / "build").rglob(".*")) if (project.root / "build").exists() \
