@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-
+from briefs.files import process_folder
 from conftest import run_snakemake
 from test_jobs import (SLOW, _a_dead_pid, brief_job, children_of, processes_marked,
                        run_in_thread, snakemake_marked, wait_for)
@@ -81,7 +81,10 @@ def test_a_job_killed_by_a_signal_leaves_nothing_in_scratch(project, server, tmp
     os.kill(job, signal.SIGKILL)  # the job our server forked, by its PID
     thread.join(timeout=60)
     assert result["status"] == -9
-    assert list(scratch.rglob("*")) == []
+    assert not process_folder(scratch, job).exists()
+    # what stays is the server's own folder (it writes the case book's store), and empty
+    assert all(path == process_folder(scratch, server.process.pid) for path in scratch.iterdir())
+    assert [path for path in scratch.rglob("*") if path.is_file()] == []
 
 
 @pytest.fixture
