@@ -1,7 +1,7 @@
 # Builds every brief in content/briefs: HTML and PDF per language, then the catalogue.
 #
 # One job per brief renders its web pages, prints its PDFs and packs its press kit; a job
-# server of this run, started once planning found a brief to build, forks a process for each.
+# server of this run, started as soon as planning finds a change, forks a process for each.
 # Snakemake spends tens of milliseconds on each job, and a job per edition or per file would
 # spend more on that than on printing. Which briefs to build is decided by their bytes
 # (briefs/workflow/plan.py): Snakemake is shown the stale ones only, unless told to force jobs.
@@ -76,21 +76,29 @@ if not IN_CLUSTER_JOB and hold_output_folder(OUT):
 move_snakemakes_temporary_folder(workflow, private_tmp(CACHE))
 atexit.register(remove_dead_processes_folders, CACHE)  # at exit after JOBS.stop, below
 
+# Started as soon as planning finds something changed (a case record, a brief to build),
+# so that it warms up beside the rest of the run, and stopped if no brief is to be built
+# after all; the first job of a run that planned none (the catalogue's) starts it. A no-op
+# never starts it: started before planning, its warm-up took a core from every no-op.
+JOBS = JobServer(PROJECT.root, CACHE, SETTINGS.audience)
+atexit.register(JOBS.stop)
+
+
+def warm_up():
+    """Start the job server, if it is not running (planning calls this)."""
+    if not JOBS.started and (IN_CLUSTER_JOB or workflow.local_exec):
+        JOBS.start()
+
+
 try:
     PLAN = Plan(PROJECT, SETTINGS, [Path(workflow.main_snakefile).read_text(encoding="utf-8"),
-                                    SIGNING_KEY.fingerprint if SIGNING_KEY else ""])
+                                    SIGNING_KEY.fingerprint if SIGNING_KEY else ""], warm_up)
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{NOTHING_BUILT} Fix what is below, then build again:\n{error}") from None
 BRIEFS = PLAN.briefs
 TOOLCHAIN = PLAN.toolchain
-
-# Started as soon as planning found a brief to build, so that it warms up while Snakemake
-# makes its plan; the first job of a run that planned none (the catalogue's) starts it.
-# Started before planning, its warm-up took a core from every no-op's planning.
-JOBS = JobServer(PROJECT.root, CACHE, SETTINGS.audience)
-atexit.register(JOBS.stop)
-if (IN_CLUSTER_JOB or workflow.local_exec) and PLAN.stale():
-    JOBS.start()
+if not PLAN.stale():
+    JOBS.stop()
 
 
 def run_job(request, log, resources, brief=None, settle=None):

@@ -18,6 +18,7 @@ entries a run left, however it ended.
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -52,9 +53,12 @@ class BriefPlan:
 class Plan:
     """The plan of a build with settings (briefs.settings). words: what else shapes every
     output (the Snakefile's text, the signing certificate's fingerprint); both are part of
-    every key."""
+    every key. changed(), if given, is called (perhaps more than once) as soon as planning
+    finds a case record changed, before the work that costs, or a brief to build: the
+    Snakefile starts the job server then, so that it warms up beside the rest of the run,
+    and a no-op never starts it."""
 
-    def __init__(self, project, settings, words):
+    def __init__(self, project, settings, words, changed=None):
         cache = settings.cache
         self.project, self.cache = project, cache
         self.templates = project.template_files()
@@ -63,7 +67,7 @@ class Plan:
                               for path in self.templates + package_files())
         _write_if_changed(self.toolchain, fingerprint, cache)
         self.words = _sha256("\0".join([*settings.shaping(), *words, fingerprint]).encode())
-        self.cases = CaseFiles(project, settings.audience, cache)
+        self.cases = CaseFiles(project, settings.audience, cache, changed)
         # what each job is given: the case book's key and the fingerprint, as planned
         self.settings = dataclasses.replace(settings, cases_key=self.cases.key,
                                             fingerprint=self.toolchain)
@@ -85,6 +89,8 @@ class Plan:
         self.clock_warnings = future_dated(project, present | set(self.templates))
         self.briefs = {brief: self._plan(brief, *planned, digests)
                        for brief, planned in inputs.items()}
+        if changed and self.stale():
+            changed()
         self.cases.save()
         self.catalogue_stamp = str(Path(cache, "sources", "catalogue.key"))
         _write_if_changed(self.catalogue_stamp, self._catalogue_key(), cache)
@@ -212,7 +218,7 @@ class CaseFiles:
     records alone, unless the catalogues or the code changed too; the book itself is read
     only to answer a question anew."""
 
-    def __init__(self, project, audience, cache):
+    def __init__(self, project, audience, cache, changed=None):
         self.project, self.audience, self.cache = project, audience, cache
         self.sources = case_sources(project, cache)
         self.digests = self.sources.digests
@@ -228,6 +234,8 @@ class CaseFiles:
         self.answers = kept["answers"] if fresh else {}
         self.asked = not fresh  # saved again under the book's new key
         if not fresh:
+            if changed:
+                changed()  # see Plan
             self._update(kept)
 
     def answer(self, queries):
@@ -248,7 +256,7 @@ class CaseFiles:
 
     def save(self):
         if self.asked:
-            records = json.dumps({"book": self.key, "records": self._records()})
+            records = json.dumps({"book": self.key, "records": self.records})
             write_whole(self.saved_records, records, Path(self.cache) / "scratch")
             text = json.dumps({"book": self.key, "basis": self._basis(),
                                "answers": self.answers}, ensure_ascii=False)
@@ -257,7 +265,7 @@ class CaseFiles:
     def _update(self, kept):
         """Check every record; keep the answers kept, brought up to date from the records
         that changed since they were given, if nothing else they depend on changed."""
-        from briefs.cases.cache import Records, checked_records  # see _book
+        from briefs.cases.cache import Records, checked_records, stem_of  # see _book
         from briefs.cases.load import CaseBook
 
         views, catalogues = checked_records(self.project, self.audience, self.cache,
@@ -267,12 +275,12 @@ class CaseFiles:
         if (kept.get("basis") != self._basis() or given.get("book") != kept.get("book")
                 or not isinstance(before, dict) or not isinstance(kept.get("answers"), dict)):
             return
-        records = self._records()
+        records = self.records
         changed = {name for name in records.keys() | before.keys()
                    if records.get(name) != before.get(name)}
-        book = CaseBook(Records({path.stem: view for path, view in views.items()
-                                 if _name_key(path.name) in changed}),
-                        *catalogues, self.audience)
+        edited = {self.names[key] for key in changed if key in self.names}
+        book = CaseBook(Records({stem_of(name): view for name, view in views.items()
+                                 if name in edited}), *catalogues, self.audience)
         for text, ids in kept["answers"].items():
             try:
                 unchanged = {case_id for case_id in ids
@@ -281,12 +289,19 @@ class CaseFiles:
             except (ValueError, KeyError, TypeError, TemplateCallError):
                 continue  # answered anew if asked again
 
-    def _records(self):
+    @functools.cached_property
+    def names(self):
+        """{SHA-256 of a record's file name: the name}, of the records there are now."""
+        folder = os.path.join(self.folder, "")
+        return {_name_key(path[len(folder):]): path[len(folder):] for path in self.digests
+                if path.startswith(folder)}
+
+    @property
+    def records(self):
         """{SHA-256 of a record's file name: SHA-256 of its bytes}: the public build's cache
         does not name the records the public may not see."""
         folder = os.path.join(self.folder, "")
-        return {_name_key(path[len(folder):]): digest for path, digest in self.digests.items()
-                if path.startswith(folder)}
+        return {key: self.digests[folder + name] for key, name in self.names.items()}
 
     def _basis(self):
         """The key of what the answers depend on besides the records: the catalogues (the
