@@ -56,6 +56,10 @@ class CaseSources(Mapping):
     def __contains__(self, path):
         return str(path) in self.digests
 
+    def read(self):
+        """The paths whose bytes were read so far, as strings."""
+        return self._data.keys()
+
     def __iter__(self):
         return map(Path, self.digests)
 

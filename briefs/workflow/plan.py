@@ -54,9 +54,9 @@ class Plan:
     """The plan of a build with settings (briefs.settings). words: what else shapes every
     output (the Snakefile's text, the signing certificate's fingerprint); both are part of
     every key. changed(), if given, is called (perhaps more than once) as soon as planning
-    finds a case record changed, before the work that costs, or a brief to build: the
-    Snakefile starts the job server then, so that it warms up beside the rest of the run,
-    and a no-op never starts it."""
+    finds a brief to build, or a case record read again that a brief showed (before the
+    records are checked, which costs): the Snakefile starts the job server then, so that it
+    warms up beside the rest of the run, and a run that builds nothing seldom starts it."""
 
     def __init__(self, project, settings, words, changed=None):
         cache = settings.cache
@@ -67,17 +67,24 @@ class Plan:
                               for path in self.templates + package_files())
         _write_if_changed(self.toolchain, fingerprint, cache)
         self.words = _sha256("\0".join([*settings.shaping(), *words, fingerprint]).encode())
-        self.cases = CaseFiles(project, settings.audience, cache, changed)
+        stamps = {brief: _read_stamp(self._stamp_path(brief)) for brief in discover(project)}
+        shown = {f"{case}.yaml" for _, found in stamps.values() if isinstance(found, dict)
+                 and isinstance(found.get("cases"), list) for case in found["cases"]}
+
+        def records_changed(read):
+            if changed and read & shown:
+                changed()
+
+        self.cases = CaseFiles(project, settings.audience, cache, records_changed)
         # what each job is given: the case book's key and the fingerprint, as planned
         self.settings = dataclasses.replace(settings, cases_key=self.cases.key,
                                             fingerprint=self.toolchain)
         organisations = fields(project, project.content / "organisations.yaml")
         inputs = {}
-        for brief in discover(project):
+        for brief, stamp in stamps.items():
             data = fields(project, project.brief_dir(brief) / "brief.yaml")
             languages = tuple(read_languages(project, brief, data))
             guessed = brief_inputs(project, brief, languages, organisations, data)
-            stamp = _read_stamp(self._stamp_path(brief))
             inputs[brief] = languages, guessed, recorded_files(project, stamp[1]), data, stamp
         # What brief.yaml names is there (brief_inputs looked); what a last build read may
         # be gone.
@@ -218,7 +225,10 @@ class CaseFiles:
     records alone, unless the catalogues or the code changed too; the book itself is read
     only to answer a question anew."""
 
-    def __init__(self, project, audience, cache, changed=None):
+    def __init__(self, project, audience, cache, edited=None):
+        """edited(names), if given, is called when the book changed, before the records are
+        checked, with the file names of the records read this time (those the memo of
+        their SHA-256 did not know unchanged)."""
         self.project, self.audience, self.cache = project, audience, cache
         self.sources = case_sources(project, cache)
         self.digests = self.sources.digests
@@ -234,8 +244,9 @@ class CaseFiles:
         self.answers = kept["answers"] if fresh else {}
         self.asked = not fresh  # saved again under the book's new key
         if not fresh:
-            if changed:
-                changed()  # see Plan
+            if edited:
+                edited({os.path.basename(path) for path in self.sources.read()
+                        if path.startswith(os.path.join(self.folder, ""))})
             self._update(kept)
 
     def answer(self, queries):
@@ -278,9 +289,9 @@ class CaseFiles:
         records = self.records
         changed = {name for name in records.keys() | before.keys()
                    if records.get(name) != before.get(name)}
-        edited = {self.names[key] for key in changed if key in self.names}
+        names = {self.names[key] for key in changed if key in self.names}
         book = CaseBook(Records({stem_of(name): view for name, view in views.items()
-                                 if name in edited}), *catalogues, self.audience)
+                                 if name in names}), *catalogues, self.audience)
         for text, ids in kept["answers"].items():
             try:
                 unchanged = {case_id for case_id in ids
