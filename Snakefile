@@ -76,10 +76,11 @@ if not IN_CLUSTER_JOB and hold_output_folder(OUT):
 move_snakemakes_temporary_folder(workflow, private_tmp(CACHE))
 atexit.register(remove_dead_processes_folders, CACHE)  # at exit after JOBS.stop, below
 
-# Started as soon as planning finds something changed (a case record, a brief to build),
-# so that it warms up beside the rest of the run, and stopped if no brief is to be built
-# after all; the first job of a run that planned none (the catalogue's) starts it. A no-op
-# never starts it: started before planning, its warm-up took a core from every no-op.
+# Started as soon as planning finds a change a brief will be built for (a record a brief
+# showed, a brief to build), so that it warms up beside the rest of the run, and stopped if
+# no brief is to be built after all; the first job of a run that planned none (the
+# catalogue's) starts it. A no-op never starts it: started before planning, its warm-up
+# took a core from every no-op.
 JOBS = JobServer(PROJECT.root, CACHE, SETTINGS.audience)
 atexit.register(JOBS.stop)
 
