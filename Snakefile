@@ -1,7 +1,7 @@
 # Builds every brief in content/briefs: HTML and PDF per language, then the catalogue.
 #
 # One job per brief renders its web pages, prints its PDFs and packs its press kit; a job
-# server of this run, warm and started while Snakemake plans, forks a process for each.
+# server of this run, started as soon as planning finds a change, forks a process for each.
 # Snakemake spends tens of milliseconds on each job, and a job per edition or per file would
 # spend more on that than on printing. Which briefs to build is decided by their bytes
 # (briefs/workflow/plan.py): Snakemake is shown the stale ones only, unless told to force jobs.
@@ -14,11 +14,9 @@ import re
 import sys
 from pathlib import Path
 
-from briefs.content.model import BRIEF_ID_WORDS
 from briefs.errors import ContentError, ContentErrors
 from briefs.files import brief_files, feed_file, publish_folder, write_whole
 from briefs.project import Project
-from briefs.publish.keys import configured_key, unsigned_warning
 from briefs.settings import Settings, SettingsError
 from briefs.workflow.dependencies import spare_garbage_collection, stop_rescheduling_timers
 from briefs.workflow.jobs import JobServer, explain, private_tmp
@@ -33,6 +31,18 @@ spare_garbage_collection()
 logging.getLogger("snakemake.logging").addFilter(readable)
 
 PROJECT = Project(Path(workflow.basedir))
+
+
+def signing_key(settings, project):
+    """The organisation's key, if the build is given one (briefs.publish.keys, imported
+    only then: with cryptography, it took a tenth of a second of every run)."""
+    if not settings.signing_key and not settings.signing_certificate:
+        return None
+    from briefs.publish.keys import configured_key
+
+    return configured_key(settings.signing_key, settings.signing_certificate, project)
+
+
 # --config key=value ...: audience=internal adds restricted records, marks every page and
 # writes into build-internal/; pdf_variant, site_url, translations, now, out, cache;
 # signing_key and signing_certificate, the organisation's PEM files kept outside the
@@ -42,7 +52,7 @@ PROJECT = Project(Path(workflow.basedir))
 try:
     SETTINGS = Settings.from_config(config, PROJECT.root)
     SETTINGS.refuse_internal_into_public(PROJECT.root, SETTINGS.folder())
-    SIGNING_KEY = configured_key(SETTINGS.signing_key, SETTINGS.signing_certificate, PROJECT)
+    SIGNING_KEY = signing_key(SETTINGS, PROJECT)
 except (SettingsError, ContentError) as error:
     raise WorkflowError(f"{error}\nNothing was built.") from None
 OUT, CACHE = SETTINGS.folder(), SETTINGS.cache
@@ -66,16 +76,24 @@ if not IN_CLUSTER_JOB and hold_output_folder(OUT):
 move_snakemakes_temporary_folder(workflow, private_tmp(CACHE))
 atexit.register(remove_dead_processes_folders, CACHE)  # at exit after JOBS.stop, below
 
-# Started first, so that it warms up while the build is planned, and stopped at once if
-# no brief is to be built; the first job that needs it then starts it again.
+# Started as soon as planning finds a change a brief will be built for (a record a brief
+# showed, a brief to build), so that it warms up beside the rest of the run, and stopped if
+# no brief is to be built after all; the first job of a run that planned none (the
+# catalogue's) starts it. A no-op never starts it: started before planning, its warm-up
+# took a core from every no-op.
 JOBS = JobServer(PROJECT.root, CACHE, SETTINGS.audience)
 atexit.register(JOBS.stop)
-if IN_CLUSTER_JOB or workflow.local_exec:
-    JOBS.start()
+
+
+def warm_up():
+    """Start the job server, if it is not running (planning calls this)."""
+    if not JOBS.started and (IN_CLUSTER_JOB or workflow.local_exec):
+        JOBS.start()
+
 
 try:
     PLAN = Plan(PROJECT, SETTINGS, [Path(workflow.main_snakefile).read_text(encoding="utf-8"),
-                                    SIGNING_KEY.fingerprint if SIGNING_KEY else ""])
+                                    SIGNING_KEY.fingerprint if SIGNING_KEY else ""], warm_up)
 except (ContentError, ContentErrors) as error:
     raise WorkflowError(f"{NOTHING_BUILT} Fix what is below, then build again:\n{error}") from None
 BRIEFS = PLAN.briefs
@@ -112,9 +130,6 @@ def chosen():
 
 
 ENTRIES = PLAN.published_entries()
-
-wildcard_constraints:
-    brief=BRIEF_ID_WORDS,
 
 # On a cluster these run on the submitting machine: each takes a second or two, less than
 # a cluster job takes to start and be seen to finish.
@@ -234,8 +249,11 @@ onsuccess:
     JOBS.stop()
     for warning in PLAN.warnings():
         print(f"warning: {warning}", file=sys.stderr)
-    for warning in [] if SIGNING_KEY else filter(None, [unsigned_warning(PROJECT)]):
-        print(f"warning: {warning}", file=sys.stderr)
+    if not SIGNING_KEY:
+        from briefs.publish.keys import unsigned_warning  # see signing_key
+
+        for warning in filter(None, [unsigned_warning(PROJECT)]):
+            print(f"warning: {warning}", file=sys.stderr)
 
 
 onerror:

@@ -352,7 +352,7 @@ def test_a_record_edited_to_its_size_and_time_is_rebuilt_by_the_workflow(prebuil
     settled()
     assert run_snakemake(project).returncode == 0
     memo = json.loads((project.root / ".cache/public/case-digests").read_text())
-    assert len(memo) == 6
+    assert len(list(filter(None, memo["identities"].split("\n")))) == 6
     same_size_edit(project.content / "cases" / "keeper-one.yaml", "Keeper One", "Keeper Uno")
     result = run_snakemake(project)
     assert result.returncode == 0, result.stderr

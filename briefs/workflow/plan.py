@@ -18,6 +18,7 @@ entries a run left, however it ended.
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import json
 import os
@@ -52,9 +53,12 @@ class BriefPlan:
 class Plan:
     """The plan of a build with settings (briefs.settings). words: what else shapes every
     output (the Snakefile's text, the signing certificate's fingerprint); both are part of
-    every key."""
+    every key. changed(), if given, is called (perhaps more than once) as soon as planning
+    finds a brief to build, or a case record read again that a brief showed (before the
+    records are checked, which costs): the Snakefile starts the job server then, so that it
+    warms up beside the rest of the run, and a run that builds nothing seldom starts it."""
 
-    def __init__(self, project, settings, words):
+    def __init__(self, project, settings, words, changed=None):
         cache = settings.cache
         self.project, self.cache = project, cache
         self.templates = project.template_files()
@@ -63,23 +67,37 @@ class Plan:
                               for path in self.templates + package_files())
         _write_if_changed(self.toolchain, fingerprint, cache)
         self.words = _sha256("\0".join([*settings.shaping(), *words, fingerprint]).encode())
-        self.cases = CaseFiles(project, settings.audience, cache)
+        stamps = {brief: _read_stamp(self._stamp_path(brief)) for brief in discover(project)}
+        shown = {f"{case}.yaml" for _, found in stamps.values() if isinstance(found, dict)
+                 and isinstance(found.get("cases"), list) for case in found["cases"]}
+
+        def records_changed(read):
+            if changed and read & shown:
+                changed()
+
+        self.cases = CaseFiles(project, settings.audience, cache, records_changed)
         # what each job is given: the case book's key and the fingerprint, as planned
         self.settings = dataclasses.replace(settings, cases_key=self.cases.key,
                                             fingerprint=self.toolchain)
         organisations = fields(project, project.content / "organisations.yaml")
         inputs = {}
-        for brief in discover(project):
-            languages = tuple(read_languages(project, brief))
-            guessed = brief_inputs(project, brief, languages, organisations)
-            inputs[brief] = languages, guessed, self._recorded_files(brief)
-        present = {path for _, guessed, recorded in inputs.values()
-                   for path in guessed + recorded if project.exists(path)}
+        for brief, stamp in stamps.items():
+            data = fields(project, project.brief_dir(brief) / "brief.yaml")
+            languages = tuple(read_languages(project, brief, data))
+            guessed = brief_inputs(project, brief, languages, organisations, data)
+            inputs[brief] = languages, guessed, recorded_files(project, stamp[1]), data, stamp
+        # What brief.yaml names is there (brief_inputs looked); what a last build read may
+        # be gone.
+        named = {path for _, guessed, _, _, _ in inputs.values() for path in guessed}
+        present = named | {path for _, _, recorded, _, _ in inputs.values()
+                           for path in recorded if path not in named and project.exists(path)}
         digests = {path: _sha256(value)
                    for path, value in project.read_each(present, project.kind_of).items()}
         self.clock_warnings = future_dated(project, present | set(self.templates))
-        self.briefs = {brief: self._plan(brief, languages, guessed, recorded, digests)
-                       for brief, (languages, guessed, recorded) in inputs.items()}
+        self.briefs = {brief: self._plan(brief, *planned, digests)
+                       for brief, planned in inputs.items()}
+        if changed and self.stale():
+            changed()
         self.cases.save()
         self.catalogue_stamp = str(Path(cache, "sources", "catalogue.key"))
         _write_if_changed(self.catalogue_stamp, self._catalogue_key(), cache)
@@ -107,8 +125,8 @@ class Plan:
         dependencies = entry_dependencies(plan.entries)
         content = {**{name: plan.content[name] for name in plan.guessed},
                    **(dependencies or {}).get("files", {})}
-        _keeping_time(plan.stamp, lambda: self._stamp(plan.stamp, content, dependencies,
-                                                      plan.held))
+        _keeping_time(plan.stamp, lambda: _write_if_changed(
+            plan.stamp, self._stamp_text(content, dependencies, plan.held), self.cache))
 
     def settle_catalogue(self):
         """After the catalogue and manifest were written: their stamp holds the entries
@@ -129,10 +147,8 @@ class Plan:
                 lines.append(f"{path} missing")
         return "\n".join([*lines, ""])
 
-    def _recorded_files(self, brief):
-        """The content files a brief's last build read, as its stamp recorded them."""
-        return recorded_files(self.project, _recorded(Path(self.cache, "sources",
-                                                           f"{brief}.json")))
+    def _stamp_path(self, brief):
+        return Path(self.cache, "sources", f"{brief}.json")
 
     def forget(self, brief):
         """Remove a brief's stamp after its job failed: the next planning writes it again,
@@ -144,23 +160,27 @@ class Plan:
         return [entry for plan in self.briefs.values() if plan.published
                 for entry in plan.entries]
 
-    def _plan(self, brief, languages, guessed, recorded, digests):
-        held = under_embargo(self.project, brief, self.settings)
+    def _plan(self, brief, languages, guessed, recorded, data, stamp, digests):
+        """A brief's plan; its stamp (its text and dependencies as read, _read_stamp) written
+        again if its key changed."""
+        held = under_embargo(self.project, brief, self.settings, data)
         out = self.settings.embargoed_folder() if held else self.settings.folder()
         outputs = brief_outputs(out, brief, languages)
         entries = [output_files(f"{out}/{brief}", brief, lang)["entry"] for lang in languages]
         # A file its last build read that is gone counts as changed.
         content = {_name(self.project, path): digests.get(path, "missing")
                    for path in guessed + recorded}
-        stamp = Path(self.cache, "sources", f"{brief}.json")
-        self._stamp(stamp, content, _recorded(stamp), held)
-        return BriefPlan(languages, out, outputs, entries, str(stamp), content,
+        path = self._stamp_path(brief)
+        text = self._stamp_text(content, stamp[1], held)
+        if text != stamp[0]:
+            _write_if_changed(path, text, self.cache)
+        return BriefPlan(languages, out, outputs, entries, str(path), content,
                          [_name(self.project, path) for path in guessed],
-                         _stale(outputs, [stamp, self.toolchain]), held)
+                         _stale(outputs, [path, self.toolchain]), held)
 
-    def _stamp(self, stamp, content, dependencies, held):
-        """Write a brief's stamp if its key changed: the SHA-256 of the settings, the content
-        ({name: SHA-256}) and the case files it depends on, beside those dependencies
+    def _stamp_text(self, content, dependencies, held):
+        """A brief's stamp: its key, the SHA-256 of the settings, the content ({name:
+        SHA-256}) and the case files it depends on, beside those dependencies
         (entry_dependencies), which the next planning reads here rather than in the
         entries."""
         files = case_files(self.project, dependencies, self.cases.answer, self.cases.catalogues)
@@ -168,16 +188,18 @@ class Plan:
         key = _sha256("\0".join([self.words, f"under embargo: {held}",
                                   *(f"{name} {digest}" for name, digest
                                     in sorted(content.items()) + cases)]).encode())
-        text = json.dumps({"key": key, "dependencies": dependencies}, sort_keys=True,
+        return json.dumps({"key": key, "dependencies": dependencies}, sort_keys=True,
                           ensure_ascii=False)
-        _write_if_changed(stamp, text, self.cache)
 
 
-def under_embargo(project, brief, settings):
+def under_embargo(project, brief, settings, data=None):
     """Whether a brief is held back by its embargo in a public build: until the build is
     told a time after it. An embargo planning cannot read holds it back (its job then says
-    what is wrong), so that a mistake never publishes a brief early."""
-    embargo = fields(project, project.brief_dir(brief) / "brief.yaml").get("embargo")
+    what is wrong), so that a mistake never publishes a brief early. data: the fields of
+    its brief.yaml, if the caller has read them."""
+    if data is None:
+        data = fields(project, project.brief_dir(brief) / "brief.yaml")
+    embargo = data.get("embargo")
     if settings.internal or embargo is None:
         return False
     try:
@@ -203,7 +225,10 @@ class CaseFiles:
     records alone, unless the catalogues or the code changed too; the book itself is read
     only to answer a question anew."""
 
-    def __init__(self, project, audience, cache):
+    def __init__(self, project, audience, cache, edited=None):
+        """edited(names), if given, is called when the book changed, before the records are
+        checked, with the file names of the records read this time (those the memo of
+        their SHA-256 did not know unchanged)."""
         self.project, self.audience, self.cache = project, audience, cache
         self.sources = case_sources(project, cache)
         self.digests = self.sources.digests
@@ -219,6 +244,9 @@ class CaseFiles:
         self.answers = kept["answers"] if fresh else {}
         self.asked = not fresh  # saved again under the book's new key
         if not fresh:
+            if edited:
+                edited({os.path.basename(path) for path in self.sources.read()
+                        if path.startswith(os.path.join(self.folder, ""))})
             self._update(kept)
 
     def answer(self, queries):
@@ -239,7 +267,7 @@ class CaseFiles:
 
     def save(self):
         if self.asked:
-            records = json.dumps({"book": self.key, "records": self._records()})
+            records = json.dumps({"book": self.key, "records": self.records})
             write_whole(self.saved_records, records, Path(self.cache) / "scratch")
             text = json.dumps({"book": self.key, "basis": self._basis(),
                                "answers": self.answers}, ensure_ascii=False)
@@ -248,7 +276,7 @@ class CaseFiles:
     def _update(self, kept):
         """Check every record; keep the answers kept, brought up to date from the records
         that changed since they were given, if nothing else they depend on changed."""
-        from briefs.cases.cache import Records, checked_records  # see _book
+        from briefs.cases.cache import Records, checked_records, stem_of  # see _book
         from briefs.cases.load import CaseBook
 
         views, catalogues = checked_records(self.project, self.audience, self.cache,
@@ -258,12 +286,12 @@ class CaseFiles:
         if (kept.get("basis") != self._basis() or given.get("book") != kept.get("book")
                 or not isinstance(before, dict) or not isinstance(kept.get("answers"), dict)):
             return
-        records = self._records()
+        records = self.records
         changed = {name for name in records.keys() | before.keys()
                    if records.get(name) != before.get(name)}
-        book = CaseBook(Records({path.stem: view for path, view in views.items()
-                                 if _name_key(path.name) in changed}),
-                        *catalogues, self.audience)
+        names = {self.names[key] for key in changed if key in self.names}
+        book = CaseBook(Records({stem_of(name): view for name, view in views.items()
+                                 if name in names}), *catalogues, self.audience)
         for text, ids in kept["answers"].items():
             try:
                 unchanged = {case_id for case_id in ids
@@ -272,12 +300,19 @@ class CaseFiles:
             except (ValueError, KeyError, TypeError, TemplateCallError):
                 continue  # answered anew if asked again
 
-    def _records(self):
+    @functools.cached_property
+    def names(self):
+        """{SHA-256 of a record's file name: the name}, of the records there are now."""
+        folder = os.path.join(self.folder, "")
+        return {_name_key(path[len(folder):]): path[len(folder):] for path in self.digests
+                if path.startswith(folder)}
+
+    @property
+    def records(self):
         """{SHA-256 of a record's file name: SHA-256 of its bytes}: the public build's cache
         does not name the records the public may not see."""
         folder = os.path.join(self.folder, "")
-        return {_name_key(path[len(folder):]): digest for path, digest in self.digests.items()
-                if path.startswith(folder)}
+        return {key: self.digests[folder + name] for key, name in self.names.items()}
 
     def _basis(self):
         """The key of what the answers depend on besides the records: the catalogues (the
@@ -316,7 +351,8 @@ def entry_dependencies(entry_paths):
 def recorded_files(project, dependencies):
     """The content files a last build read, as entry_dependencies gives them (None: no
     build yet)."""
-    return [str(project.root / name) for name in (dependencies or {}).get("files") or {}]
+    root = str(project.root)
+    return [os.path.join(root, name) for name in (dependencies or {}).get("files") or {}]
 
 
 def case_files(project, dependencies, answer, catalogues=None):
@@ -370,12 +406,17 @@ def _name_key(name):
     return _sha256(name.encode())
 
 
-def _recorded(stamp):
-    """The case dependencies a brief's stamp recorded at its last build, if any."""
+def _read_stamp(stamp):
+    """(its text, the dependencies it recorded at the brief's last build): (None, None) if
+    there is no stamp, the dependencies None if it is damaged or has none."""
     try:
-        return json.loads(Path(stamp).read_text(encoding="utf-8"))["dependencies"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        text = Path(stamp).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return None, None
+    try:
+        return text, json.loads(text)["dependencies"]
+    except (ValueError, KeyError, TypeError):
+        return text, None
 
 
 def future_dated(project, paths):
@@ -423,7 +464,7 @@ def _write_if_changed(path, text, cache):
 def _name(project, path):
     """A path of the project as a relative one (a prefix cut off: planning names
     thousands)."""
-    root = os.path.join(project.root, "")
+    root = f"{project.root}{os.sep}"
     path = str(path)
     return path[len(root):] if path.startswith(root) else os.path.relpath(path, project.root)
 
