@@ -1,8 +1,8 @@
 """The build's job server: a warm process owned by the Snakemake run, one fork per job.
 
 Starting Python and importing WeasyPrint costs about a second, several times the work of
-printing a one-page statement. So the Snakefile starts this server while Snakemake plans
-(JobServer.start), connected to it by an anonymous socket pair; the server imports and
+printing a one-page statement. So the Snakefile starts this server as soon as planning finds
+something to build (JobServer.start), and it warms up beside the rest of the run, connected to it by an anonymous socket pair; the server imports and
 warms up everything once, then forks a fresh copy of itself for each job, whose output
 goes to the job's log. A job is still a pure function of its inputs: every cache it
 inherits is keyed by content. Nothing outlives the run: the server ends when its socket
@@ -53,7 +53,7 @@ class JobServer:
         self.lock = threading.Lock()
 
     def start(self):
-        """Start the server without waiting for it: it warms up while Snakemake plans."""
+        """Start the server without waiting for it: it warms up while the run goes on."""
         self.started = True
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         (self.cache / "logs").mkdir(parents=True, exist_ok=True)
