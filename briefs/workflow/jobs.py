@@ -1,9 +1,9 @@
 """The build's job server: a warm process owned by the Snakemake run, one fork per job.
 
 Starting Python and importing WeasyPrint costs about a second, several times the work of
-printing a one-page statement. So the Snakefile starts this server as soon as planning finds
-something to build (JobServer.start), and it warms up beside the rest of the run, connected to it by an anonymous socket pair; the server imports and
-warms up everything once, then forks a fresh copy of itself for each job, whose output
+printing a one-page statement. So the Snakefile starts this server as soon as planning
+finds something to build (JobServer.start), connected to it by an anonymous socket pair;
+the server imports and warms up everything once, beside the rest of the run, then forks a fresh copy of itself for each job, whose output
 goes to the job's log. A job is still a pure function of its inputs: every cache it
 inherits is keyed by content. Nothing outlives the run: the server ends when its socket
 closes (Snakemake exits, however it exits) and kills the jobs it forked; both ask the
