@@ -3,14 +3,15 @@
 Starting Python and importing WeasyPrint costs about a second, several times the work of
 printing a one-page statement. So the Snakefile starts this server as soon as planning
 finds something to build (JobServer.start), connected to it by an anonymous socket pair;
-the server imports and warms up everything once, beside the rest of the run, then forks a fresh copy of itself for each job, whose output
-goes to the job's log. A job is still a pure function of its inputs: every cache it
-inherits is keyed by content. Nothing outlives the run: the server ends when its socket
-closes (Snakemake exits, however it exits) and kills the jobs it forked; both ask the
-kernel to kill them if their parent dies. Temporary files live in the build's private
-cache, never in /tmp, in folders named by host and PID: the server removes a job's as it
-ends, and the next run those of a server that was killed (briefs.workflow.leftovers). If the
-server is gone, a job runs in a process of its own, within the same limits.
+the server imports and warms up everything once, beside the rest of the run, then forks a
+fresh copy of itself for each job, whose output goes to the job's log. A job is still a
+pure function of its inputs: every cache it inherits is keyed by content. Nothing outlives
+the run: the server ends when its socket closes (Snakemake exits, however it exits) and
+kills the jobs it forked; both ask the kernel to kill them if their parent dies. Temporary
+files live in the build's private cache, never in /tmp, in folders named by host and PID:
+the server removes a job's as it ends, and the next run those of a server that was killed
+(briefs.workflow.leftovers). If the server is gone, a job runs in a process of its own,
+within the same limits.
 
     python -m briefs.workflow.jobs <socket fd> <project> <cache folder> <audience>
     python -m briefs.workflow.jobs --alone <cache folder> <limits as JSON> <request as JSON>
