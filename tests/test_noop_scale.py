@@ -6,39 +6,19 @@ import hashlib
 import json
 import os
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
 
 from briefs.cases import digests
 from briefs.cases.sources import case_sources
-from briefs.project import Project
 
 from conftest import run_snakemake
+from test_case_scale import case_reads, settled  # case_reads: a fixture
 
 needs_trusted_filesystem = pytest.mark.skipif(
     not digests.trusted(Path(tempfile.gettempdir())),
     reason="the temporary folder's filesystem is not one the memo trusts")
-
-
-def settled():
-    """Wait until every file written so far is old enough for the memo to remember."""
-    time.sleep(digests.SETTLED_NS / 1e9 + 0.1)
-
-
-@pytest.fixture
-def case_reads(monkeypatch):
-    """The names of the case records the project reads, as it reads them."""
-    names, read_in = [], Project._read_in
-
-    def counting(self, folder, relative, name, kind):
-        if relative.parts[-1:] == ("cases",):
-            names.append(name)
-        return read_in(self, folder, relative, name, kind)
-
-    monkeypatch.setattr(Project, "_read_in", counting)
-    return names
 
 
 def through_memo(project, cache):
