@@ -111,7 +111,8 @@ def test_reports_and_updates_end_with_an_imprint(project):
                            site_url="https://briefs.example.org/")
     imprint = html[html.index('<section class="imprint"'):]
     assert "About this publication" in imprint and "Published by" in imprint
-    assert "This edition: English, " in imprint and "Licence: CC BY 4.0" in imprint
+    assert "This edition: English, " in imprint
+    assert 'Licence: <span class="unbroken">CC BY 4.0</span>' in imprint
     assert "https://briefs.example.org/test-report/test-report.en.pdf" in imprint
     assert 'class="imprint"' in conftest.render(project, "test-update", medium="print")
     assert 'class="imprint"' not in conftest.render(project, "test-statement", medium="print")
