@@ -3,13 +3,14 @@ address, a licence on one line, each publisher with its own website, a columnist
 after the column, lists of people by surname, and a brief's own key facts in its press kit."""
 
 import re
+import zipfile
 
 import pypdfium2 as pdfium
 import pytest
 
 from briefs.render.templates import contact_links, website_link
 
-from conftest import make_project, render, run_snakemake
+from conftest import make_project, refusal, render, run_snakemake
 from test_typography import printed
 
 HYPHENATED = "rights-monitoring-network"
@@ -185,3 +186,52 @@ def test_each_publisher_in_an_imprint_is_followed_by_its_own_website(built):
     printed_text = " ".join(text_lines(pdf(built, "test-update", "en")))
     assert ("Published by Alpha Rights Centre (alpha.example.org) and Beta Monitoring "
             "Network (beta.example.org)") in printed_text
+
+
+# 5. A brief's own key facts in its press kit ----------------------------------------------
+
+KEY_FACTS = """key_facts:
+  en:
+    - About 10,000 people detained in January
+    - 190 complaints of torture received by the coalition
+  ru:
+    - Около 10 000 задержанных в январе
+    - 190 жалоб на пытки поступило в коалицию
+"""
+
+
+def notes_to_editors(project, brief_id, lang):
+    kit = project.root / "build" / brief_id / f"{brief_id}-press-kit.zip"
+    with zipfile.ZipFile(kit) as archive:
+        return archive.read(f"notes-to-editors.{lang}.txt").decode("utf-8")
+
+
+def test_a_briefs_own_key_facts_come_first_in_its_notes_to_editors(project):
+    brief = project.brief_dir("test-statement") / "brief.yaml"
+    brief.write_text(brief.read_text(encoding="utf-8") + KEY_FACTS, encoding="utf-8")
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    english = notes_to_editors(project, "test-statement", "en")
+    facts = english[english.index("Key facts\n"):english.index("Press contacts")].splitlines()
+    assert facts[2:4] == ["- About 10,000 people detained in January",
+                          "- 190 complaints of torture received by the coalition"]
+    assert any(line.startswith("- Pages: ") for line in facts[4:])  # the counts stay, after
+    russian = notes_to_editors(project, "test-statement", "ru")
+    assert "- Около 10 000 задержанных в январе\n- 190 жалоб на пытки" in russian
+    assert "About 10,000" not in russian
+
+
+@pytest.mark.parametrize("yaml, line, words", [
+    # A mapping's line is that of its first entry, as for every field of brief.yaml.
+    (KEY_FACTS.split("  ru:")[0], 2, ["field 'key_facts'", "the text in 'ru' is missing"]),
+    (KEY_FACTS.replace("key_facts:", "key_fact:"), 2, ["did you mean 'key_facts'"]),
+    (KEY_FACTS.replace("About 10,000", "About " + "ten thousand, " * 20), 3,
+     ["the 1st entry of 'en'", "write it shorter"]),
+    (KEY_FACTS.replace("  ru:", "  rus:"), 6, ["found 'rus'", "did you mean 'ru'"])])
+def test_key_facts_are_checked_like_the_rest_of_brief_yaml(project, capsys, yaml, line, words):
+    brief = project.brief_dir("test-statement") / "brief.yaml"
+    before = brief.read_text(encoding="utf-8")
+    brief.write_text(before + yaml, encoding="utf-8")
+    err = refusal(project, capsys, "check")
+    assert f"brief.yaml, line {len(before.splitlines()) + line}, " in err, err
+    assert all(word in err for word in words), err

@@ -98,8 +98,9 @@ def website_link(url):
     return Markup('<a href="{}">{}</a>').format(url, breakable_address(shown))
 
 
-# Where a printed address may break: after a slash within it, or before a dot.
-ADDRESS_BREAK = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=\.)")
+# Where a printed address may break: after a slash within it, or before a dot but the
+# last of its host (".org" alone on a line reads as a stray word).
+ADDRESS_BREAK = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=\.[^./\s]*\.)")
 
 
 def breakable_address(address):
