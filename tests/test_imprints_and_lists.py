@@ -10,7 +10,7 @@ import pytest
 
 from briefs.render.templates import contact_links, website_link
 
-from conftest import make_project, refusal, render, run_snakemake
+from conftest import helpers, make_project, refusal, render, run_snakemake
 from test_typography import printed
 
 HYPHENATED = "rights-monitoring-network"
@@ -235,3 +235,53 @@ def test_key_facts_are_checked_like_the_rest_of_brief_yaml(project, capsys, yaml
     err = refusal(project, capsys, "check")
     assert f"brief.yaml, line {len(before.splitlines()) + line}, " in err, err
     assert all(word in err for word in words), err
+
+
+# 4. Lists of people by surname ------------------------------------------------------------
+
+PEOPLE = {  # id: names, sort_as
+    "aigerim": ({"en": "Aigerim Zhaksylykova", "ru": "Айгерим Жаксылыкова",
+                 "kk": "Айгерім Жақсылықова"}, None),
+    "zhanbolat": ({"en": "Zhanbolat Abenov", "ru": "Жанболат Абенов", "kk": "Жанболат Әбенов"},
+                  None),
+    "dana": ({"en": "Dana Bekova", "ru": "Дана Бекова", "kk": "Дана Бекова"}, None),
+    "ivan": ({"en": "Ivan Yolkin", "ru": "Иван Ёлкин", "kk": "Иван Ёлкин"}, None),
+    "yegor": ({"en": "Yegor Yezhov", "ru": "Егор Ежов", "kk": "Егор Ежов"}, None),
+    # A name written surname first: its record says what it sorts by.
+    "tsoi": ({"en": "Tsoi Viktor", "ru": "Цой Виктор", "kk": "Цой Виктор"},
+             "{en: Tsoi, ru: Цой, kk: Цой}"),
+}
+BY_SURNAME = {"en": ["Abenov", "Bekova", "Tsoi", "Yezhov", "Yolkin", "Zhaksylykova"],
+              "ru": ["Абенов", "Бекова", "Ежов", "Ёлкин", "Жаксылыкова", "Цой"],
+              "kk": ["Әбенов", "Бекова", "Ежов", "Ёлкин", "Жақсылықова", "Цой"]}
+
+
+def write_people(project):
+    for key, (names, sort_as) in PEOPLE.items():
+        name = ", ".join(f"{lang}: {text}" for lang, text in names.items())
+        (project.content / "cases" / f"{key}.yaml").write_text(
+            f"id: {key}\nname: {{{name}}}\n" + (f"sort_as: {sort_as}\n" if sort_as else "")
+            + "tags: [assembly]\nevents:\n  - {date: 2020-07-01, type: detained, "
+            "text: {en: Detained at a picket.}}\n", encoding="utf-8")
+
+
+def order(text, lang):
+    """The surnames of PEOPLE in the order a text gives them."""
+    return sorted(BY_SURNAME[lang], key=text.index)
+
+
+@pytest.mark.parametrize("brief_id, lang", [("test-statement", "en"), ("test-statement", "ru"),
+                                            ("test-column", "kk")])
+def test_names_are_listed_by_surname_in_the_languages_alphabet(project, brief_id, lang):
+    write_people(project)
+    listed = helpers(project, brief_id, lang).names(tag="assembly")
+    assert order(listed, lang) == BY_SURNAME[lang], listed
+
+
+def test_a_reports_table_of_people_is_sorted_by_surname_in_the_pdf(project):
+    write_people(project)
+    annex = project.brief_dir("test-report") / "annex.en.md"
+    annex.write_text("# People\n\n{{ case_table(tag='assembly') }}\n", encoding="utf-8")
+    assert run_snakemake(project).returncode == 0
+    printed_text = " ".join(text_lines(pdf(project, "test-report", "en")))
+    assert order(printed_text[printed_text.rindex("People"):], "en") == BY_SURNAME["en"]
