@@ -27,8 +27,8 @@ def test_statement_has_letterhead_dateline_calls_and_contact(render):
     assert 'class="mark-name publisher-name">Alpha Rights Centre<' in html
     assert "Testville, <time datetime=\"2023-04-25\">25 April 2023</time>" in html
     assert '<section class="section role-calls" id="section-calls">' in html
-    assert ('Press enquiries: <a href="mailto:press@alpha.example.org">press@alpha.example.org'
-            '</a>') in html
+    assert ('Press enquiries: <a href="mailto:press@alpha.example.org"><span class="address-part">'
+            'press@alpha.example.org</span></a>') in html
     assert 'sentenced on 25 April 2023 to' in html  # Jinja ran inside the section
 
 

@@ -103,11 +103,16 @@ def website_link(url):
 ADDRESS_BREAK = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=\.[^./\s]*\.)")
 
 
+# An address this short fits any line of a column: it is never broken, but moves whole.
+SHORT_ADDRESS = 32
+
+
 def breakable_address(address):
     """An address in pieces that a line never breaks inside, with a break allowed after a
-    slash or before a dot: a line broken at one of its own hyphens ("sarap-/monitoring")
-    leaves the reader unsure whether the hyphen belongs to it."""
-    pieces = [piece for piece in ADDRESS_BREAK.split(address) if piece]
+    slash or before a dot in a long one: a line broken at one of its own hyphens
+    ("sarap-/monitoring") leaves the reader unsure whether the hyphen belongs to it."""
+    pieces = ([address] if len(address) <= SHORT_ADDRESS else
+              [piece for piece in ADDRESS_BREAK.split(address) if piece])
     return Markup("<wbr>").join(Markup('<span class="address-part">{}</span>').format(piece)
                                 for piece in pieces)
 
