@@ -2,6 +2,7 @@
 
 import functools
 import io
+import unicodedata
 from pathlib import Path
 
 from babel import Locale
@@ -139,6 +140,26 @@ def plural(number, lang, forms):
 def short_date(value, lang):
     """'24.11.2022': for tables and timelines, as the region writes dates in all three."""
     return format_date(value, "dd.MM.yyyy", locale=locale(lang))
+
+
+# The Russian and Kazakh alphabets in their order: code points put ё after я and the Kazakh
+# letters (ә, ғ, қ, ң, ө, ұ, ү, һ, і) after all of them.
+ALPHABETS = {"ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+             "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя"}
+ALPHABET_START = 0x400  # an alphabet's letters rank among the Cyrillic code points
+
+
+def sort_key(text, lang):
+    """A key that puts texts in the language's alphabetical order, letter case and a Latin
+    letter's accents aside; a letter outside the alphabet ranks by its code point."""
+    alphabet = ALPHABETS.get(lang, "")
+    ranks = []
+    for letter in text.casefold():
+        if letter in alphabet:
+            ranks.append(ALPHABET_START + alphabet.index(letter))
+        else:
+            ranks.append(ord(unicodedata.normalize("NFD", letter)[0]))
+    return ranks
 
 
 def joined(items, lang):

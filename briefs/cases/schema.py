@@ -95,6 +95,7 @@ class Case(Strict):
     region: str | None = None
     occupation: Text | list[Occupation] | None = None  # a list: what it was from when on
     name_forms: dict[Literal["ru", "kk"], dict[str, str]] = Field(default_factory=dict)
+    sort_as: str | Text | None = None  # what a list sorts the name by, else its last word
     affiliations: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     charges: list[Charge] = Field(default_factory=list)

@@ -3,7 +3,7 @@
 import datetime
 import re
 import string
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (AwareDatetime, BaseModel, ConfigDict, Field, field_validator,
                       model_validator)
@@ -22,6 +22,7 @@ STEM = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 
 Language = Literal["en", "ru", "kk"]
 Text = dict[Language, str]
+KeyFact = Annotated[str, Field(min_length=1, max_length=200)]
 
 # A number an organisation gives a document, e.g. KIBHR/2023/004: letters, digits, / - .
 DOCUMENT_NUMBER = re.compile(r"[^\W_](?:[^\W_]|[/.-]){0,39}")
@@ -145,6 +146,8 @@ class Brief(Strict):
     document_number: str | None = None  # the publisher's; printed on page 1 and in the imprint
     corrections: list[Correction] = []  # since its first release, oldest first
     continues: str | None = None  # the brief whose list of people this one follows
+    # Short lines a journalist reads first in the press kit, per language, in the brief's words.
+    key_facts: dict[Language, list[KeyFact]] | None = None
 
     @field_validator("document_number")
     @classmethod
@@ -323,5 +326,12 @@ def missing_translations(value, languages, path=()):
         return [p for i, item in enumerate(value)
                 for p in missing_translations(item, languages, path + (i,))]
     if isinstance(value, dict) and value and set(value) <= set(LANGUAGES):
-        return [(path, lang) for lang in languages if not value.get(lang, "").strip()]
+        return [(path, lang) for lang in languages if not _written(value.get(lang, ""))]
     return []
+
+
+def _written(text):
+    """A text, or a list of lines (key_facts), with something in it."""
+    if isinstance(text, list):
+        return any(line.strip() for line in text)
+    return bool(text.strip())

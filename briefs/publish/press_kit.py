@@ -106,11 +106,12 @@ def notes_to_editors(edition, record):
 
 
 def key_facts(edition, record, people):
-    """The facts a journalist looks for first: the date, the length and, where the edition
-    counts or lists people (the rows of its table), how many and how many of them were
-    held on the date of its facts."""
+    """The facts a journalist looks for first: the brief's own (key_facts in brief.yaml),
+    then the date, the length and, where the edition counts or lists people (the rows of
+    its table), how many and how many of them were held on the date of its facts."""
     _ = i18n.translations(edition.lang).gettext
-    facts = [_("Published: %(date)s") % {"date": record["display_date"]},
+    own = (edition.brief.key_facts or {}).get(edition.lang, [])
+    facts = [*own, _("Published: %(date)s") % {"date": record["display_date"]},
              _("Pages: %(pages)s") % {"pages": record["pages"]}]
     if people:
         held = sum(person["status"] in HELD for person in people)

@@ -195,9 +195,18 @@ class CaseHelpers:
                 + "\n\n</div>\n\n" + "\n".join(dict.fromkeys(notes)) + "\n")
 
     def select(self, filters, day=None):
-        """The cases matching filters as of day (the data date), by name in this language."""
+        """The cases matching filters as of day (the data date), by surname in this
+        language, as lists of prisoners are sorted."""
         cases = self.cases.select(day or self.day, **filters)
-        return sorted(cases, key=lambda c: text_in(c.name, self.lang).casefold())
+        return sorted(cases, key=self._sort_key)
+
+    def _sort_key(self, case):
+        """The record's sort_as, else the last word of the name (given as "First Last"),
+        then the whole name, in the language's alphabetical order."""
+        name = text_in(case.name, self.lang)
+        surname = text_in(case.sort_as, self.lang) if case.sort_as else ""
+        return (i18n.sort_key(surname or name.split()[-1], self.lang),
+                i18n.sort_key(name, self.lang))
 
     def events(self, case):
         return [e for e in case.events if e.date <= self.day]

@@ -48,6 +48,7 @@ def environment(project):
     )
     env.filters["date"] = date_filter
     env.filters["join_list"] = join_filter
+    env.filters["publishers"] = publishers_filter
     env.filters["tr"] = text_filter
     env.filters["website"] = website_link
     env.filters["contact"] = contact_links
@@ -73,6 +74,17 @@ def join_filter(context, items):
     return i18n.joined(items, context["lang"])
 
 
+@jinja2.pass_context
+def publishers_filter(context, organisations):
+    """The publishers' names as the language lists them, each followed by its own website:
+    one website after two names reads as both publishers'."""
+    named = [escape(text_filter(context, organisation.name))
+             + (Markup(" ({})").format(website_link(organisation.website))
+                if organisation.website else "")
+             for organisation in organisations]
+    return Markup(i18n.joined(named, context["lang"]))
+
+
 # An address to make a link of: a web address, or an e-mail address (mailto:).
 ADDRESS = re.compile(r"(?P<url>https?://[^\s,;()<>]*[^\s,;()<>.])|(?P<email>[\w.+-]+@[\w-]+(\.[\w-]+)+)")
 
@@ -83,7 +95,26 @@ def website_link(url):
     if not url:
         return ""
     shown = re.sub(r"^https?://", "", url).rstrip("/")
-    return Markup('<a href="{}">{}</a>').format(url, shown)
+    return Markup('<a href="{}">{}</a>').format(url, breakable_address(shown))
+
+
+# Where a printed address may break: after a slash within it, or before a dot but the
+# last of its host (".org" alone on a line reads as a stray word).
+ADDRESS_BREAK = re.compile(r"(?<=[^/]/)(?=[^/])|(?<=.)(?=\.[^./\s]*\.)")
+
+
+# An address this short fits any line of a column: it is never broken, but moves whole.
+SHORT_ADDRESS = 32
+
+
+def breakable_address(address):
+    """An address in pieces that a line never breaks inside, with a break allowed after a
+    slash or before a dot in a long one: a line broken at one of its own hyphens
+    ("sarap-/monitoring") leaves the reader unsure whether the hyphen belongs to it."""
+    pieces = ([address] if len(address) <= SHORT_ADDRESS else
+              [piece for piece in ADDRESS_BREAK.split(address) if piece])
+    return Markup("<wbr>").join(Markup('<span class="address-part">{}</span>').format(piece)
+                                for piece in pieces)
 
 
 def contact_links(text):
@@ -92,7 +123,7 @@ def contact_links(text):
     for match in ADDRESS.finditer(text or ""):
         href = match["url"] or f"mailto:{match['email']}"
         parts += [escape(text[last:match.start()]),
-                  Markup('<a href="{}">{}</a>').format(href, match.group())]
+                  Markup('<a href="{}">{}</a>').format(href, breakable_address(match.group()))]
         last = match.end()
     return Markup("").join([*parts, escape((text or "")[last:])])
 
