@@ -356,7 +356,7 @@ def test_verify_refuses_a_signature_made_with_another_key(sent, keys, tmp_path):
 def test_the_signature_writes_no_stream_whose_data_ends_in_cr(tmp_path):
     """pyHanko writes LF alone before endstream, and a stream whose data ends in CR is
     measured differently by different readers (docs/architecture.md, "Validated PDFs").
-    The fixture statement, signed with a 2048-bit key and descriptions of 322 to 324
+    The fixture statement, signed with a 2048-bit key and descriptions of 336 to 338
     characters, gives one such cross-reference stream: the room for its signature grows."""
     (tmp_path / "project").mkdir()
     project = make_project(tmp_path / "project")
@@ -374,7 +374,7 @@ def test_the_signature_writes_no_stream_whose_data_ends_in_cr(tmp_path):
     organisation = read_key(tmp_path / "key.pem", tmp_path / "certificate.pem")
     at = datetime.datetime.fromisoformat(RELEASED_AT)
     room = set()
-    for length in (322, 323, 324):
+    for length in (336, 337, 338):
         signed = sign_pdf(pdf, organisation, at, "x" * length)
         assert b"\r\nendstream" not in signed[len(pdf):], length
         [signature] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
