@@ -2,6 +2,7 @@
 published only by a build told that the time is past."""
 
 import json
+import re
 import zipfile
 
 import pytest
@@ -26,6 +27,11 @@ def published(project):
     return files, listed, (build / "index.html").read_text(encoding="utf-8")
 
 
+def words(page):
+    """A page's text without its tags (a title's last words are in a box of their own)."""
+    return re.sub(r"<[^>]+>", "", page)
+
+
 def test_a_brief_under_embargo_is_built_apart_and_absent_from_everything_published(project):
     embargo(project)
     result = run_snakemake(project)
@@ -37,7 +43,7 @@ def test_a_brief_under_embargo_is_built_apart_and_absent_from_everything_publish
     files, listed, catalogue = published(project)
     assert not any(path.startswith("test-statement/") for path in files | listed)
     assert 'href="test-statement/' not in catalogue
-    assert "Free the Lighthouse Keeper" not in catalogue
+    assert "Free the Lighthouse Keeper" not in words(catalogue)
     assert "test-column" in catalogue  # the others are published as before
     page = (held / "test-statement.en.html").read_text(encoding="utf-8")
     assert "Embargoed until 29 January 2024, 09:00 (UTC+06:00)" in page
@@ -56,7 +62,7 @@ def test_a_build_told_the_time_is_past_publishes_it_without_the_notice(project):
     assert result.returncode == 0, result.stderr
     files, listed, catalogue = published(project)
     assert "test-statement/test-statement.en.pdf" in files & listed
-    assert "Free the Lighthouse Keeper" in catalogue
+    assert "Free the Lighthouse Keeper" in words(catalogue)
     page = (project.root / "build/test-statement/test-statement.en.html").read_text()
     assert "Embargoed until" not in page and 'class="embargo-notice"' not in page
 
