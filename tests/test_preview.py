@@ -95,7 +95,13 @@ class Preview:
 
     def stop(self, number):
         self.process.send_signal(number)
-        return self.process.wait(timeout=30)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # ours, by its PID
+            self.process.wait()
+            raise AssertionError(f"the preview did not stop in 30 s; it said:\n"
+                                 f"{self.output}") from None
 
 
 def still_running(pids):
