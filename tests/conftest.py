@@ -1,5 +1,6 @@
 import dataclasses
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,11 @@ from briefs.project import Project
 from briefs.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+# A suite started in the background of a shell without job control (`pytest &`, nohup)
+# inherits Ctrl-C ignored, and so would every program the tests start; the tests send
+# Ctrl-C as a terminal does, so the suite takes it back (programs it starts get the default).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 # The browser tests use Debian's chromium (Playwright cannot download one here), started
 # so that it reaches for nothing on the network.
