@@ -33,7 +33,7 @@ def edition_entry(edition, *, pages, helpers, templates):
         "title": brief.title[lang],
         "summary": brief.summary[lang] if brief.summary else "",
         "date": brief.date.isoformat(),
-        "display_date": i18n.long_date(brief.date, lang),
+        "display_date": i18n.long_date(brief.date, lang, edition.date_style),
         "organisations": [organisation.short_name[lang] for organisation in edition.publishers],
         "website": edition.publishers[0].website,  # the publisher's: its feed entries' ids
         "logos": [{"file": organisation.logo, "alt": organisation.logo_alt.get(lang)

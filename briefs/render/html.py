@@ -108,7 +108,8 @@ def add_section(edition, section, source, label, made):
     translate = i18n.translations(edition.lang).gettext
     body, section_notes = section_html(source, made.state, label=label,
                                        prefix=f"{section.ref.stem}-",
-                                       back_label=translate("Back to the text"))
+                                       back_label=translate("Back to the text"),
+                                       lang=edition.lang)
     refuse_large_or_deep_html(section.path, body + section_notes)
     body = made.pictures.clean(body, section)
     made.sections.append(RenderedSection(section.ref.stem, section.ref.role, Markup(body),

@@ -16,6 +16,8 @@ from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
+from briefs.render.no_break import NoBreakExtension
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5")
 # Classes that mark a whole list; attr_list puts "{: .cases }" after a list on its last item.
 LIST_CLASSES = {"cases"}
@@ -226,14 +228,26 @@ def is_number(text):
     return bool(NUMBER.fullmatch(text)) and not text[:1].isupper()
 
 
+# A column headed so holds identifiers (article 174, document No. 12), read from the left
+# as words are, however much they look like figures; "number of" heads a quantity.
+IDENTIFIER_HEADING = re.compile(r"(?<!\w)(?:articles?|art\.|no\.|№|#|code|id|number(?! of)|"
+                                r"стать\w*|ст\.|номер\w*|код\w*|ба[пб]\w*|нөмір\w*)(?!\w)",
+                                re.IGNORECASE)
+
+
 def _mark_numeric_columns(root):
     """A table column whose body cells are all figures is aligned right, its heading too
-    (class num), so that units, tens and thousands stand under each other."""
+    (class num), so that units, tens and thousands stand under each other; a column of
+    identifiers stays on the left."""
     for table in (e for e in root.iter() if e.tag == "table"):
         rows = [[cell for cell in row if cell.tag in ("td", "th")] for row in table.iter("tr")]
         body = [row for row in rows if row and row[0].tag == "td"]
+        heads = [row for row in rows if row and row[0].tag == "th"][:1]
         for column in range(max((len(row) for row in body), default=0)):
             texts = ["".join(row[column].itertext()) for row in body if column < len(row)]
+            head = heads[0][column] if heads and column < len(heads[0]) else None
+            if head is not None and IDENTIFIER_HEADING.search("".join(head.itertext())):
+                continue
             if any(texts) and all(is_number(text) for text in texts if text.strip()):
                 for row in rows:
                     if column < len(row):
@@ -430,7 +444,7 @@ class BriefExtension(Extension):
         md.treeprocessors.register(processor, "brief_section", 1)
 
 
-def section_html(text, state, *, label="", prefix, back_label="Back to the text"):
+def section_html(text, state, *, label="", prefix, back_label="Back to the text", lang="en"):
     """Render one section's Markdown to HTML: (body, end notes).
 
     label numbers the section's headings ("3" gives 3 and 3.1, 3.2; "Annex A" labels only
@@ -439,7 +453,7 @@ def section_html(text, state, *, label="", prefix, back_label="Back to the text"
     md = markdown.Markdown(
         extensions=[
             "footnotes", "tables", "attr_list", "toc", "md_in_html", "mdx_truly_sane_lists",
-            BriefExtension(state, label, prefix, back_label),
+            BriefExtension(state, label, prefix, back_label), NoBreakExtension(lang),
         ],
         extension_configs={
             "toc": {"slugify": lambda value, sep: prefix + slugify_unicode(value, sep)},

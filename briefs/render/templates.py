@@ -11,6 +11,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from briefs import i18n
+from briefs.render import no_break
 from briefs.render.sandbox import date_filter
 
 
@@ -54,6 +55,7 @@ def environment(project):
     env.filters["contact"] = contact_links
     env.filters["heading"] = heading_filter
     env.filters["unbroken"] = unbroken_filter
+    env.filters["nobreak"] = nobreak_filter
     env.globals["css_string"] = css_string
     return env
 
@@ -143,6 +145,13 @@ def unbroken_filter(text):
     """A text never broken over two lines, such as a document number ("KIBHR/2023/004"),
     which a line may otherwise break after its slashes."""
     return Markup('<span class="unbroken">{}</span>').format(text)
+
+
+@jinja2.pass_context
+def nobreak_filter(context, text):
+    """A text of brief.yaml whose numbers keep their words and honorifics their names
+    (briefs.render.no_break)."""
+    return no_break.bind(text, context["lang"])
 
 
 def css_string(text):
