@@ -2,7 +2,6 @@
 
 import functools
 import io
-import re
 import unicodedata
 from pathlib import Path
 
@@ -23,7 +22,6 @@ MONTH_PATTERNS = {"kk": "yyyy 'жылғы' MMMM"}
 # 24.11.2022 as the region writes it in all three languages.
 DATE_STYLES = ("long", "plain", "numeric")
 PLAIN_PATTERNS = {"ru": "d MMMM y"}
-NUMBER_SPACE = re.compile(r"(?<=\d) ")
 
 
 @functools.cache
@@ -52,9 +50,8 @@ def long_date(value, lang, style="long"):
     pattern = DATE_PATTERNS.get(lang) or (PLAIN_PATTERNS.get(lang, "long") if style == "plain"
                                           else "long")
     text = format_date(value, pattern, locale=locale(lang))
-    # CLDR's narrow no-break space is missing from our fonts; a no-break space is not. A
-    # line never breaks after a number: not inside "24 November", "2024 г." or "2022 жылғы".
-    return NUMBER_SPACE.sub("\xa0", text.replace("\u202f", "\xa0"))
+    # CLDR's narrow no-break space is missing from our fonts; a no-break space is not.
+    return text.replace("\u202f", "\xa0")
 
 
 def date_and_time(value, lang):

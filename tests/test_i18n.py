@@ -12,9 +12,9 @@ DAY = datetime.date(2022, 11, 24)
 
 
 @pytest.mark.parametrize("lang, expected", [
-    ("en", "24\xa0November 2022"),  # a day keeps its month
-    ("ru", "24\xa0ноября 2022\xa0г."),
-    ("kk", "2022\xa0жылғы 24\xa0қараша"),
+    ("en", "24 November 2022"),
+    ("ru", "24 ноября 2022\xa0г."),
+    ("kk", "2022 жылғы 24 қараша"),
 ])
 def test_long_dates_in_each_language(lang, expected):
     assert i18n.long_date(DAY, lang) == expected
@@ -78,10 +78,10 @@ def test_kazakh_lists_keep_their_conjunction():
 
 
 @pytest.mark.parametrize("month, locative, ablative", [
-    (11, "2022\xa0жылғы 24\xa0қарашада", "2022\xa0жылғы 24\xa0қарашадан"),
-    (6, "2022\xa0жылғы 24\xa0маусымда", "2022\xa0жылғы 24\xa0маусымнан"),
-    (9, "2022\xa0жылғы 24\xa0қыркүйекте", "2022\xa0жылғы 24\xa0қыркүйектен"),
-    (4, "2022\xa0жылғы 24\xa0сәуірде", "2022\xa0жылғы 24\xa0сәуірден"),
+    (11, "2022 жылғы 24 қарашада", "2022 жылғы 24 қарашадан"),
+    (6, "2022 жылғы 24 маусымда", "2022 жылғы 24 маусымнан"),
+    (9, "2022 жылғы 24 қыркүйекте", "2022 жылғы 24 қыркүйектен"),
+    (4, "2022 жылғы 24 сәуірде", "2022 жылғы 24 сәуірден"),
 ])
 def test_kazakh_dates_take_the_case_their_sentence_needs(month, locative, ablative):
     text = i18n.long_date(datetime.date(2022, month, 24), "kk")

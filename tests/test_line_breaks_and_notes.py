@@ -26,7 +26,7 @@ NEVER = re.compile(r"(?!)")
 NUMBER_END = re.compile(r"(?:^|\s)\d[\d,]*$")
 HONORIFIC_END = {"en": re.compile(r"(?:^|\s)(?:Mr|Ms|Dr)$"),
                  "ru": re.compile(r"(?:^|\s)(?:г-н|г-жа)$"), "kk": NEVER}
-COUNTED = {"en": {"years", "people", "Mr"}, "ru": {"лет", "человек", "г.", "г-н"},
+COUNTED = {"en": {"years", "people"}, "ru": {"лет", "человек", "г."},
            "kk": {"жылғы", "жылға", "адамның"}}
 HONORIFIC_START = {"en": NEVER, "ru": NEVER,
                    "kk": re.compile(r"^(?:мырза|ханым)\b")}

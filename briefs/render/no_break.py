@@ -35,6 +35,9 @@ AFTER_NAME = {"en": None, "ru": None, "kk": r"(?:мырза|ханым)\w*"}
 # What may follow a bound space: a word, or (at a text's end or before Markdown's
 # placeholder for a name's HTML) the element that holds it.
 NEXT = r"(?=[^\W\d_]|\x02|$)"
+# A year is a number that counts nothing: it keeps only the word that marks it as a year.
+YEAR = r"[12]\d{3}"
+YEAR_WORDS = r"(?:гг?\.|год\w*|жыл\w*)"
 NO_HYPHENS = "no-hyphens"  # the class of a month's name in a section (print.css)
 SKIPPED = {"code", "pre", "kbd", "samp", "script", "style"}
 
@@ -42,7 +45,8 @@ SKIPPED = {"code", "pre", "kbd", "samp", "script", "style"}
 def _rules(lang):
     """The spaces to bind in one language's text, and its months' names."""
     flags = FLAGS[lang]
-    spaces = [rf"(?<![\w.,])(\d(?:[\d,.]*\d)?)[ ]+{NEXT}",  # a number and its word
+    spaces = [rf"(?<![\w.,])(?!{YEAR}(?!\d))(\d(?:[\d,.]*\d)?)[ ]+{NEXT}",  # a number, its word
+              rf"(?<![\w.,])({YEAR})[ ]+(?={YEAR_WORDS}(?!\w))",  # a year and "г.", "жылғы"
               rf"(?<!\w)({BEFORE_NAME[lang]})[ ]+{NEXT}"]
     if AFTER_NAME[lang]:
         spaces.append(rf"(\w)[ ]+(?={AFTER_NAME[lang]}(?!\w))")
@@ -52,8 +56,9 @@ def _rules(lang):
 
 RULES = {lang: _rules(lang) for lang in MONTHS}
 # A text that ends where a bound space would follow.
-BOUND_END = {lang: re.compile(rf"(?:(?<![\w.,])\d(?:[\d,.]*\d)?|(?<!\w){BEFORE_NAME[lang]})$",
-                              FLAGS[lang]) for lang in MONTHS}
+BOUND_END = {lang: re.compile(rf"(?:(?<![\w.,])(?!{YEAR}$)\d(?:[\d,.]*\d)?|"
+                              rf"(?<!\w){BEFORE_NAME[lang]})$", FLAGS[lang])
+             for lang in MONTHS}
 
 
 def bind(text, lang):

@@ -22,6 +22,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from briefs import i18n
 from briefs.content.yamlfile import shorten
 from briefs.errors import ContentError, TemplateCallError
+from briefs.render import no_break
 
 MAX_OUTPUT = 5 * 1024 * 1024  # characters a section may make, case tables included
 MAX_NUMBER = 10 ** 12
@@ -275,7 +276,7 @@ def date_filter(context, value, case=None):
             raise TemplateCallError(f"unknown case '{shorten(case)}' for a date",
                                     "use case='locative' or case='ablative'")
         text = i18n.kazakh_case(text, case)
-    return text
+    return no_break.bind(text, context["lang"])  # "24 November": a day keeps its month
 
 
 def plural_function(lang):
