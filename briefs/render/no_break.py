@@ -50,7 +50,10 @@ def _rules(lang):
               rf"(?<!\w)({BEFORE_NAME[lang]})[ ]+{NEXT}"]
     if AFTER_NAME[lang]:
         spaces.append(rf"(\w)[ ]+(?={AFTER_NAME[lang]}(?!\w))")
-    months = rf"(?<!\w)(?:{'|'.join(MONTHS[lang].split())}){ENDINGS[lang]}(?!\w)"
+    # The space before a date goes into its span: a span after a space made WeasyPrint 70
+    # put single words on lines of their own above it.
+    months = (rf"(?:[ ]|(?<!\w))(?:\d{{1,2}}{NBSP})?(?:{'|'.join(MONTHS[lang].split())})"
+              rf"{ENDINGS[lang]}(?!\w)")
     return [re.compile(pattern, flags) for pattern in spaces], re.compile(months, flags)
 
 
@@ -113,8 +116,8 @@ def _bind_into_children(parent, lang):
 
 
 def _keep_months_whole(parent, months):
-    """Each month's name in parent's text and its children's tails in a span that is never
-    hyphenated ("Octo-ber" reads as a mistake)."""
+    """Each month's name, with its day, in parent's text and its children's tails in a span
+    that is never hyphenated ("Octo-ber" reads as a mistake)."""
     pieces = [(None, parent.text)] + [(child, child.tail) for child in list(parent)]
     for owner, text in pieces:
         found = list(months.finditer(text or ""))
