@@ -24,7 +24,8 @@ FEEDS = ["feed.en.xml", "feed.kk.xml", "feed.ru.xml"]
 
 
 def pdf_text(path):
-    return [page.extract_text() for page in PdfReader(path).pages]
+    """Each page's text, its no-break spaces ("25 April", "18 years") read as spaces."""
+    return [page.extract_text().replace("\xa0", " ") for page in PdfReader(path).pages]
 
 
 def outputs(project):
