@@ -198,9 +198,9 @@ def example_build(tmp_path_factory):
     return project
 
 
-@pytest.mark.xfail(strict=True, reason="the report's note 7, called just before a case box "
-                   "set in two columns, still goes to the next page: WeasyPrint 70 moves it "
-                   "although footnote-policy is line (not solved yet)")
+@pytest.mark.xfail(strict=True, reason="the report's note 7, called at the end of the "
+                   "paragraph before a case box, still prints a page late under WeasyPrint 70 "
+                   "although footnote-policy is line (cause not found yet)")
 def test_every_example_note_prints_on_the_page_of_its_call(example_build):
     paths = sorted((example_build.root / "build").glob("*/*.pdf"))
     assert len(paths) >= 8
