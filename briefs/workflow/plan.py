@@ -7,12 +7,12 @@ read: sections, pictures, cited briefs...), and the case records it showed or wh
 questions it answers now. Planning hashes the bytes of what a brief's editions need into
 the brief's key (needs_key), as the preview does for each edition (briefs.preview.plan),
 so that both rebuild what an edit changes by the same rules. The key is kept in a stamp
-file of the private cache, rewritten only when it changes, as the fingerprint of templates and code is: a file saved unchanged rebuilds
-nothing and an edit whose size and time were put back rebuilds its brief. A brief is
-stale when an output is missing or older than its stamp or the fingerprint, the rule
-Snakemake applies to those two inputs of the brief's job, its only ones: content files'
-own dates never count, so a file dated in the future cannot fail a job (it is named in a
-warning). Only stale briefs are shown to Snakemake, unless it is told to force jobs. The
+file of the private cache, rewritten only when it changes, as the fingerprint of templates
+and code is: a file saved unchanged rebuilds nothing and an edit whose size and time were
+put back rebuilds its brief. A brief is stale when an output is missing or older than its
+stamp or the fingerprint, the rule Snakemake applies to those two inputs of the brief's
+job, its only ones: content files' own dates never count, so a file dated in the future
+cannot fail a job (it is named in a warning). Only stale briefs are shown to Snakemake, unless it is told to force jobs. The
 catalogue and manifest have a stamp of every entry's bytes, so that they follow whatever
 entries a run left, however it ended.
 """
