@@ -66,6 +66,7 @@ class SectionTreeprocessor(Treeprocessor):
             _print_link_targets(root)  # before the notes: their numbers follow the text
             _bind_numbers_in_cells(root)
             _keep_last_words(root)  # before the notes: calls join the word they follow
+            _keep_capitalised_words(root)
         self._notes(root)
 
     def _list_classes(self, root):
@@ -271,6 +272,58 @@ def _keep_last_words(root):
         else:
             parent.text = text[:match.start()]
             parent.insert(0, word)
+
+
+# A capitalised word is a name (of a person, place or body) or a sentence's first word:
+# neither is hyphenated (class capitalised). Words shorter than the shortest that print.css
+# lets be hyphenated (hyphenate-limit-chars: 7) need no span, which costs layout time.
+WORD = re.compile(r"[^\W\d_][\w\u00ad]*")
+SHORTEST_HYPHENATED = 7
+# Parts whose words are never hyphenated already, or are not prose.
+UNHYPHENATED_TAGS = {*HEADINGS, "table", "code", "pre", "sup", "img"}
+UNHYPHENATED_CLASSES = {"footnote", "link-target", "url-start", "person", "last-word"}
+
+
+def _keep_capitalised_words(element):
+    """Put each run of capitalised words of element's prose ("Fionnuala Ní Aoláin",
+    "Kenzhebek") in a span that is never hyphenated, children first."""
+    for child in list(element):
+        classes = set(child.get("class", "").split())
+        if child.tag not in UNHYPHENATED_TAGS and not classes & UNHYPHENATED_CLASSES:
+            _keep_capitalised_words(child)
+        child.tail = _wrap_capitalised(element, child.tail, list(element).index(child) + 1)
+    element.text = _wrap_capitalised(element, element.text, 0)
+
+
+def _wrap_capitalised(parent, text, index):
+    """Insert into parent at index the spans of text's runs of capitalised words, each
+    with the text after it as its tail; return the text before the first."""
+    runs = _capitalised_runs(text or "")
+    for start, end in reversed(runs):
+        span = etree.Element("span", {"class": "capitalised"})
+        span.text, span.tail = text[start:end], text[end:]
+        parent.insert(index, span)
+        text = text[:start]
+    return text
+
+
+def _capitalised_runs(text):
+    """(start, end) of each run of capitalised words, apart only by spaces, that holds a
+    word long enough to be hyphenated."""
+    runs = []
+    for match in WORD.finditer(text):
+        word = match.group()
+        if not word[0].isupper():
+            continue
+        if runs and not text[runs[-1][1]:match.start()].strip():
+            runs[-1][1:] = [match.end(), runs[-1][2] or _hyphenable(word)]
+        else:
+            runs.append([match.start(), match.end(), _hyphenable(word)])
+    return [(start, end) for start, end, long in runs if long]
+
+
+def _hyphenable(word):
+    return len(word.replace("\u00ad", "")) >= SHORTEST_HYPHENATED
 
 
 def _take_space_before(block, element):

@@ -1,0 +1,90 @@
+"""Words as an editor would print them, measured in the PDFs' text layer: names and other
+capitalised words never hyphenated, English hyphenated where an editor breaks a word, and
+numbers in prose."""
+
+import pikepdf
+import pyphen
+import pytest
+
+from conftest import make_project, run_snakemake
+from test_typography import PROSE, pdf_lines, write
+
+# Names typed in the text, not through name(): a UN rapporteur, a person, places, bodies,
+# and a sentence's first word.
+NAMES = {
+    "en": "Fionnuala Ní Aoláin, the Special Rapporteur, met Kenzhebek Abishev in Karaganda; "
+          "Independent observers from Almaty asked the Ombudsperson to visit Zhanaozen.",
+    "ru": "Фионнуала Ни Алойн, Специальный докладчик, встретилась с Кенжебеком Абишевым в "
+          "Караганде; Независимые наблюдатели из Алматы просили Уполномоченного посетить "
+          "Жанаозен.",
+}
+# English words whose British and American patterns differ, in lower case so that only the
+# dictionary decides where they break.
+DICTIONARY_WORDS = ("president", "elected", "investigation", "prosecutors", "restricted",
+                    "detainees", "participation", "commemoration", "authorities",
+                    "independent", "interrogations", "testimony", "opposition", "criminal")
+
+
+def paragraphs(lang, sentence, count=40):
+    """The sentence in prose, after ever more of its words, so that the sentence's words
+    reach the end of a line here and there."""
+    words = PROSE[lang].split()
+    return "\n\n".join(" ".join(words[:n] + [sentence] + words[n:n + 30])
+                       for n in range(count))
+
+
+def hyphenated_lines(pdf):
+    """(the word's start, the next line's first word) at each line ending in a hyphen."""
+    lines = [text for _, text, _, _ in pdf_lines(pdf)]
+    return [(text.split()[-1][:-1], following.split()[0] if following.split() else "")
+            for text, following in zip(lines, lines[1:] + [""]) if text.endswith("-")]
+
+
+@pytest.fixture(scope="module")
+def words_built(tmp_path_factory):
+    """The fixture project with the names and the dictionary's words in running text."""
+    project = make_project(tmp_path_factory.mktemp("words"))
+    write(project, "test-report", "background.en.md", paragraphs("en", NAMES["en"]))
+    write(project, "test-statement", "body.ru.md", paragraphs("ru", NAMES["ru"]))
+    sentence = ("The " + " and the ".join(DICTIONARY_WORDS) + " were named in the text.")
+    write(project, "test-update", "introduction.en.md", paragraphs("en", sentence, 30))
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.mark.parametrize("brief_id, lang", [("test-report", "en"), ("test-statement", "ru")])
+def test_no_name_or_other_capitalised_word_is_hyphenated_in_running_text(words_built, brief_id,
+                                                                          lang):
+    pdf = words_built.root / "build" / brief_id / f"{brief_id}.{lang}.pdf"
+    broken = hyphenated_lines(pdf)
+    assert [(start, rest) for start, rest in broken if start[:1].isupper()] == []
+    assert len(broken) >= 10  # the text around the names is hyphenated
+    lines = [text for _, text, _, _ in pdf_lines(pdf)]
+    names = {word.strip(",.;") for word in NAMES[lang].split() if len(word.strip(",.;")) >= 7
+             and word[0].isupper()}
+    ending = [text for text in lines if text.split() and text.split()[-1].strip(",.;") in names]
+    assert len(ending) >= 10  # the names did reach the end of a line
+
+
+def test_english_is_hyphenated_where_an_editor_breaks_a_word(words_built):
+    """pyphen's British patterns, which WeasyPrint takes for "en", break "Pres-id-ent" and
+    "elec-ted"; the American patterns break "pres-i-dent" and leave "elected" whole."""
+    pdf = words_built.root / "build/test-update/test-update.en.pdf"
+    american = pyphen.Pyphen(lang="en_US", left=3, right=3)
+    british = pyphen.Pyphen(lang="en_GB", left=3, right=3)
+    broken, wrong = 0, []
+    for start, rest in hyphenated_lines(pdf):
+        word = start + rest.strip(".,")
+        if word.lower() not in DICTIONARY_WORDS:
+            continue
+        broken += 1
+        if len(start) not in american.positions(word):
+            wrong.append(f"{start}-{rest}")
+    assert wrong == []
+    assert broken >= 10
+    assert any(american.positions(word) != british.positions(word)
+               for word in DICTIONARY_WORDS)
+    # The PDF's language is still English as the document says it, not en-US.
+    with pikepdf.open(pdf) as document:
+        assert str(document.Root.Lang) == "en"
