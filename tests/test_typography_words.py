@@ -88,3 +88,42 @@ def test_english_is_hyphenated_where_an_editor_breaks_a_word(words_built):
     # The PDF's language is still English as the document says it, not en-US.
     with pikepdf.open(pdf) as document:
         assert str(document.Root.Lang) == "en"
+
+
+# Numbers in prose ------------------------------------------------------------------------
+
+SMALL = {"en": "one two three four five six seven eight nine".split(),
+         "kk": "бір екі үш төрт бес алты жеті сегіз тоғыз".split()}
+COUNTS = {
+    "en": ("Held now: {{ count(status=\"held\") }} keepers. "
+           "{{ plural(count(status=\"held\"), one=\"keeper\", other=\"keepers\") }} in all, "
+           "{{ count(status=\"held\") + 10 }} with ten more.\n\n"
+           "| Figure | Number |\n|---|---|\n| Keepers held | {{ count(status=\"held\") }} |\n\n"
+           "<table><tr><td>Keepers in custody</td><td>{{ count(status=\"held\") }}</td></tr>"
+           "</table>\n"),
+    "kk": ("Қазір {{ count(status=\"held\") }} адам ұсталып отыр.\n\n"
+           "| Көрсеткіш | Саны |\n|---|---|\n| Ұсталғандар | {{ count(status=\"held\") }} |\n"),
+}
+
+
+@pytest.mark.parametrize("brief_id, name, lang", [("test-report", "background.en.md", "en"),
+                                                  ("test-column", "body.kk.md", "kk")])
+def test_a_count_in_running_text_is_written_in_words_and_in_a_table_in_figures(
+        project, brief_id, name, lang):
+    write(project, brief_id, name, COUNTS[lang])
+    result = run_snakemake(project)
+    assert result.returncode == 0, result.stderr
+    lines = [text for _, text, _, _ in
+             pdf_lines(project.root / "build" / brief_id / f"{brief_id}.{lang}.pdf")]
+    text = " ".join(lines)
+    figures = [int(following) for label, following in zip(lines, lines[1:])
+               if label in ("Keepers held", "Keepers in custody", "Ұсталғандар")]
+    assert len(figures) == (2 if lang == "en" else 1) and len(set(figures)) == 1, lines
+    number = figures[0]
+    assert 1 <= number <= 9  # a count house style spells out
+    word = SMALL[lang][number - 1]
+    if lang == "en":
+        assert f"Held now: {word} keepers." in text
+        assert f"{word} {'keeper' if number == 1 else 'keepers'} in all, {number + 10} with" in text
+    else:
+        assert f"Қазір {word} адам ұсталып отыр." in text
