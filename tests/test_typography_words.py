@@ -2,6 +2,8 @@
 capitalised words never hyphenated, English hyphenated where an editor breaks a word, and
 numbers in prose."""
 
+import re
+
 import pikepdf
 import pyphen
 import pytest
@@ -17,6 +19,14 @@ NAMES = {
     "ru": "Фионнуала Ни Алойн, Специальный докладчик, встретилась с Кенжебеком Абишевым в "
           "Караганде; Независимые наблюдатели из Алматы просили Уполномоченного посетить "
           "Жанаозен.",
+}
+# Short quotations, of one to three words, each.
+QUOTATIONS = {
+    "en": "Officials called the protest a “terrorist attack”, the protesters “transformed "
+          "extremists” and a “hostile opposition”, and their claims a “negative image”.",
+    "ru": "Власти назвали протест «террористической атакой», а протестующих "
+          "«деструктивными силами» и «так называемой оппозицией», распространяющей „ложную "
+          "информацию“.",
 }
 # English words whose British and American patterns differ, in lower case so that only the
 # dictionary decides where they break.
@@ -48,6 +58,8 @@ def words_built(tmp_path_factory):
     write(project, "test-statement", "body.ru.md", paragraphs("ru", NAMES["ru"]))
     sentence = ("The " + " and the ".join(DICTIONARY_WORDS) + " were named in the text.")
     write(project, "test-update", "introduction.en.md", paragraphs("en", sentence, 30))
+    write(project, "test-column", "body.en.md", paragraphs("en", QUOTATIONS["en"]))
+    write(project, "test-statement", "calls.ru.md", paragraphs("ru", QUOTATIONS["ru"], 30))
     result = run_snakemake(project)
     assert result.returncode == 0, result.stderr
     return project
@@ -127,3 +139,28 @@ def test_a_count_in_running_text_is_written_in_words_and_in_a_table_in_figures(
         assert f"{word} {'keeper' if number == 1 else 'keepers'} in all, {number + 10} with" in text
     else:
         assert f"Қазір {word} адам ұсталып отыр." in text
+
+
+CLOSING = {"“": "”", "«": "»", "„": "“"}
+
+
+def open_at_end(text):
+    """Whether a quotation opened on this line is still open at its end."""
+    closing = None
+    for character in text:
+        if closing is None and character in CLOSING:
+            closing = CLOSING[character]
+        elif character == closing:
+            closing = None
+    return closing is not None
+
+
+@pytest.mark.parametrize("brief_id, lang", [("test-column", "en"), ("test-statement", "ru")])
+def test_a_short_quotation_is_never_broken_across_lines(words_built, brief_id, lang):
+    pdf = words_built.root / "build" / brief_id / f"{brief_id}.{lang}.pdf"
+    lines = [text for _, text, _, _ in pdf_lines(pdf)]
+    opened = [text for text in lines if open_at_end(text)]
+    assert opened == []  # no line ends inside a quotation, or after its opening mark
+    quoted = sum(len(re.findall(r"“[^”]+”|«[^»]+»|„[^“]+“", text)) for text in lines)
+    assert quoted >= 4 * 30  # every quotation was printed, whole on its line
+    assert sum(text.endswith("-") for text in lines) >= 10  # the text around is hyphenated

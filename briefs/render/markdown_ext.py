@@ -65,8 +65,11 @@ class SectionTreeprocessor(Treeprocessor):
         if self.state.print_notes:
             _print_link_targets(root)  # before the notes: their numbers follow the text
             _bind_numbers_in_cells(root)
+            # Short quotations before last words: a paragraph may end in one.
+            _keep_together(root, _short_quotations, "quotation", bind=True)
             _keep_last_words(root)  # before the notes: calls join the word they follow
-            _keep_capitalised_words(root)
+            # Notes are never hyphenated (print.css): their words need no span.
+            _keep_together(root, _capitalised_runs, "capitalised", skip={"footnote"})
         self._notes(root)
 
     def _list_classes(self, root):
@@ -274,37 +277,50 @@ def _keep_last_words(root):
             parent.insert(0, word)
 
 
+# A short quotation (up to three words: "a “negative image”") stays on one line, its
+# spaces made no-break, and unhyphenated (class quotation): broken, its words read as the
+# text's own. Its marks: English “...”, Russian and Kazakh «...» and „...“.
+QUOTATION = re.compile(r"“[^“”\n]+”|«[^«»\n]+»|„[^„“”\n]+[“”]")
+LONGEST_SHORT_QUOTATION = 3  # words
 # A capitalised word is a name (of a person, place or body) or a sentence's first word:
 # neither is hyphenated (class capitalised). Words shorter than the shortest that print.css
 # lets be hyphenated (hyphenate-limit-chars: 7) need no span, which costs layout time.
 WORD = re.compile(r"[^\W\d_][\w\u00ad]*")
 SHORTEST_HYPHENATED = 7
-# Parts whose words are never hyphenated already, or are not prose.
-UNHYPHENATED_TAGS = {*HEADINGS, "table", "code", "pre", "sup", "img"}
-UNHYPHENATED_CLASSES = {"footnote", "link-target", "url-start", "person", "last-word"}
+# Parts that are not prose, or whose words are kept whole already.
+NOT_PROSE = {*HEADINGS, "table", "code", "pre", "sup", "img"}
+KEPT_WHOLE = {"link-target", "url-start", "person", "last-word", "quotation", "capitalised"}
 
 
-def _keep_capitalised_words(element):
-    """Put each run of capitalised words of element's prose ("Fionnuala Ní Aoláin",
-    "Kenzhebek") in a span that is never hyphenated, children first."""
+def _keep_together(element, stretches, name, skip=frozenset(), bind=False):
+    """Put each stretch of element's prose that stretches(text) finds, as (start, end), in
+    a span of class name, children first; not in the parts of class skip. bind: make the
+    spaces of each stretch no-break."""
     for child in list(element):
         classes = set(child.get("class", "").split())
-        if child.tag not in UNHYPHENATED_TAGS and not classes & UNHYPHENATED_CLASSES:
-            _keep_capitalised_words(child)
-        child.tail = _wrap_capitalised(element, child.tail, list(element).index(child) + 1)
-    element.text = _wrap_capitalised(element, element.text, 0)
+        if child.tag not in NOT_PROSE and not classes & (KEPT_WHOLE | skip):
+            _keep_together(child, stretches, name, skip, bind)
+        index = list(element).index(child) + 1
+        child.tail = _wrap(element, child.tail, index, stretches, name, bind)
+    element.text = _wrap(element, element.text, 0, stretches, name, bind)
 
 
-def _wrap_capitalised(parent, text, index):
-    """Insert into parent at index the spans of text's runs of capitalised words, each
-    with the text after it as its tail; return the text before the first."""
-    runs = _capitalised_runs(text or "")
-    for start, end in reversed(runs):
-        span = etree.Element("span", {"class": "capitalised"})
+def _wrap(parent, text, index, stretches, name, bind):
+    """Insert into parent at index a span for each stretch of text, with the text after it
+    as its tail; return the text before the first."""
+    for start, end in reversed(stretches(text or "")):
+        span = etree.Element("span", {"class": name})
         span.text, span.tail = text[start:end], text[end:]
+        if bind:
+            span.text = span.text.replace(" ", "\u00a0")
         parent.insert(index, span)
         text = text[:start]
     return text
+
+
+def _short_quotations(text):
+    return [match.span() for match in QUOTATION.finditer(text)
+            if len(match.group().split()) <= LONGEST_SHORT_QUOTATION]
 
 
 def _capitalised_runs(text):
