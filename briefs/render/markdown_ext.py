@@ -324,18 +324,20 @@ def _short_quotations(text):
 
 
 def _capitalised_runs(text):
-    """(start, end) of each run of capitalised words, apart only by spaces, that holds a
-    word long enough to be hyphenated."""
-    runs = []
+    """(start, end) of each stretch of text from a capitalised word to the last of those
+    that follow it with no lower-case word between them; only words long enough to be
+    hyphenated count, so that one span holds "the Ministry of Internal Affairs"."""
+    stretches, joined = [], False
     for match in WORD.finditer(text):
         word = match.group()
-        if not word[0].isupper():
+        if not _hyphenable(word):
             continue
-        if runs and not text[runs[-1][1]:match.start()].strip():
-            runs[-1][1:] = [match.end(), runs[-1][2] or _hyphenable(word)]
-        else:
-            runs.append([match.start(), match.end(), _hyphenable(word)])
-    return [(start, end) for start, end, long in runs if long]
+        if word[0].isupper() and joined:
+            stretches[-1] = (stretches[-1][0], match.end())
+        elif word[0].isupper():
+            stretches.append(match.span())
+        joined = word[0].isupper()
+    return stretches
 
 
 def _hyphenable(word):
