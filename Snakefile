@@ -18,7 +18,8 @@ from briefs.errors import ContentError, ContentErrors
 from briefs.files import brief_files, feed_file, publish_folder, write_whole
 from briefs.project import Project
 from briefs.settings import Settings, SettingsError
-from briefs.workflow.dependencies import spare_garbage_collection, stop_rescheduling_timers
+from briefs.workflow.dependencies import (spare_garbage_collection, stop_job_rate_limiter,
+                                          stop_rescheduling_timers)
 from briefs.workflow.jobs import JobServer, explain, private_tmp
 from briefs.workflow.leftovers import (hold_output_folder, move_snakemakes_temporary_folder,
                                        remove_backups, remove_dead_processes_folders)
@@ -239,6 +240,7 @@ rule publish_catalogue_and_manifest:
 
 onstart:
     spare_garbage_collection()  # the plan is made: it lives until the end
+    stop_job_rate_limiter(workflow)
 
 
 # Snakemake's job-rate limiter starts a timer on every scheduling round (its time span,

@@ -137,6 +137,21 @@ def plural(number, lang, forms):
     return f"{number} {word}"
 
 
+# One to nine in words, as house style writes a count in running text; Russian is not here,
+# as its one and two agree with the noun's gender ("один", "одна", "два", "две").
+SMALL_NUMBERS = {
+    "en": ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    "kk": ("бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз"),
+}
+
+
+def in_words(number, lang):
+    """The number as running text writes it: one to nine in words where the language's
+    house style spells them out, any other in figures."""
+    words = SMALL_NUMBERS.get(lang, ())
+    return words[number - 1] if 1 <= number <= len(words) else str(number)
+
+
 def short_date(value, lang):
     """'24.11.2022': for tables and timelines, as the region writes dates in all three."""
     return format_date(value, "dd.MM.yyyy", locale=locale(lang))

@@ -163,6 +163,26 @@ def test_an_edit_after_release_is_refused_naming_the_brief_the_release_and_what_
     assert outputs(project, STATEMENT) == kept  # the last good files stay
 
 
+def test_a_publishers_text_in_one_language_changes_only_the_releases_that_print_it(
+        statement_released):
+    """Alpha publishes the statement (en, ru) and the column (en, kk), both released: an edit
+    of alpha's Russian contact line is a change after release to the statement alone; the
+    column, which prints none of alpha's Russian, is built again unchanged."""
+    project = statement_released
+    kept = {brief: outputs(project, brief) for brief in (STATEMENT, "test-column")}
+    organisations = project.content / "organisations.yaml"
+    line = '    ru: "Для прессы:'
+    assert line in organisations.read_text()
+    organisations.write_text(organisations.read_text().replace(line, line + " телефон,", 1))
+    result = run_snakemake(project, "--keep-going")
+    assert result.returncode != 0
+    logs = project.root / ".cache/public/logs"
+    assert f"{STATEMENT} was released as version 1" in (logs / f"{STATEMENT}.log").read_text()
+    assert outputs(project, STATEMENT) == kept[STATEMENT]
+    assert "was released as" not in (logs / "test-column.log").read_text()
+    assert sent(outputs(project, "test-column")) == sent(kept["test-column"])
+
+
 def add_correction(project, note=NOTE):
     path = project.brief_dir(STATEMENT) / "brief.yaml"
     path.write_text(path.read_text() + "corrections:\n  - date: 2023-05-02\n    note:\n"

@@ -236,7 +236,7 @@ def test_editing_a_case_rebuilds_the_briefs_that_show_case_data_only(prebuilt):
     # the others never show her
     assert changed == {*FEEDS, "index.html", "manifest.json", "test-report"}
     text = "".join(pdf_text(project.root / "build/test-report/test-report.en.pdf"))
-    assert "At least 1 keepers are held: Keeper Two." in text
+    assert "At least one keepers are held: Keeper Two." in text
     assert "Released on 1 November 2020" in text
 
 
@@ -274,7 +274,7 @@ def test_restricted_records_never_reach_public_outputs(built):
         visible = "".join(pdf_text(pdf)) + str(reader.metadata) + str(reader.outline)
         assert not any(s in visible for s in PLANTED), pdf
     report = pdf_text(built.root / "build/test-report/test-report.en.pdf")
-    assert "At least 2 keepers are held: Keeper One and Keeper Two." in "".join(report)
+    assert "At least two keepers are held: Keeper One and Keeper Two." in "".join(report)
 
 
 def test_an_internal_build_shows_restricted_records_and_marks_every_page(built):

@@ -325,9 +325,14 @@ def missing_translations(value, languages, path=()):
     if isinstance(value, list):
         return [p for i, item in enumerate(value)
                 for p in missing_translations(item, languages, path + (i,))]
-    if isinstance(value, dict) and value and set(value) <= set(LANGUAGES):
+    if is_text(value):
         return [(path, lang) for lang in languages if not _written(value.get(lang, ""))]
     return []
+
+
+def is_text(value):
+    """Whether a value (as loaded, or dumped to JSON) is a per-language text."""
+    return isinstance(value, dict) and bool(value) and set(value) <= set(LANGUAGES)
 
 
 def _written(text):

@@ -12,11 +12,10 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from briefs.cases.cache import casebook
-from briefs.errors import ContentError, ContentErrors
 from briefs.files import output_files
-from briefs.preview.plan import Plan, about_cases, make_plan, to_rebuild
+from briefs.preview.plan import Plan, make_plan
 from briefs.workflow.jobs import JobServer, explain
+from briefs.workflow.plan import entry_dependencies
 from briefs.workflow.requests import LIMITS, BuildEdition, encode
 
 INTERRUPTED = 130  # a job's status after Ctrl-C, which reaches it with the preview: no result
@@ -72,6 +71,10 @@ class Builder:
         self.jobs = PreviewJobs(project.root, self.folder, settings.audience)
         self.plan = Plan({}, {})
         self.states = {}
+        # Per edition: the key of what it was built from, or is to be built from, and what
+        # its last build recorded (entry_dependencies), kept as its next build removes it.
+        self.keys, self.dependencies = {}, {}
+        self.planning = threading.Lock()  # planning's case answers are not shared by threads
         self.watched = {}  # edition: how many pages show it now
         self.generation = 0  # counts every change of any state, for the pages to follow
         self.stopping = False
@@ -95,41 +98,42 @@ class Builder:
         self.jobs.stop()  # its PID; it ends the jobs it forked, by theirs
 
     def update(self, changed=None):
-        """Plan again and build what the saved files change; everything, at the start."""
-        plan = make_plan(self.project)
-        if changed is None:
-            keys = set(plan.inputs)
-        else:
-            book = self._book() if any(about_cases(self.project, p) for p in changed) else None
-            keys = to_rebuild(self.project, self.plan, plan, changed, self.entries(), book)
-        with self.changed:
-            self._replan(plan)
-            for key in keys:
-                self.states[key].wanted += 1
-            self.generation += 1
-            self.changed.notify_all()
+        """Plan again once files were saved (changed) and build the editions whose key
+        changed: those of the briefs the workflow would build again; all, at the start
+        (None)."""
+        with self.planning:
+            plan = make_plan(self.project, self.settings, self._dependencies)
+            with self.changed:
+                keys = {key for key, value in plan.keys.items()
+                        if changed is None or self.keys.get(key) != value}
+                self._replan(plan)
+                self.keys.update(plan.keys)
+                for key in keys:
+                    self.states[key].wanted += 1
+                self.generation += 1
+                self.changed.notify_all()
         for brief_id, problems in sorted(plan.problems.items()):
             if problems != self.plan_problems_shown.get(brief_id):
                 self._tell(f"{brief_id or 'content/briefs'}: cannot be built", problems)
         self.plan_problems_shown = dict(plan.problems)
 
     def _replan(self, plan):
-        for key in plan.inputs:
+        for key in plan.keys:
             self.states.setdefault(key, EditionProgress())
         for key in list(self.states):
-            if key not in plan.inputs and key[0] not in plan.problems:
+            if key not in plan.keys and key[0] not in plan.problems:
                 del self.states[key]
         self.plan = plan
 
-    def _book(self):
-        try:
-            return casebook(self.project, self.settings.audience, self.folder)
-        except (ContentError, ContentErrors):
-            return None
+    def _dependencies(self, key):
+        """What an edition's last build recorded: as this preview's builds left it, or at
+        first as its entry says (there only while its last build succeeded)."""
+        if key not in self.dependencies:
+            self.dependencies[key] = entry_dependencies([self._entry(key)])
+        return self.dependencies[key]
 
-    def entries(self):
-        """{edition: where its entry is}: there only while its last build succeeded."""
-        return {key: output_files(self._folder(key[0]), *key)["entry"] for key in self.states}
+    def _entry(self, key):
+        return output_files(self._folder(key[0]), *key)["entry"]
 
     def _folder(self, brief_id):
         return self.folder / "editions" / brief_id
@@ -203,7 +207,7 @@ class Builder:
                      time.perf_counter() - start)
 
     def _finish(self, key, outcome):
-        with self.changed:
+        with self.planning, self.changed:
             state = self.states.get(key)
             if state is None or self.stopping:
                 return
@@ -214,11 +218,19 @@ class Builder:
                 state.built = outcome if isinstance(outcome, Built) else None
                 state.problems = "" if isinstance(outcome, Built) else outcome
                 state.builds += 1
+                self._settle(key)
             state.started = None
             self.generation += 1
             self.changed.notify_all()
         if current:
             self._report(key, outcome)
+
+    def _settle(self, key):
+        """After an edition was built from the files as planned: its key is that of what
+        its new entry says it read, as it read it (none if it failed)."""
+        self.dependencies[key] = entry_dependencies([self._entry(key)])
+        if key in self.plan.keys:
+            self.keys[key] = self.plan.settled(key, self.dependencies[key])
 
     def _report(self, key, outcome):
         name = ".".join(key)

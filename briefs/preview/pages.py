@@ -69,7 +69,7 @@ def edition_page(builder, key, internal):
     status = edition_status(builder, key)
     if status is None:
         return None
-    others = sorted((lang, i18n.language_name(lang)) for brief_id, lang in builder.plan.inputs
+    others = sorted((lang, i18n.language_name(lang)) for brief_id, lang in builder.plan.keys
                     if brief_id == key[0] and lang != key[1])
     return ENVIRONMENT.get_template("edition.html").render(
         brief_id=key[0], lang=key[1], title=status["title"] or key[0],

@@ -1,43 +1,79 @@
-"""Which editions the preview builds, and which of them saved files change: the workflow's
-own rules (briefs.workflow.plan: what brief.yaml names, brief_inputs; the files the last
-build recorded it read, recorded_files; the case records it showed and whoever answers its
-questions, case_files), asked of each edition and of the files saved."""
+"""Which editions the preview builds, and which of them saved files change: each edition
+has the key of what it needs by the workflow's own rules (briefs.workflow.plan:
+edition_needs, needs_key), so that an edit rebuilds the editions of the briefs the
+workflow would build again, and a file saved with the same bytes rebuilds nothing."""
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefs.content.inputs import brief_inputs, discover, read_languages
+from briefs.content.inputs import discover, fields, read_languages
 from briefs.content.load import load_brief, load_organisations
 from briefs.content.model import BRIEF_ID, LANGUAGES
 from briefs.errors import ContentError, ContentErrors, problems_of
 from briefs.package import PACKAGE
-from briefs.workflow.plan import book_answers, case_files, entry_dependencies, recorded_files
+from briefs.workflow.plan import CaseFiles, content_digests, edition_needs, needs_key, shaping
 
 
 @dataclass(frozen=True)
 class Plan:
-    inputs: dict  # (brief id, lang): frozenset of the content files the edition is made from
+    keys: dict  # (brief id, lang): the key of what the edition needs, as the files are now
     problems: dict  # brief id: why its editions cannot be built, as `briefs check` says it
+    needed: "Needed | None" = None  # what the keys were made from
+
+    def settled(self, edition, dependencies):
+        """The key of what an edition needs once it was built: its entry's dependencies
+        (entry_dependencies, None if it failed) with the bytes that build read."""
+        return self.needed.key(edition, dependencies, as_read=True)
 
 
-def make_plan(project):
-    """The editions of every brief of the project as its files are now."""
-    inputs, problems = {}, {}
+@dataclass(frozen=True)
+class Needed:
+    """What the plan read: the words that shape every output, the fields of each brief's
+    brief.yaml and of organisations.yaml, the content files' digests, the case files."""
+
+    project: object
+    words: str
+    fields: dict  # brief id: (its brief.yaml's fields, organisations.yaml's)
+    digests: dict
+    cases: CaseFiles
+
+    def needs(self, edition, dependencies):
+        brief_id, lang = edition
+        return edition_needs(self.project, brief_id, lang, *self.fields[brief_id], dependencies,
+                             self.cases)
+
+    def key(self, edition, dependencies, as_read=False):
+        return needs_key(self.project, self.words, [self.needs(edition, dependencies)],
+                         self.digests, self.cases, as_read)
+
+
+def make_plan(project, settings, dependencies):
+    """The editions of every brief of the project as its files are now, each with its key.
+    dependencies(edition): what its last build recorded (entry_dependencies), or None."""
     try:
         brief_ids = discover(project)
-    except ContentError as error:  # content/briefs itself is a link, say
+        words = shaping(project, settings)[1]
+        cases = CaseFiles(project, settings.audience, settings.cache, check=False)
+    except (ContentError, ContentErrors) as error:  # content/briefs itself is a link, say
         return Plan({}, {"": messages(error)})
+    read, problems = {}, {}
     for brief_id in brief_ids:
         try:
-            languages = read_languages(project, brief_id)
+            data = fields(project, project.brief_dir(brief_id) / "brief.yaml")
+            languages = read_languages(project, brief_id, data)
             if not BRIEF_ID.match(brief_id) or not set(languages) <= set(LANGUAGES):
                 raise ContentError(project.brief_dir(brief_id), "not a brief the build can make")
-            for lang in languages:
-                inputs[(brief_id, lang)] = frozenset(brief_inputs(project, brief_id, [lang]))
+            read[brief_id] = data, fields(project, project.content / "organisations.yaml")
         except (ContentError, ContentErrors) as error:
             problems[brief_id] = _brief_problem(project, brief_id, error)
-    return Plan(inputs, problems)
+    needs = {(brief_id, lang): edition_needs(project, brief_id, lang, data, organisations,
+                                             dependencies((brief_id, lang)), cases)
+             for brief_id, (data, organisations) in read.items() for lang in data["languages"]}
+    needed = Needed(project, words, read, content_digests(project, needs.values()), cases)
+    keys = {edition: needs_key(project, words, [need], needed.digests, cases)
+            for edition, need in needs.items()}
+    cases.save()
+    return Plan(keys, problems, needed)
 
 
 def _brief_problem(project, brief_id, error):
@@ -58,52 +94,3 @@ def is_code(path):
     """Whether a saved file is part of the package (its code, catalogues, the preview's
     own pages), which shapes every output."""
     return Path(path).is_relative_to(PACKAGE)
-
-
-def about_cases(project, path):
-    """Whether a saved file is a case record or a catalogue records refer to (the files of
-    briefs.cases.sources.case_catalogues, named here as they may have just been deleted)."""
-    content, path = project.content, Path(path)
-    return (path.is_relative_to(content / "cases") or path.is_relative_to(content / "legal")
-            or path in (content / "affiliations.yaml", content / "regions.yaml"))
-
-
-def to_rebuild(project, old, new, changed, entries, book):
-    """The editions of the plan new to build again once the files changed were saved.
-
-    entries: {edition: where its entry is, present if its last build succeeded}. book: the
-    case book as the files are now, or None if it cannot be read: then every edition that
-    asked for case data, or whose questions are unknown, is built again, to say why."""
-    changed = {str(path) for path in changed}
-    if any(Path(path).is_relative_to(project.templates) for path in changed):
-        return set(new.inputs)
-    keys = {key for key, inputs in new.inputs.items()
-            if old.inputs.get(key) != inputs or inputs & changed
-            or key in entries and _read_by(project, entries[key]) & changed}
-    if any(about_cases(project, path) for path in changed):
-        keys |= {key for key in new.inputs if key not in keys and key in entries
-                 and _shows_changed_cases(project, entries[key], book, changed)}
-    return keys
-
-
-def _read_by(project, entry):
-    """The content files an edition's last build read, as its entry recorded them."""
-    return set(recorded_files(project, entry_dependencies([entry])))
-
-
-def _shows_changed_cases(project, entry, book, changed):
-    """Whether an edition depends on one of the saved case files, as the workflow judges
-    it (from the records and questions of its entry, or on all of them without one)."""
-    if book is None:
-        return _asked_for_cases(entry)
-    files = case_files(project, entry_dependencies([entry]), book_answers(book))
-    depends = [Path(path) for path in files]
-    return any(Path(path).is_relative_to(folder) for path in changed for folder in depends)
-
-
-def _asked_for_cases(entry):
-    try:
-        written = json.loads(Path(entry).read_text(encoding="utf-8"))
-        return bool(written["cases"] or written["case_queries"])
-    except (OSError, ValueError, KeyError):
-        return True

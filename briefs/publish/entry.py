@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 
 from briefs import i18n
+from briefs.content.model import is_text
 from briefs.files import EDITION_KINDS, output_files
+from briefs.render.wording import text_in
 
 
 def edition_entry(edition, *, pages, helpers, templates):
@@ -109,15 +111,26 @@ def version_entries(edition):
 
 
 def organisation_views(edition):
-    """{key: SHA-256} of the brief's organisations as loaded: what it printed of
-    organisations.yaml, which every brief reads whole (briefs.content.releases)."""
-    return {key: organisation_digest(edition.organisations[key])
+    """{key: SHA-256} of the brief's organisations as the edition can print them: what it
+    printed of organisations.yaml, which every brief reads whole (briefs.content.releases)."""
+    return {key: organisation_digest(edition.organisations[key], edition.lang)
             for key in edition.brief.organisations}
 
 
-def organisation_digest(organisation):
-    return sha256_of(json.dumps(organisation.model_dump(mode="json"), ensure_ascii=False,
-                                sort_keys=True).encode())
+def organisation_digest(organisation, lang):
+    """The SHA-256 of an organisation's fields in lang, each text as an edition in lang
+    prints it (its English stand-in where it has none): an edit of another language's
+    text is no change to what that edition printed."""
+    view = _in_language(organisation.model_dump(mode="json"), lang)
+    return sha256_of(json.dumps(view, ensure_ascii=False, sort_keys=True).encode())
+
+
+def _in_language(value, lang):
+    if is_text(value):
+        return text_in(value, lang)
+    if isinstance(value, dict):
+        return {key: _in_language(item, lang) for key, item in value.items()}
+    return value
 
 
 def translation_record(edition):

@@ -11,6 +11,7 @@ from html import escape
 
 from briefs import i18n
 from briefs.cases.queries import HELD, CaseQueryError, status_on
+from briefs.content.yamlfile import shorten
 from briefs.render import charts
 from briefs.render.sandbox import SectionFunction
 from briefs.render.wording import text_in
@@ -18,12 +19,15 @@ from briefs.render.wording import text_in
 DETENTIONS = {"detained", "pretrial_detention", "house_arrest", "psychiatric_detention"}
 # The longest bar's share of its cell, in percent: the rest is room for its number.
 BAR_SPAN = 80
+TITLE_LENGTH = 120  # characters of a chart's title, which stands on one or two lines
 USAGES = {
     "chart_held_over_time": 'chart_held_over_time(since="2020-01-01")',
     "chart_detentions_per_month": 'chart_detentions_per_month(tag="assembly")',
     "chart_by_region": 'chart_by_region(status="held")',
     "chart_by_affiliation": 'chart_by_affiliation(status="held")',
 }
+TITLE_USAGE = 'title="Political prisoners by movement"'
+
 
 
 def functions(helpers):
@@ -36,7 +40,7 @@ def functions(helpers):
             for name, draw in drawers.items()}
 
 
-def held_over_time(helpers, since=None, **filters):
+def held_over_time(helpers, since=None, title=None, **filters):
     """People held in custody, and under house arrest or restricted, month by month."""
     _, lang = helpers._, helpers.lang
     start = _date_argument(since) if since else min(
@@ -60,10 +64,11 @@ def held_over_time(helpers, since=None, **filters):
             "%(start)s to %(end)s: %(first)s at the start and %(last)s at the end.") % {
         "start": i18n.month_label(months[0], lang), "end": i18n.month_label(months[-1], lang),
         "first": held[0], "last": held[-1]}
-    return _figure(helpers, svg, _("People deprived of liberty, month by month"), alt)
+    return _figure(helpers, svg, _title(title, _("People deprived of liberty, month by month")),
+                   alt)
 
 
-def detentions_per_month(helpers, **filters):
+def detentions_per_month(helpers, title=None, **filters):
     """Detentions begun in each month of an update's period (or the last year)."""
     _, lang, day = helpers._, helpers.lang, helpers.day
     first = helpers.brief.period.start if helpers.brief.period else day.replace(
@@ -75,10 +80,10 @@ def detentions_per_month(helpers, **filters):
             if event.type in DETENTIONS and first <= event.date and event.precision != "unknown":
                 counts[next(m for m in months if m >= event.date)] += 1
     bars = [(escape(i18n.month_label(month, lang)), count) for month, count in counts.items()]
-    return _bar_figure(_("Detentions per month"), bars)
+    return _bar_figure(_title(title, _("Detentions per month")), bars)
 
 
-def by_region(helpers, **filters):
+def by_region(helpers, title=None, **filters):
     """How many of the selected people come from each region, as of the data date."""
     _ = helpers._
 
@@ -86,18 +91,19 @@ def by_region(helpers, **filters):
         region = helpers.cases.book.regions.get(case.region)
         return [escape(text_in(region.name, helpers.lang))] if region else []
 
-    return _chart_by(helpers, regions, filters, _("People by region"),
+    return _chart_by(helpers, regions, filters, _title(title, _("People by region")),
                      _("Not shown, as their region is not known: %(count)s."), "")
 
 
-def by_affiliation(helpers, **filters):
+def by_affiliation(helpers, title=None, **filters):
     """How many of the selected people belong to each party or movement."""
     _ = helpers._
 
     def affiliations(case):
         return [helpers.affiliation(key) for key in case.affiliations]
 
-    return _chart_by(helpers, affiliations, filters, _("People by affiliation"),
+    return _chart_by(helpers, affiliations, filters,
+                     _title(title, _("People by affiliation")),
                      _("Not shown, as no affiliation is known: %(count)s."),
                      _("Counted under each of their movements, as they belong to several: %(count)s."))
 
@@ -148,6 +154,21 @@ def _bar_figure(title, bars, note=""):
     after = f'<p class="chart-note">{escape(note)}</p>' if note else ""
     return (f'\n<figure class="chart"><figcaption>{escape(title)}</figcaption>'
             f'{table}{after}</figure>\n')
+
+
+def _title(title, default):
+    """The title the section gave the chart, checked, or the chart's own in the edition's
+    language."""
+    if title is None:
+        return default
+    if not isinstance(title, str) or not title.strip() or "\n" in title:
+        raise CaseQueryError(f"a chart's title must be a line of text, not {shorten(repr(title))}",
+                             f"write it in quotes, such as {TITLE_USAGE}, or leave title out "
+                             "for the chart's own")
+    if len(title) > TITLE_LENGTH:
+        raise CaseQueryError(f"this chart's title has {len(title)} characters, more than "
+                             f"{TITLE_LENGTH}", "shorten it: say more in the text around it")
+    return title.strip()
 
 
 def _date_argument(value):

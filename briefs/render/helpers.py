@@ -33,6 +33,7 @@ class CaseHelpers:
         self.generated = {}  # pictures drawn for this edition: {file name: bytes}
         self.warnings = []  # what the editor should know, though it is no error
         self.section = None  # the section file running, for warnings (set by the renderer)
+        self.section_lines = []  # its lines (set by the renderer)
         self.boxes = {}  # where each case box of the edition is: {case id: "file, line n"}
         self.self_citations = set()  # (case id, source id) said to look like this brief
         self.brief = edition.brief
@@ -82,7 +83,17 @@ class CaseHelpers:
         return i18n.joined([self._name(c, case) for c in self.select(filters)], self.lang)
 
     def count(self, **filters):
-        return len(self.cases.select(self.day, **filters))
+        """How many people match: a Count, which running text prints in words from one to
+        nine where the language's house style does, and a table row in figures."""
+        number = len(self.cases.select(self.day, **filters))
+        return Count(number, self.lang, in_words=not self._in_table_cell())
+
+    def _in_table_cell(self):
+        """Whether the section's line that makes the call now is a table's row, in Markdown
+        ("| ... |") or HTML (<td>, <th>)."""
+        line = calling_line()
+        text = self.section_lines[line - 1] if line and line <= len(self.section_lines) else ""
+        return text.lstrip().startswith("|") or "<td" in text or "<th" in text
 
     def affiliation(self, key):
         """The name of a party or movement as content/affiliations.yaml gives it: the words
@@ -388,6 +399,19 @@ class CaseHelpers:
 
     def _charges_short(self, case):
         return ", ".join(dict.fromkeys(self._article(c)[1] for c in self._charges(case)))
+
+
+class Count(int):
+    """A count of people: a number to calculate and compare with, printed in words or in
+    figures (briefs.i18n.in_words) as the place it is printed asks."""
+
+    def __new__(cls, number, lang, in_words):
+        count = super().__new__(cls, number)
+        count.lang, count.in_words = lang, in_words
+        return count
+
+    def __str__(self):
+        return i18n.in_words(int(self), self.lang) if self.in_words else str(int(self))
 
 
 def _note_label(cited):

@@ -79,6 +79,7 @@ def render_sections(edition, helpers):
                 section = load_section(project, brief, ref, lang)
                 refuse_deep_text(section)
                 helpers.section = section.path.relative_to(project.root).as_posix()
+                helpers.section_lines = section.text.splitlines()
                 source = sandbox.run_section(env, section, context)
                 for medium in MEDIA:
                     add_section(edition, section, source, label, made[medium])

@@ -67,7 +67,11 @@ class SectionTreeprocessor(Treeprocessor):
         if self.state.print_notes:
             _print_link_targets(root)  # before the notes: their numbers follow the text
             _bind_numbers_in_cells(root)
+            # Short quotations before last words: a paragraph may end in one.
+            _keep_together(root, _short_quotations, "quotation", bind=True)
             _keep_last_words(root)  # before the notes: calls join the word they follow
+            # Notes are never hyphenated (print.css): their words need no span.
+            _keep_together(root, _capitalised_runs, "capitalised", skip={"footnote"})
         self._notes(root)
 
     def _list_classes(self, root):
@@ -285,6 +289,73 @@ def _keep_last_words(root):
         else:
             parent.text = text[:match.start()]
             parent.insert(0, word)
+
+
+# A short quotation (up to three words: "a “negative image”") stays on one line, its
+# spaces made no-break, and unhyphenated (class quotation): broken, its words read as the
+# text's own. Its marks: English “...”, Russian and Kazakh «...» and „...“.
+QUOTATION = re.compile(r"“[^“”\n]+”|«[^«»\n]+»|„[^„“”\n]+[“”]")
+LONGEST_SHORT_QUOTATION = 3  # words
+# A capitalised word is a name (of a person, place or body) or a sentence's first word:
+# neither is hyphenated (class capitalised). Words shorter than the shortest that print.css
+# lets be hyphenated (hyphenate-limit-chars: 7) need no span, which costs layout time.
+WORD = re.compile(r"[^\W\d_][\w\u00ad]*")
+SHORTEST_HYPHENATED = 7
+# Parts that are not prose, or whose words are kept whole already.
+NOT_PROSE = {*HEADINGS, "table", "code", "pre", "sup", "img"}
+KEPT_WHOLE = {"link-target", "url-start", "person", "last-word", "quotation", "capitalised"}
+
+
+def _keep_together(element, stretches, name, skip=frozenset(), bind=False):
+    """Put each stretch of element's prose that stretches(text) finds, as (start, end), in
+    a span of class name, children first; not in the parts of class skip. bind: make the
+    spaces of each stretch no-break."""
+    for child in list(element):
+        classes = set(child.get("class", "").split())
+        if child.tag not in NOT_PROSE and not classes & (KEPT_WHOLE | skip):
+            _keep_together(child, stretches, name, skip, bind)
+        index = list(element).index(child) + 1
+        child.tail = _wrap(element, child.tail, index, stretches, name, bind)
+    element.text = _wrap(element, element.text, 0, stretches, name, bind)
+
+
+def _wrap(parent, text, index, stretches, name, bind):
+    """Insert into parent at index a span for each stretch of text, with the text after it
+    as its tail; return the text before the first."""
+    for start, end in reversed(stretches(text or "")):
+        span = etree.Element("span", {"class": name})
+        span.text, span.tail = text[start:end], text[end:]
+        if bind:
+            span.text = span.text.replace(" ", "\u00a0")
+        parent.insert(index, span)
+        text = text[:start]
+    return text
+
+
+def _short_quotations(text):
+    return [match.span() for match in QUOTATION.finditer(text)
+            if len(match.group().split()) <= LONGEST_SHORT_QUOTATION]
+
+
+def _capitalised_runs(text):
+    """(start, end) of each stretch of text from a capitalised word to the last of those
+    that follow it with no lower-case word between them; only words long enough to be
+    hyphenated count, so that one span holds "the Ministry of Internal Affairs"."""
+    stretches, joined = [], False
+    for match in WORD.finditer(text):
+        word = match.group()
+        if not _hyphenable(word):
+            continue
+        if word[0].isupper() and joined:
+            stretches[-1] = (stretches[-1][0], match.end())
+        elif word[0].isupper():
+            stretches.append(match.span())
+        joined = word[0].isupper()
+    return stretches
+
+
+def _hyphenable(word):
+    return len(word.replace("\u00ad", "")) >= SHORTEST_HYPHENATED
 
 
 def _take_space_before(block, element):

@@ -1,17 +1,18 @@
 """Which briefs a run builds, decided by the bytes they are made from.
 
-Planning reads every file a brief is made from and hashes them, with the templates, the
-code and the build's settings, into the brief's key (the preview asks the same rules of
-the files saved: briefs.preview.plan): the files its editions' entries say
-they read at its last build (recorded as they were read: sections, pictures, cited
-briefs...), what brief.yaml names (all there is to go by before a first build), and the
-case records its editions showed or whose questions they answer now. The key is kept in a stamp file of the private cache, rewritten only when it
-changes, as the fingerprint of templates and code is: a file saved unchanged rebuilds
-nothing and an edit whose size and time were put back rebuilds its brief. A brief is
-stale when an output is missing or older than its stamp or the fingerprint, the rule
-Snakemake applies to those two inputs of the brief's job, its only ones: content files'
-own dates never count, so a file dated in the future cannot fail a job (it is named in a
-warning). Only stale briefs are shown to Snakemake, unless it is told to force jobs. The
+What one edition is made from is said once, by edition_needs: the templates, code and
+settings that shape every output, what brief.yaml names (all there is to go by before a
+first build), the files its entry says it read at its last build (recorded as they were
+read: sections, pictures, cited briefs...), and the case records it showed or whose
+questions it answers now. Planning hashes the bytes of what a brief's editions need into
+the brief's key (needs_key), as the preview does for each edition (briefs.preview.plan),
+so that both rebuild what an edit changes by the same rules. The key is kept in a stamp
+file of the private cache, rewritten only when it changes, as the fingerprint of templates
+and code is: a file saved unchanged rebuilds nothing and an edit whose size and time were
+put back rebuilds its brief. A brief is stale when an output is missing or older than its
+stamp or the fingerprint, the rule Snakemake applies to those two inputs of the brief's
+job, its only ones: content files' own dates never count, so a file dated in the future
+cannot fail a job (it is named in a warning). Only stale briefs are shown to Snakemake, unless it is told to force jobs. The
 catalogue and manifest have a stamp of every entry's bytes, so that they follow whatever
 entries a run left, however it ended.
 """
@@ -40,8 +41,7 @@ class BriefPlan:
     outputs: list  # the files of each edition, then the brief's own
     entries: list  # the editions' entries, among the outputs
     stamp: str  # holds the brief's key
-    content: dict  # {name: SHA-256} of its content files, as planning read them
-    guessed: list  # the names among them that brief.yaml gives, built or not
+    data: dict  # the fields of its brief.yaml, as planning read them
     stale: bool
     held: bool  # under embargo: built apart, in no catalogue or manifest of the build
 
@@ -63,13 +63,12 @@ class Plan:
         self.project, self.cache = project, cache
         self.templates = project.template_files()
         self.toolchain = str(Path(cache, "templates-and-code.sha256"))
-        fingerprint = "".join(f"{_sha256(Path(path).read_bytes())}  {_name(project, path)}\n"
-                              for path in self.templates + package_files())
+        fingerprint, self.words = shaping(project, settings, words, self.templates)
         _write_if_changed(self.toolchain, fingerprint, cache)
-        self.words = _sha256("\0".join([*settings.shaping(), *words, fingerprint]).encode())
         stamps = {brief: _read_stamp(self._stamp_path(brief)) for brief in discover(project)}
-        shown = {f"{case}.yaml" for _, found in stamps.values() if isinstance(found, dict)
-                 and isinstance(found.get("cases"), list) for case in found["cases"]}
+        shown = {f"{case}.yaml" for _, found in stamps.values() for edition in found.values()
+                 if isinstance(edition, dict) and isinstance(edition.get("cases"), list)
+                 for case in edition["cases"]}
 
         def records_changed(read):
             if changed and read & shown:
@@ -79,23 +78,18 @@ class Plan:
         # what each job is given: the case book's key and the fingerprint, as planned
         self.settings = dataclasses.replace(settings, cases_key=self.cases.key,
                                             fingerprint=self.toolchain)
-        organisations = fields(project, project.content / "organisations.yaml")
+        self.organisations = fields(project, project.content / "organisations.yaml")
         inputs = {}
         for brief, stamp in stamps.items():
             data = fields(project, project.brief_dir(brief) / "brief.yaml")
             languages = tuple(read_languages(project, brief, data))
-            guessed = brief_inputs(project, brief, languages, organisations, data)
-            inputs[brief] = languages, guessed, recorded_files(project, stamp[1]), data, stamp
-        # What brief.yaml names is there (brief_inputs looked); what a last build read may
-        # be gone.
-        named = {path for _, guessed, _, _, _ in inputs.values() for path in guessed}
-        present = named | {path for _, _, recorded, _, _ in inputs.values()
-                           for path in recorded if path not in named and project.exists(path)}
-        digests = {path: _sha256(value)
-                   for path, value in project.read_each(present, project.kind_of).items()}
-        self.clock_warnings = future_dated(project, present | set(self.templates))
-        self.briefs = {brief: self._plan(brief, *planned, digests)
-                       for brief, planned in inputs.items()}
+            needs = [edition_needs(project, brief, lang, data, self.organisations,
+                                   stamp[1].get(lang), self.cases) for lang in languages]
+            inputs[brief] = languages, needs, data, stamp[0]
+        self.digests = content_digests(project, [need for _, needs, _, _ in inputs.values()
+                                                 for need in needs])
+        self.clock_warnings = future_dated(project, {*self.digests, *self.templates})
+        self.briefs = {brief: self._plan(brief, *planned) for brief, planned in inputs.items()}
         if changed and self.stale():
             changed()
         self.cases.save()
@@ -117,16 +111,18 @@ class Plan:
         return self.clock_warnings + warnings
 
     def settle(self, brief):
-        """After a brief was built: its stamp holds the key of the files its new entries
-        say its editions read, with the bytes they read (planning's for any other), and of
-        the case files they depend on; it keeps its time, older than the outputs. A file
-        that changed while the brief was built gives another key next time."""
+        """After a brief was built: its stamp holds the key of what its editions' new
+        entries say they need, with the bytes they read (planning's for any other file);
+        it keeps its time, older than the outputs. A file that changed while the brief was
+        built gives another key next time."""
         plan = self.briefs[brief]
-        dependencies = entry_dependencies(plan.entries)
-        content = {**{name: plan.content[name] for name in plan.guessed},
-                   **(dependencies or {}).get("files", {})}
+        dependencies = {lang: entry_dependencies([entry])
+                        for lang, entry in zip(plan.languages, plan.entries)}
+        needs = [edition_needs(self.project, brief, lang, plan.data, self.organisations,
+                               dependencies[lang], self.cases) for lang in plan.languages]
         _keeping_time(plan.stamp, lambda: _write_if_changed(
-            plan.stamp, self._stamp_text(content, dependencies, plan.held), self.cache))
+            plan.stamp, self._stamp_text(needs, dependencies, plan.held, as_read=True),
+            self.cache))
 
     def settle_catalogue(self):
         """After the catalogue and manifest were written: their stamp holds the entries
@@ -160,36 +156,89 @@ class Plan:
         return [entry for plan in self.briefs.values() if plan.published
                 for entry in plan.entries]
 
-    def _plan(self, brief, languages, guessed, recorded, data, stamp, digests):
-        """A brief's plan; its stamp (its text and dependencies as read, _read_stamp) written
-        again if its key changed."""
+    def _plan(self, brief, languages, needs, data, stamp):
+        """A brief's plan; its stamp (its text as read) written again if its key changed."""
         held = under_embargo(self.project, brief, self.settings, data)
         out = self.settings.embargoed_folder() if held else self.settings.folder()
         outputs = brief_outputs(out, brief, languages)
         entries = [output_files(f"{out}/{brief}", brief, lang)["entry"] for lang in languages]
-        # A file its last build read that is gone counts as changed.
-        content = {_name(self.project, path): digests.get(path, "missing")
-                   for path in guessed + recorded}
         path = self._stamp_path(brief)
-        text = self._stamp_text(content, stamp[1], held)
-        if text != stamp[0]:
+        text = self._stamp_text(needs, {lang: need.dependencies
+                                        for lang, need in zip(languages, needs)}, held)
+        if text != stamp:
             _write_if_changed(path, text, self.cache)
-        return BriefPlan(languages, out, outputs, entries, str(path), content,
-                         [_name(self.project, path) for path in guessed],
+        return BriefPlan(languages, out, outputs, entries, str(path), data,
                          _stale(outputs, [path, self.toolchain]), held)
 
-    def _stamp_text(self, content, dependencies, held):
-        """A brief's stamp: its key, the SHA-256 of the settings, the content ({name:
-        SHA-256}) and the case files it depends on, beside those dependencies
-        (entry_dependencies), which the next planning reads here rather than in the
-        entries."""
-        files = case_files(self.project, dependencies, self.cases.answer, self.cases.catalogues)
-        cases = [(_name(self.project, path), self.cases.digest(path)) for path in files]
-        key = _sha256("\0".join([self.words, f"under embargo: {held}",
-                                  *(f"{name} {digest}" for name, digest
-                                    in sorted(content.items()) + cases)]).encode())
+    def _stamp_text(self, needs, dependencies, held, as_read=False):
+        """A brief's stamp: the key of what its editions need (needs_key) and whether it is
+        held back, beside each edition's dependencies ({lang: entry_dependencies}), which
+        the next planning reads here rather than in the entries."""
+        key = needs_key(self.project, f"{self.words}\0under embargo: {held}", needs,
+                        self.digests, self.cases, as_read)
         return json.dumps({"key": key, "dependencies": dependencies}, sort_keys=True,
                           ensure_ascii=False)
+
+
+def shaping(project, settings, words=(), templates=None):
+    """(the fingerprint of templates and code: a line per file, the SHA-256 of what shapes
+    every output: the settings, words and that fingerprint). templates: the project's
+    template files, if the caller has them."""
+    templates = project.template_files() if templates is None else templates
+    fingerprint = "".join(f"{_sha256(Path(path).read_bytes())}  {_name(project, path)}\n"
+                          for path in templates + package_files())
+    return fingerprint, _sha256("\0".join([*settings.shaping(), *words, fingerprint]).encode())
+
+
+@dataclass(frozen=True)
+class EditionNeeds:
+    """What one edition is made from, besides the templates, code and settings that shape
+    every output: the one set of rules that the workflow's planning (per brief, the union
+    of its editions') and the preview (per edition) follow."""
+
+    named: tuple  # the content files brief.yaml names (brief_inputs), all there is at first
+    read: dict  # {path: SHA-256 as read} of those its last build recorded reading
+    cases: tuple  # its case files (case_files)
+    dependencies: dict | None  # its entry's (entry_dependencies), None before a build
+
+
+def edition_needs(project, brief, lang, data, organisations, dependencies, cases):
+    """What one edition needs (EditionNeeds). data, organisations: the fields of its
+    brief.yaml and of organisations.yaml; dependencies: what its entry recorded at its
+    last build (entry_dependencies), or None; cases: the CaseFiles as they are now."""
+    if not isinstance(dependencies, dict):
+        dependencies = None  # none, or a stamp of an older version
+    root = str(project.root)
+    read = {os.path.join(root, name): digest
+            for name, digest in (dependencies or {}).get("files", {}).items()}
+    return EditionNeeds(tuple(brief_inputs(project, brief, [lang], organisations, data)), read,
+                        tuple(case_files(project, dependencies, cases.answer, cases.catalogues)),
+                        dependencies)
+
+
+def content_digests(project, needs):
+    """{path: SHA-256} of the content files the editions' needs name that are there: what
+    brief.yaml names is (brief_inputs looked); what a last build read may be gone."""
+    named = {path for need in needs for path in need.named}
+    present = named | {path for need in needs for path in need.read
+                       if path not in named and project.exists(path)}
+    return {path: _sha256(value)
+            for path, value in project.read_each(present, project.kind_of).items()}
+
+
+def needs_key(project, words, needs, digests, cases, as_read=False):
+    """The key of what editions need (EditionNeeds: a brief's, or one edition's), with
+    words, what shapes every output (shaping). digests: content_digests, as planning read
+    the files (a file its last build read that is gone counts as changed); as_read: the
+    files the last build read with the bytes it read (after that build, so that a file
+    changed while it ran gives another key next time). cases: CaseFiles."""
+    content = {path: digests.get(path, "missing") for need in needs for path in need.named}
+    content.update((path, digest if as_read else digests.get(path, "missing"))
+                   for need in needs for path, digest in need.read.items())
+    files = sorted({path for need in needs for path in need.cases})
+    lines = [*(f"{_name(project, path)} {digest}" for path, digest in sorted(content.items())),
+             *(f"{_name(project, path)} {cases.digest(path)}" for path in files)]
+    return _sha256("\0".join([words, *lines]).encode())
 
 
 def under_embargo(project, brief, settings, data=None):
@@ -225,10 +274,12 @@ class CaseFiles:
     records alone, unless the catalogues or the code changed too; the book itself is read
     only to answer a question anew."""
 
-    def __init__(self, project, audience, cache, edited=None):
+    def __init__(self, project, audience, cache, edited=None, check=True):
         """edited(names), if given, is called when the book changed, before the records are
         checked, with the file names of the records read this time (those the memo of
-        their SHA-256 did not know unchanged)."""
+        their SHA-256 did not know unchanged). check: False for the preview, which shows a
+        mistake in the editions it concerns instead of stopping: questions are then
+        answered anew from the book, and one that cannot be makes case_files give all."""
         self.project, self.audience, self.cache = project, audience, cache
         self.sources = case_sources(project, cache)
         self.digests = self.sources.digests
@@ -247,7 +298,8 @@ class CaseFiles:
             if edited:
                 edited({os.path.basename(path) for path in self.sources.read()
                         if path.startswith(os.path.join(self.folder, ""))})
-            self._update(kept)
+            if check:
+                self._update(kept)
 
     def answer(self, queries):
         """The ids of the records that answer the questions now."""
@@ -348,13 +400,6 @@ def entry_dependencies(entry_paths):
             "cases": sorted(set(found["cases"])), "case_queries": found["case_queries"]}
 
 
-def recorded_files(project, dependencies):
-    """The content files a last build read, as entry_dependencies gives them (None: no
-    build yet)."""
-    root = str(project.root)
-    return [os.path.join(root, name) for name in (dependencies or {}).get("files") or {}]
-
-
 def case_files(project, dependencies, answer, catalogues=None):
     """The case files a brief depends on: the records of its dependencies
     (entry_dependencies) plus whoever answers the same questions with the case files as
@@ -380,11 +425,6 @@ def case_files(project, dependencies, answer, catalogues=None):
     return present + (catalogues if ids else [])
 
 
-def book_answers(book):
-    """case_files' answer() from a case book in hand."""
-    return lambda queries: {case_id for query in queries for case_id in _answers(query, book)}
-
-
 def _answers(query, book):
     from briefs.cases.queries import CaseQueries  # see CaseFiles._book
 
@@ -407,16 +447,17 @@ def _name_key(name):
 
 
 def _read_stamp(stamp):
-    """(its text, the dependencies it recorded at the brief's last build): (None, None) if
-    there is no stamp, the dependencies None if it is damaged or has none."""
+    """(its text, {lang: the dependencies it recorded of each edition at the brief's last
+    build}): (None, {}) if there is no stamp, {} if it is damaged or has none."""
     try:
         text = Path(stamp).read_text(encoding="utf-8")
     except (OSError, ValueError):
-        return None, None
+        return None, {}
     try:
-        return text, json.loads(text)["dependencies"]
+        found = json.loads(text)["dependencies"]
     except (ValueError, KeyError, TypeError):
-        return text, None
+        return text, {}
+    return text, found if isinstance(found, dict) else {}
 
 
 def future_dated(project, paths):

@@ -108,7 +108,7 @@ def current_entries(project, brief, folder, listed, organisations):
                                         "settings": {"audience": "public"}})
     changed += [f"{ORGANISATIONS} ({key})" for entry in entries
                 for key, digest in entry["organisations_used"].items()
-                if organisation_digest(organisations[key]) != digest]
+                if organisation_digest(organisations[key], entry["lang"]) != digest]
     if changed:
         raise ContentError(folder, f"the build of {brief.id} is not current: "
                            f"{', '.join(changed)} changed since it was built", hint=hint)
