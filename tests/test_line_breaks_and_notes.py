@@ -5,13 +5,12 @@ identifiers reads from the left; a press kit writes dates in the brief's date st
 column's byline stands apart from its lead on the web."""
 
 import re
-import shutil
 import zipfile
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, make_project, needs_chromium, run_snakemake
+from conftest import make_project, needs_chromium, run_snakemake
 from test_typography import PROSE, pdf_lines
 
 WORDS = PROSE["en"].split()
@@ -187,27 +186,26 @@ def test_a_note_prints_on_the_page_of_its_call(project):
     assert {name: where for name, where in pages.items() if where[0] != where[1]} == {}
 
 
-@pytest.fixture(scope="module")
-def example_build(tmp_path_factory):
-    """The example briefs of content/, built (the PDFs only matter here)."""
-    project = make_project(tmp_path_factory.mktemp("example-notes"))
-    shutil.rmtree(project.content)
-    shutil.copytree(REPO / "content", project.content)
-    result = run_snakemake(project)
-    assert result.returncode == 0, result.stderr
-    return project
-
-
-@pytest.mark.xfail(strict=True, reason="the report's note 7, called at the end of the "
-                   "paragraph before a case box, still prints a page late under WeasyPrint 70 "
-                   "although footnote-policy is line (cause not found yet)")
-def test_every_example_note_prints_on_the_page_of_its_call(example_build):
-    paths = sorted((example_build.root / "build").glob("*/*.pdf"))
+def test_every_example_note_prints_on_the_page_of_its_call(examples):
+    paths = sorted((examples.root / "build").glob("*/*.pdf"))
     assert len(paths) >= 8
     for path in paths:
         misplaced = {name: where for name, where in note_pages(path).items()
                      if where[0] != where[1]}
         assert misplaced == {}, path.name
+
+
+def test_no_example_line_holds_one_short_word_of_a_sentence_that_goes_on(examples):
+    """A day bound to its month's span made WeasyPrint set the words before it on lines
+    of their own ("The / police / responded ... 25 September" in the report)."""
+    paths = sorted((examples.root / "build").glob("*/*.pdf"))
+    assert len(paths) >= 8
+    for path in paths:
+        lines = pdf_lines(path)
+        alone = [(page + 1, text, after) for (page, text, left, right), (on, after, start, _)
+                 in zip(lines, lines[1:]) if on == page and len(text.split()) == 1
+                 and after[:1].islower() and abs(left - start) < 2 and right - left < 60]
+        assert alone == [], path.name
 
 
 @needs_chromium

@@ -38,6 +38,8 @@ NEXT = r"(?=[^\W\d_]|\x02|$)"
 # A year is a number that counts nothing: it keeps only the word that marks it as a year.
 YEAR = r"[12]\d{3}"
 YEAR_WORDS = r"(?:гг?\.|год\w*|жыл\w*)"
+# The words at a text's end that a no-break space binds to what follows.
+BOUND_BEFORE = re.compile(rf"(?:[^\s{NBSP}]*{NBSP})+$")
 NO_HYPHENS = "no-hyphens"  # the class of a month's name in a section (print.css)
 SKIPPED = {"code", "pre", "kbd", "samp", "script", "style"}
 
@@ -89,6 +91,8 @@ class NoBreakTreeprocessor(Treeprocessor):
         for parent in elements:
             _bind_into_children(parent, self.lang)
             _keep_months_whole(parent, RULES[self.lang][1])
+        for parent in elements:
+            _take_bound_words_in(parent)
 
 
 def _texts(root):
@@ -137,6 +141,23 @@ def _keep_months_whole(parent, months):
             owner.tail = before
         for offset, span in enumerate(spans):
             parent.insert(position + offset, span)
+
+
+def _take_bound_words_in(parent):
+    """A word bound by a no-break space to a span of ours that follows it ("25" before the
+    span of "September") goes into that span: WeasyPrint 70 set the words before such a
+    pair on lines of their own ("The / police / responded ... 25 September")."""
+    for index, child in enumerate(list(parent)):
+        owner, attribute = (parent[index - 1], "tail") if index else (parent, "text")
+        before = getattr(owner, attribute) or ""
+        bound = BOUND_BEFORE.search(before)
+        if not bound or child.tag != "span" or not child.get("class"):
+            continue
+        first = child
+        while not first.text and len(first) and first[0].tag == "span":
+            first = first[0]
+        setattr(owner, attribute, before[:bound.start()])
+        first.text = bound.group() + (first.text or "")
 
 
 class NoBreakExtension(Extension):
