@@ -28,7 +28,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from briefs.publish.keys import fingerprint, read_key
-from briefs.publish.signing import pdf_problems, sign_pdf
+from briefs.publish.signing import _signed, pdf_problems, sign_pdf
 from conftest import make_project
 from test_validation import failures, misread
 
@@ -356,8 +356,10 @@ def test_verify_refuses_a_signature_made_with_another_key(sent, keys, tmp_path):
 def test_the_signature_writes_no_stream_whose_data_ends_in_cr(tmp_path):
     """pyHanko writes LF alone before endstream, and a stream whose data ends in CR is
     measured differently by different readers (docs/architecture.md, "Validated PDFs").
-    The fixture statement, signed with a 2048-bit key and descriptions of 336 to 338
-    characters, gives one such cross-reference stream: the room for its signature grows."""
+    Line ends after the fixture statement's %%EOF move every offset its signature's revision
+    lists, so one count of them below 256 ends that revision's cross-reference stream in
+    CR (0x0D as the low byte of its last offset): signed, the room for its signature grows
+    instead."""
     (tmp_path / "project").mkdir()
     project = make_project(tmp_path / "project")
     printed = briefs(project, "brief", BRIEF, "--out", str(tmp_path / "out"))
@@ -373,14 +375,23 @@ def test_the_signature_writes_no_stream_whose_data_ends_in_cr(tmp_path):
     (tmp_path / "certificate.pem").write_bytes(issued.public_bytes(serialization.Encoding.PEM))
     organisation = read_key(tmp_path / "key.pem", tmp_path / "certificate.pem")
     at = datetime.datetime.fromisoformat(RELEASED_AT)
-    room = set()
-    for length in (336, 337, 338):
-        signed = sign_pdf(pdf, organisation, at, "x" * length)
-        assert b"\r\nendstream" not in signed[len(pdf):], length
-        [signature] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
-        room.add(signature.byte_range[2] - signature.byte_range[1])
-        assert pdf_problems(signed, fingerprint(issued)) == []
-    assert len(room) == 2, "no signature needed more room: the test no longer provokes it"
+    for count in range(256):
+        padded = pdf + b"\n" * count
+        unpadded = _signed(padded, organisation, at, "Signature", 0)
+        if b"\r\nendstream" in unpadded[len(padded):]:
+            break
+    else:
+        pytest.fail("no count of line ends gave a stream ending in CR: the test provokes nothing")
+    signed = sign_pdf(padded, organisation, at, "Signature")
+    assert b"\r\nendstream" not in signed[len(padded):]
+    assert room(signed) > room(unpadded)
+    assert pdf_problems(signed, fingerprint(issued)) == []
+
+
+def room(signed):
+    """The bytes kept for a signed PDF's signature."""
+    [signature] = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    return signature.byte_range[2] - signature.byte_range[1]
 
 
 def test_a_key_inside_the_project_or_missing_is_refused_naming_the_setting(keys, tmp_path):
