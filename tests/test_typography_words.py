@@ -12,13 +12,14 @@ from conftest import make_project, run_snakemake
 from test_typography import PROSE, pdf_lines, write
 
 # Names typed in the text, not through name(): a UN rapporteur, a person, places, bodies,
-# and a sentence's first word.
+# a sentence's first word, and names joined by their own hyphen.
 NAMES = {
     "en": "Fionnuala Ní Aoláin, the Special Rapporteur, met Kenzhebek Abishev in Karaganda; "
-          "Independent observers from Almaty asked the Ombudsperson to visit Zhanaozen.",
+          "Independent observers from Almaty asked the Ombudsperson to visit Zhanaozen; "
+          "Kassym-Jomart Tokayev flew to Nur-Sultan.",
     "ru": "Фионнуала Ни Алойн, Специальный докладчик, встретилась с Кенжебеком Абишевым в "
           "Караганде; Независимые наблюдатели из Алматы просили Уполномоченного посетить "
-          "Жанаозен.",
+          "Жанаозен; Касым-Жомарт Токаев прилетел в Нур-Султан.",
 }
 # Short quotations, of one to three words, each.
 QUOTATIONS = {

@@ -67,6 +67,7 @@ class SectionTreeprocessor(Treeprocessor):
         if self.state.print_notes:
             _print_link_targets(root)  # before the notes: their numbers follow the text
             _bind_numbers_in_cells(root)
+            _keep_together(root, _capitalised_compounds, "compound")
             # Short quotations before last words: a paragraph may end in one.
             _keep_together(root, _short_quotations, "quotation", bind=True)
             _keep_last_words(root)  # before the notes: calls join the word they follow
@@ -303,7 +304,11 @@ WORD = re.compile(r"[^\W\d_][\w\u00ad]*")
 SHORTEST_HYPHENATED = 7
 # Parts that are not prose, or whose words are kept whole already.
 NOT_PROSE = {*HEADINGS, "table", "code", "pre", "sup", "img"}
-KEPT_WHOLE = {"link-target", "url-start", "person", "last-word", "quotation", "capitalised"}
+KEPT_WHOLE = {"link-target", "url-start", "person", "last-word", "quotation", "capitalised",
+              "compound"}
+# A name joined by its own hyphen ("Nur-Sultan", "Kassym-Jomart") is never broken there
+# (class compound, print.css): "Nur-/Sultan" reads as two words.
+COMPOUND = re.compile(r"(?<![\w-])[^\W\d_]+(?:-[^\W\d_]+)+(?![\w-])")
 
 
 def _keep_together(element, stretches, name, skip=frozenset(), bind=False):
@@ -335,6 +340,11 @@ def _wrap(parent, text, index, stretches, name, bind):
 def _short_quotations(text):
     return [match.span() for match in QUOTATION.finditer(text)
             if len(match.group().split()) <= LONGEST_SHORT_QUOTATION]
+
+
+def _capitalised_compounds(text):
+    return [match.span() for match in COMPOUND.finditer(text)
+            if any(part[:1].isupper() for part in match.group().split("-"))]
 
 
 def _capitalised_runs(text):
