@@ -29,7 +29,6 @@ USAGES = {
 TITLE_USAGE = 'title="Political prisoners by movement"'
 
 
-
 def functions(helpers):
     """The chart functions of one edition, as SectionFunctions."""
     drawers = {"chart_held_over_time": held_over_time,

@@ -12,9 +12,9 @@ and code is: a file saved unchanged rebuilds nothing and an edit whose size and 
 put back rebuilds its brief. A brief is stale when an output is missing or older than its
 stamp or the fingerprint, the rule Snakemake applies to those two inputs of the brief's
 job, its only ones: content files' own dates never count, so a file dated in the future
-cannot fail a job (it is named in a warning). Only stale briefs are shown to Snakemake, unless it is told to force jobs. The
-catalogue and manifest have a stamp of every entry's bytes, so that they follow whatever
-entries a run left, however it ended.
+cannot fail a job (it is named in a warning). Only stale briefs are shown to Snakemake,
+unless it is told to force jobs. The catalogue and manifest have a stamp of every entry's
+bytes, so that they follow whatever entries a run left, however it ended.
 """
 
 import dataclasses
